@@ -1,0 +1,85 @@
+"""EcoProd: order management for French écoles de production.
+
+``create_app`` builds the application: configuration, extensions, the tenant scope of
+each request, blueprints of every domain and the CLI commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_login import current_user
+
+from ecoprod import i18n, models, security  # noqa: F401 - models registers every table
+from ecoprod.accounts.services import load_session_user
+from ecoprod.accounts.views import bp as accounts_bp
+from ecoprod.config import load_config
+from ecoprod.customers.views import bp as customers_bp
+from ecoprod.demo.commands import seed_cli
+from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.notifications import outbox
+from ecoprod.notifications.commands import outbox_cli
+from ecoprod.orders.views import bp as orders_bp
+from ecoprod.schools.commands import platform_cli
+from ecoprod.schools.views import bp as schools_bp
+from ecoprod.students.views import bp as students_bp
+from ecoprod.tenancy import set_scope
+from ecoprod.web import errors, navigation
+from ecoprod.web.views import bp as web_bp
+from ecoprod.workshops.views import bp as workshops_bp
+
+ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (web_bp, accounts_bp, schools_bp, customers_bp, workshops_bp, students_bp, orders_bp)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    _init_extensions(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    navigation.init_app(app)
+    for command in (seed_cli, outbox_cli, platform_cli):
+        app.cli.add_command(command)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+    i18n.register_filters(app)
+    security.init_app(app)
+    outbox.init_app(app)
+    app.before_request(_scope_request_to_school)
+
+
+def _scope_request_to_school() -> None:
+    """Limit everything the request reads or writes to the signed-in user's school.
+
+    Anonymous visitors and platform operators get no school at all: they see no records.
+    """
+    user = current_user
+    school_id = user.school_id if user.is_authenticated else None
+    set_scope(db.session, school_id)
+    g.school = user.school if user.is_authenticated else None

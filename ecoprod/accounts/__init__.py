@@ -1,0 +1,1 @@
+"""Accounts: users, roles, sign-in, invitations, password reset and sign-up."""

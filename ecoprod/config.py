@@ -1,0 +1,135 @@
+"""Configuration: defaults here, overridden by ``instance/config.py`` and the environment.
+
+Nothing here has side effects at import time; ``load_config`` is called by the factory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (for instance no SECRET_KEY in production)."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "ECOPROD_ENV": "production",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    "LANGUAGES": ["fr", "en"],
+    # Uploads: each drawing at most UPLOAD_MAX_BYTES; a whole request at most MAX_CONTENT_LENGTH.
+    "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    "UPLOAD_MAX_FILES": 10,
+    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "LOGO_MAX_BYTES": 1024 * 1024,
+    # Sign-in throttling (Flask-Limiter). Redis in production: redis://127.0.0.1:6379
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
+    # Werkzeug's scrypt: slow on purpose. Tests may pick a cheaper KDF.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "INVITATION_TTL_HOURS": 24 * 7,
+    "PASSWORD_RESET_TTL_HOURS": 2,
+    # Mail: without MAIL_SERVER, messages are written to the log instead of being sent.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "EcoProd <no-reply@ecoprod.localhost>",
+    "MAIL_TIMEOUT": 10,
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    # Used to build links in e-mails sent outside a request (CLI).
+    "BASE_URL": "http://127.0.0.1:5000",
+    "PAGE_SIZE": 25,
+}
+
+# Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.
+PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI")
+MAIL_ENV = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+)
+
+
+def _coerce(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if value.isdigit():
+        return int(value)
+    return value
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` and refuse configurations that are unsafe in production."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name in PLAIN_ENV + MAIL_ENV:
+            if name in os.environ:
+                app.config[name] = _coerce(os.environ[name])
+        app.config.from_prefixed_env("ECOPROD")
+        if "ECOPROD_ENV" in os.environ:
+            app.config["ECOPROD_ENV"] = os.environ["ECOPROD_ENV"]
+    else:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    database_url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not database_url:
+        database_url = f"sqlite:///{instance / 'ecoprod.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+
+    production = app.config["ECOPROD_ENV"] == "production"
+    app.config["PRODUCTION"] = production
+    if production:
+        if not app.config.get("SECRET_KEY"):
+            raise ConfigError(
+                "SECRET_KEY is required in production: set the SECRET_KEY environment variable."
+            )
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` / ``postgresql://`` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key kept in instance/ so development sessions survive a restart."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

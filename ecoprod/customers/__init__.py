@@ -1,0 +1,1 @@
+"""Customer companies, their contacts and their users."""

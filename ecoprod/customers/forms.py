@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from ecoprod.customers.models import PAYMENT_TERMS_LABELS, PaymentTerms
+from ecoprod.forms import AddressForm, OptionalAddressForm, email_field, none_if_empty, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.identifiers import Identifier, clean_siret_or_siren, clean_vat
+
+
+class CustomerForm(FlaskForm):
+    name = text_field(_l("Company name"), 200, required=True)
+    legal_form = text_field(_l("Legal form"), 80)
+    siret = StringField(
+        _l("SIRET or SIREN"),
+        validators=[Optional(), Identifier(clean_siret_or_siren)],
+        description=_l("Required on invoices since the e-invoicing reform."),
+    )
+    vat_number = StringField(_l("VAT number"), validators=[Optional(), Identifier(clean_vat)])
+    email = email_field(_l("Billing e-mail"), required=False)
+    phone = text_field(_l("Phone"), 30)
+    billing_address = FormField(AddressForm, label=_l("Billing address"))
+    delivery_address = FormField(OptionalAddressForm, label=_l("Delivery address"))
+    payment_terms = SelectField(
+        _l("Payment terms"), choices=[(t.value, PAYMENT_TERMS_LABELS[t]) for t in PaymentTerms]
+    )
+    language = SelectField(_l("Language of documents"), choices=[("fr", "Français"), ("en", "English")])
+    notes = TextAreaField(
+        _l("Internal notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
+    )
+
+
+class ContactForm(FlaskForm):
+    name = text_field(_l("Name"), 120, required=True)
+    job_title = text_field(_l("Job title"), 120)
+    email = email_field(_l("E-mail"), required=False)
+    phone = text_field(_l("Phone"), 30)
+    is_primary = BooleanField(_l("Main contact (receives quotes and invoices)"))
+
+
+class InviteCustomerUserForm(FlaskForm):
+    full_name = text_field(_l("Full name"), 120, required=True)
+    email = email_field(_l("E-mail address"))

@@ -1,0 +1,170 @@
+"""Customer companies, their contacts and their users (administrators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ecoprod.accounts import services as accounts
+from ecoprod.accounts.models import Role
+from ecoprod.accounts.permissions import admin_required
+from ecoprod.customers import services
+from ecoprod.customers.forms import ContactForm, CustomerForm, InviteCustomerUserForm
+from ecoprod.customers.models import Contact, Customer
+from ecoprod.extensions import db
+from ecoprod.i18n import gettext as _
+from ecoprod.orders.models import Order
+from ecoprod.web.forms import ActionForm, SearchForm
+from ecoprod.web.listing import apply_search, paginate, show_archived
+
+bp = Blueprint("customers", __name__, url_prefix="/admin/customers")
+
+
+@bp.get("/")
+@admin_required
+def index() -> str:
+    search = SearchForm(request.args)
+    archived = show_archived()
+    stmt = sa.select(Customer).order_by(Customer.name)
+    stmt = stmt.where(Customer.archived_at.is_not(None) if archived else Customer.archived_at.is_(None))
+    stmt = apply_search(stmt, search.q.data, Customer.name, Customer.siren, Customer.email)
+    return render_template("customers/index.html", page=paginate(stmt), search=search, archived=archived)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new() -> Any:
+    form = CustomerForm()
+    if form.validate_on_submit():
+        customer = services.create_customer(g.school.id, form.data)
+        db.session.commit()
+        flash(_("%(name)s has been created.", name=customer.name), "success")
+        return redirect(url_for("customers.detail", customer_id=customer.id))
+    return render_template("customers/form.html", form=form, customer=None)
+
+
+def _render_detail(customer: Customer, invite_form: InviteCustomerUserForm) -> str:
+    recent_orders = db.session.scalars(
+        sa.select(Order).where(Order.customer_id == customer.id).order_by(Order.created_at.desc()).limit(10)
+    ).all()
+    return render_template(
+        "customers/detail.html",
+        customer=customer,
+        recent_orders=recent_orders,
+        invite_form=invite_form,
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/<int:customer_id>")
+@admin_required
+def detail(customer_id: int) -> str:
+    return _render_detail(db.get_or_404(Customer, customer_id), InviteCustomerUserForm())
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(customer_id: int) -> Any:
+    customer = db.get_or_404(Customer, customer_id)
+    form = CustomerForm(obj=customer)
+    if not form.is_submitted():
+        form.siret.data = customer.siret or customer.siren
+        form.billing_address.form.load(customer.billing_address)
+        form.delivery_address.form.load(customer.delivery_address)
+        form.payment_terms.data = customer.payment_terms.value
+    if form.validate_on_submit():
+        services.apply_customer_form(customer, form.data)
+        db.session.commit()
+        flash(_("%(name)s has been saved.", name=customer.name), "success")
+        return redirect(url_for("customers.detail", customer_id=customer.id))
+    return render_template("customers/form.html", form=form, customer=customer)
+
+
+@bp.post("/<int:customer_id>/archive")
+@admin_required
+def archive(customer_id: int) -> Response:
+    customer = db.get_or_404(Customer, customer_id)
+    if ActionForm().validate_on_submit():
+        services.archive_customer(customer)
+        db.session.commit()
+        flash(_("%(name)s has been archived.", name=customer.name), "success")
+    return redirect(url_for("customers.detail", customer_id=customer.id))
+
+
+@bp.post("/<int:customer_id>/restore")
+@admin_required
+def restore(customer_id: int) -> Response:
+    customer = db.get_or_404(Customer, customer_id)
+    if ActionForm().validate_on_submit():
+        services.restore_customer(customer)
+        db.session.commit()
+        flash(_("%(name)s has been restored.", name=customer.name), "success")
+    return redirect(url_for("customers.detail", customer_id=customer.id))
+
+
+@bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
+@admin_required
+def new_contact(customer_id: int) -> Any:
+    customer = db.get_or_404(Customer, customer_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        services.save_contact(customer, None, form.data)
+        db.session.commit()
+        flash(_("The contact has been added."), "success")
+        return redirect(url_for("customers.detail", customer_id=customer.id))
+    return render_template("customers/contact_form.html", form=form, customer=customer, contact=None)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_contact(contact_id: int) -> Any:
+    contact = db.get_or_404(Contact, contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        services.save_contact(contact.customer, contact, form.data)
+        db.session.commit()
+        flash(_("The contact has been saved."), "success")
+        return redirect(url_for("customers.detail", customer_id=contact.customer_id))
+    return render_template(
+        "customers/contact_form.html", form=form, customer=contact.customer, contact=contact
+    )
+
+
+@bp.post("/contacts/<int:contact_id>/delete")
+@admin_required
+def delete_contact(contact_id: int) -> Response:
+    contact = db.get_or_404(Contact, contact_id)
+    customer_id = contact.customer_id
+    if ActionForm().validate_on_submit():
+        services.delete_contact(contact)
+        db.session.commit()
+        flash(_("The contact has been deleted."), "success")
+    return redirect(url_for("customers.detail", customer_id=customer_id))
+
+
+@bp.post("/<int:customer_id>/users")
+@admin_required
+def invite_user(customer_id: int) -> Any:
+    customer = db.get_or_404(Customer, customer_id)
+    form = InviteCustomerUserForm()
+    if form.validate_on_submit():
+        try:
+            accounts.invite_user(
+                g.school,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=Role.CUSTOMER,
+                invited_by=current_user,
+                customer=customer,
+            )
+        except accounts.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("customers.detail", customer_id=customer.id))
+    return _render_detail(customer, form), 400

@@ -1,0 +1,77 @@
+"""Language and formatting: French by default, English available, Europe/Paris on screen.
+
+The locale is the signed-in user's choice, else the visitor's session choice, else French.
+Filters registered here format money, numbers and dates the French way (``1 234,56 €``,
+``26/11/2026``) or the English way, following the locale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, session
+from flask_babel import (  # noqa: F401 - re-exported
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
+from flask_login import current_user
+
+SESSION_KEY = "lang"
+SCHOOL_TIMEZONE = ZoneInfo("Europe/Paris")
+
+
+def local_today() -> date:
+    """Today's date where the schools are (French time), whatever the server's zone."""
+    return datetime.now(SCHOOL_TIMEZONE).date()
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in languages:
+        return user_locale
+    chosen = session.get(SESSION_KEY)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, currency)
+
+
+def number(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.###")
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "short") if not isinstance(value, datetime) else format_datetime(value, "short")
+
+
+def long_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "long")
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["date"] = short_date
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals["now_date"] = local_today
+    app.jinja_env.globals["get_locale"] = get_locale

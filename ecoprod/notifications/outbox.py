@@ -1,0 +1,186 @@
+"""Queue e-mails with the change that causes them; deliver them once it is committed.
+
+``queue_email`` renders the message in the recipient's language and adds it to the
+session: if the transaction rolls back, the e-mail never existed. After a request whose
+transaction committed, the new messages are delivered once the response has been sent;
+whatever fails stays in the outbox for ``flask outbox send`` to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Iterable
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_request_context, url_for
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.notifications.models import OutboxEmail, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+_FLUSHED = "outbox_flushed_ids"
+_COMMITTED = "outbox_committed_ids"
+
+
+def queue_email(
+    to: str, template: str, *, locale: str | None = None, school_id: int | None = None, **context: Any
+) -> OutboxEmail:
+    """Render ``templates/emails/<template>.txt`` and put it in the outbox (not committed)."""
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        subject = _render_block(template, "subject", context).strip()
+        body = _render_block(template, "body", context).strip() + "\n"
+    email = OutboxEmail(to_address=to, subject=subject, body=body, template=template, school_id=school_id)
+    db.session.add(email)
+    return email
+
+
+def _render_block(template: str, block: str, context: dict[str, Any]) -> str:
+    env = current_app.jinja_env
+    tmpl = env.get_template(f"emails/{template}.txt")
+    current_app.update_template_context(context)
+    return "".join(tmpl.blocks[block](tmpl.new_context(context)))
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail, inside or outside a request."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+# --- After-commit delivery -----------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_new(session: Session, flush_context: object) -> None:
+    ids = [obj.id for obj in session.new if isinstance(obj, OutboxEmail)]
+    if ids:
+        session.info.setdefault(_FLUSHED, []).extend(ids)
+
+
+@event.listens_for(Session, "after_commit")
+def _promote(session: Session) -> None:
+    flushed = session.info.pop(_FLUSHED, None)
+    if flushed:
+        session.info.setdefault(_COMMITTED, []).extend(flushed)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction: object) -> None:
+    session.info.pop(_FLUSHED, None)
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _deliver_after_response(response: Any) -> Any:
+        ids = db.session.info.pop(_COMMITTED, None)
+        if ids:
+            flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+            def deliver() -> None:
+                with flask_app.app_context():
+                    deliver_ids(ids)
+
+            response.call_on_close(deliver)
+        return response
+
+
+def pending_ids(limit: int = 500) -> list[int]:
+    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    stmt = (
+        sa.select(OutboxEmail.id)
+        .where(
+            OutboxEmail.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]),
+            OutboxEmail.attempts < max_attempts,
+        )
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def deliver_ids(ids: Iterable[int]) -> tuple[int, int]:
+    """Send these outbox rows; returns (sent, failed). Each row is claimed before sending."""
+    sent = failed = 0
+    for email_id in ids:
+        outcome = _deliver_one(email_id)
+        if outcome is True:
+            sent += 1
+        elif outcome is False:
+            failed += 1
+    return sent, failed
+
+
+def _claim(email_id: int) -> OutboxEmail | None:
+    claimed = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(
+            OutboxEmail.id == email_id,
+            OutboxEmail.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]),
+        )
+        .values(status=OutboxStatus.SENDING, attempts=OutboxEmail.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None  # someone else is sending it, or it is already sent
+    return db.session.get(OutboxEmail, email_id)
+
+
+def _deliver_one(email_id: int) -> bool | None:
+    email = _claim(email_id)
+    if email is None:
+        return None
+    try:
+        _transport(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        give_up = email.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+        email.status = OutboxStatus.ABANDONED if give_up else OutboxStatus.FAILED
+        db.session.commit()
+        log.warning("e-mail %s to %s failed: %s", email.id, email.to_address, exc)
+        return False
+    email.status = OutboxStatus.SENT
+    email.sent_at = utcnow()
+    email.last_error = None
+    db.session.commit()
+    return True
+
+
+def _transport(email: OutboxEmail) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(domain="ecoprod")
+    message.set_content(email.body)
+    if not config.get("MAIL_SERVER"):
+        log.info("e-mail (no MAIL_SERVER set, not sent)\n%s", message.as_string())
+        return
+    host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
+    if config.get("MAIL_USE_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

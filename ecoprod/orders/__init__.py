@@ -1,0 +1,1 @@
+"""Order requests and orders: lifecycle, lines, drawings, inbox."""

@@ -1,0 +1,90 @@
+"""Who sees and does what with an order. Every order view and list goes through here.
+
+The school boundary is enforced by the tenant scope (``ecoprod.tenancy``); this module adds
+the rules inside a school: a customer sees only their own company's orders, staff never
+see a customer's unsent drafts, a master works on the requests of their trades.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from ecoprod.accounts.models import User, workshop_masters
+from ecoprod.extensions import db
+from ecoprod.orders.models import Order, OrderLine, OrderState
+from ecoprod.workshops.models import Workshop
+
+CUSTOMER_CANCELLABLE = frozenset({OrderState.DRAFT, OrderState.SUBMITTED, OrderState.QUOTED})
+STAFF_CANCELLABLE = frozenset(
+    {OrderState.SUBMITTED, OrderState.QUOTED, OrderState.ACCEPTED, OrderState.PLANNED}
+)
+
+
+def visible_orders(user: User) -> sa.Select[tuple[Order]]:
+    stmt = sa.select(Order)
+    if user.is_customer:
+        return stmt.where(Order.customer_id == user.customer_id)
+    if user.is_staff:
+        return stmt.where(Order.state != OrderState.DRAFT)
+    return stmt.where(sa.false())
+
+
+def _master_trades(user: User) -> sa.Select[tuple[str]]:
+    return (
+        sa.select(Workshop.trade)
+        .join(workshop_masters, workshop_masters.c.workshop_id == Workshop.id)
+        .where(workshop_masters.c.user_id == user.id, Workshop.archived_at.is_(None))
+    )
+
+
+def for_trades_of(user: User) -> sa.ColumnElement[bool]:
+    """Orders with at least one line in one of the master's workshop trades."""
+    return sa.exists(
+        sa.select(OrderLine.id).where(
+            OrderLine.order_id == Order.id, OrderLine.trade.in_(_master_trades(user).scalar_subquery())
+        )
+    )
+
+
+def inbox(user: User) -> sa.Select[tuple[Order]]:
+    """Submitted requests waiting for the school: all for admins, their trades for masters."""
+    stmt = visible_orders(user).where(Order.state == OrderState.SUBMITTED)
+    if user.is_master:
+        stmt = stmt.where(for_trades_of(user))
+    return stmt
+
+
+def load_order_or_404(order_id: int, user: User) -> Order:
+    """The order if this user may see it; otherwise 404, which says nothing of its existence."""
+    order = db.session.scalars(visible_orders(user).where(Order.id == order_id)).one_or_none()
+    if order is None:
+        abort(404)
+    return order
+
+
+def is_master_of(user: User, order: Order) -> bool:
+    if not user.is_master:
+        return False
+    trades = set(db.session.scalars(_master_trades(user)))
+    return any(line.trade in trades for line in order.lines)
+
+
+def can_edit(user: User, order: Order) -> bool:
+    return user.is_customer and order.customer_id == user.customer_id and order.state is OrderState.DRAFT
+
+
+def can_submit(user: User, order: Order) -> bool:
+    return can_edit(user, order)
+
+
+def can_cancel(user: User, order: Order) -> bool:
+    if user.is_customer:
+        return order.customer_id == user.customer_id and order.state in CUSTOMER_CANCELLABLE
+    return user.is_admin and order.state in STAFF_CANCELLABLE
+
+
+def can_decline(user: User, order: Order) -> bool:
+    if order.state not in (OrderState.SUBMITTED, OrderState.QUOTED):
+        return False
+    return user.is_admin or is_master_of(user, order)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    MultipleFileField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from ecoprod.forms import OptionalAddressForm, none_if_empty, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.orders.models import UNIT_LABELS, Unit
+
+MAX_LINES = 50
+
+
+class LineForm(Form):
+    """One line of a request. A line left entirely blank is ignored, not refused."""
+
+    description = text_field(_l("Part or work wanted"), 500)
+    material = text_field(_l("Material"), 200)
+    quantity = DecimalField(
+        _l("Quantity"),
+        places=3,
+        validators=[Optional(), NumberRange(min=Decimal("0.001"), max=Decimal("1000000"))],
+    )
+    unit = SelectField(_l("Unit"), choices=[(u.value, UNIT_LABELS[u]) for u in Unit])
+    trade = SelectField(_l("Trade"), choices=[])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], filters=[none_if_empty])
+
+    def is_blank(self) -> bool:
+        return not any(
+            (
+                self.description.data,
+                self.material.data,
+                self.quantity.raw_data and self.quantity.raw_data[0],
+                self.notes.data,
+            )
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if self.is_blank():
+            return True
+        valid = super().validate(extra_validators)
+        if not self.description.data:
+            self.description.errors = [*self.description.errors, _l("Describe the part or the work.")]
+            valid = False
+        if self.quantity.data is None and not self.quantity.errors:
+            self.quantity.errors = [*self.quantity.errors, _l("Give a quantity.")]
+            valid = False
+        return valid
+
+
+class OrderRequestForm(FlaskForm):
+    title = text_field(_l("Title"), 200, required=True, description=_l("e.g. 40 brackets for conveyor"))
+    customer_reference = text_field(
+        _l("Your purchase order reference"), 60, description=_l("Optional: printed on our documents.")
+    )
+    desired_date = DateField(_l("Desired delivery date"), validators=[Optional()])
+    delivery_address = FormField(OptionalAddressForm, label=_l("Delivery address"))
+    notes = TextAreaField(
+        _l("Comments for the school"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
+    )
+    lines = FieldList(FormField(LineForm), min_entries=1, max_entries=MAX_LINES)
+    drawings = MultipleFileField(_l("Files to attach"))
+
+    def set_trade_choices(self, choices: list[tuple[str, Any]]) -> None:
+        for entry in self.lines:
+            entry.form.trade.choices = choices
+        self._trade_choices = choices
+
+    def blank_line(self) -> LineForm:
+        """An empty line for the page's ``<template>`` (cloned by the browser)."""
+        line = LineForm(prefix="lines-__index__-")
+        line.trade.choices = getattr(self, "_trade_choices", [])
+        return line

@@ -1,0 +1,211 @@
+"""Order requests and the orders they become: lines, drawings and the recorded timeline."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecoprod.database import (
+    Address,
+    Quantity,
+    TimestampMixin,
+    UTCDateTime,
+    address_columns,
+    enum_type,
+    utcnow,
+)
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.tenancy import TenantMixin
+from ecoprod.workshops.models import Trade
+
+if TYPE_CHECKING:
+    from ecoprod.accounts.models import User
+    from ecoprod.customers.models import Customer
+
+
+class OrderState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    QUOTED = "quoted"
+    ACCEPTED = "accepted"
+    PLANNED = "planned"
+    IN_PRODUCTION = "in_production"
+    READY = "ready"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    DELIVERED = "delivered"
+    INVOICED = "invoiced"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(ORDER_STATE_LABELS[self])
+
+    @property
+    def tone(self) -> str:
+        """The badge colour family; the label always says the state in words too."""
+        return ORDER_STATE_TONES.get(self, "neutral")
+
+
+ORDER_STATE_LABELS = {
+    OrderState.DRAFT: _l("Draft"),
+    OrderState.SUBMITTED: _l("Submitted"),
+    OrderState.QUOTED: _l("Quoted"),
+    OrderState.ACCEPTED: _l("Accepted"),
+    OrderState.PLANNED: _l("Planned"),
+    OrderState.IN_PRODUCTION: _l("In production"),
+    OrderState.READY: _l("Ready"),
+    OrderState.PARTIALLY_DELIVERED: _l("Partially delivered"),
+    OrderState.DELIVERED: _l("Delivered"),
+    OrderState.INVOICED: _l("Invoiced"),
+    OrderState.CLOSED: _l("Closed"),
+    OrderState.DECLINED: _l("Declined"),
+    OrderState.CANCELLED: _l("Cancelled"),
+}
+
+ORDER_STATE_TONES = {
+    OrderState.DRAFT: "neutral",
+    OrderState.SUBMITTED: "info",
+    OrderState.QUOTED: "info",
+    OrderState.ACCEPTED: "success",
+    OrderState.PLANNED: "success",
+    OrderState.IN_PRODUCTION: "progress",
+    OrderState.READY: "success",
+    OrderState.PARTIALLY_DELIVERED: "progress",
+    OrderState.DELIVERED: "success",
+    OrderState.INVOICED: "neutral",
+    OrderState.CLOSED: "neutral",
+    OrderState.DECLINED: "danger",
+    OrderState.CANCELLED: "danger",
+}
+
+
+class Unit(enum.StrEnum):
+    PIECE = "piece"
+    SET = "set"
+    KILOGRAM = "kg"
+    METRE = "m"
+    SQUARE_METRE = "m2"
+    LITRE = "l"
+
+    @property
+    def label(self) -> str:
+        return str(UNIT_LABELS[self])
+
+
+UNIT_LABELS = {
+    Unit.PIECE: _l("piece(s)"),
+    Unit.SET: _l("set(s)"),
+    Unit.KILOGRAM: _l("kg"),
+    Unit.METRE: _l("m"),
+    Unit.SQUARE_METRE: _l("m²"),
+    Unit.LITRE: _l("litre(s)"),
+}
+
+
+class Order(TenantMixin, TimestampMixin, db.Model):
+    """One customer need, from the draft request to the closed order."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "number"),
+        sa.Index("ix_orders_school_state_submitted", "school_id", "state", "submitted_at"),
+        sa.Index("ix_orders_customer_created", "customer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # Given on submission (DDE-2026-0001); a draft has none.
+    number: Mapped[str | None] = mapped_column(sa.String(30))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    customer_reference: Mapped[str | None] = mapped_column(sa.String(60))
+    desired_date: Mapped[date | None] = mapped_column(sa.Date)
+    delivery_address: Mapped[Address] = address_columns("delivery")
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    state: Mapped[OrderState] = mapped_column(enum_type(OrderState, 30), default=OrderState.DRAFT)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    customer: Mapped[Customer] = relationship()
+    created_by: Mapped[User] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="order", order_by="Attachment.created_at", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        """What people call it: its number once submitted, else a draft marker."""
+        return self.number or f"#{self.id}"
+
+    @property
+    def trades(self) -> list[Trade]:
+        return sorted({line.trade for line in self.lines}, key=lambda trade: trade.value)
+
+    def __repr__(self) -> str:
+        return f"<Order {self.reference} {self.state}>"
+
+
+class OrderLine(TenantMixin, db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    material: Mapped[str | None] = mapped_column(sa.String(200))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10), default=Unit.PIECE)
+    trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40), index=True)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class Attachment(TenantMixin, db.Model):
+    """A drawing attached to an order; the file lives under instance/ with a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    content_type: Mapped[str] = mapped_column(sa.String(80))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="attachments")
+
+
+class OrderEvent(TenantMixin, db.Model):
+    """One step of an order's life: who moved it, when, from which state to which."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[OrderState | None] = mapped_column(enum_type(OrderState, 30))
+    to_state: Mapped[OrderState] = mapped_column(enum_type(OrderState, 30))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,230 @@
+"""Named actions on order requests. They change data and flush; the caller commits.
+
+How is a request submitted? ``submit``. Declined? ``decline``. Everything an order goes
+through is a function here, called by the views and by the tests alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.database import Address, utcnow
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.i18n import local_today
+from ecoprod.notifications.outbox import external_url, queue_email
+from ecoprod.numbering import next_number
+from ecoprod.orders import access, lifecycle
+from ecoprod.orders.models import Attachment, Order, OrderLine, OrderState, Unit
+from ecoprod.schools.models import School
+from ecoprod.storage import FileStore, InspectedFile
+from ecoprod.workshops.models import Trade, Workshop
+
+
+class OrderError(ValueError):
+    """A refused action on an order; the message is for the user."""
+
+
+@dataclass
+class LineInput:
+    description: str
+    quantity: Decimal
+    trade: Trade
+    unit: Unit = Unit.PIECE
+    material: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class RequestInput:
+    title: str
+    lines: list[LineInput]
+    customer_reference: str | None = None
+    desired_date: date | None = None
+    delivery_address: Address = field(default_factory=Address)
+    notes: str | None = None
+
+
+def file_store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_FOLDER"])
+
+
+def offered_trades() -> list[Trade]:
+    """The trades the school can take orders for: those of its active workshops."""
+    trades = db.session.scalars(sa.select(Workshop.trade).where(Workshop.archived_at.is_(None)).distinct())
+    return sorted(set(trades), key=lambda trade: trade.label)
+
+
+# --- Drafts ----------------------------------------------------------------------------
+
+
+def _apply(order: Order, data: RequestInput) -> None:
+    if not data.lines:
+        raise OrderError(str(_l("A request needs at least one line.")))
+    order.title = data.title
+    order.customer_reference = data.customer_reference
+    order.desired_date = data.desired_date
+    order.delivery_address = data.delivery_address
+    order.notes = data.notes
+    order.lines.clear()
+    db.session.flush()
+    for position, line in enumerate(data.lines, start=1):
+        order.lines.append(
+            OrderLine(
+                school_id=order.school_id,
+                position=position,
+                description=line.description,
+                material=line.material,
+                quantity=line.quantity,
+                unit=line.unit,
+                trade=line.trade,
+                notes=line.notes,
+            )
+        )
+
+
+def create_draft(user: User, data: RequestInput, drawings: Sequence[InspectedFile] = ()) -> Order:
+    if not user.is_customer or user.customer_id is None:
+        raise OrderError(str(_l("Only a customer user can create a request.")))
+    order = Order(
+        school_id=user.school_id,
+        customer_id=user.customer_id,
+        created_by=user,
+        state=OrderState.DRAFT,
+    )
+    db.session.add(order)
+    _apply(order, data)
+    lifecycle.record_creation(order, user)
+    db.session.flush()
+    attach_drawings(order, drawings, user)
+    return order
+
+
+def update_draft(
+    order: Order, user: User, data: RequestInput, drawings: Sequence[InspectedFile] = ()
+) -> None:
+    if not access.can_edit(user, order):
+        raise OrderError(str(_l("Only a draft of your company can be changed.")))
+    _apply(order, data)
+    attach_drawings(order, drawings, user)
+
+
+def attach_drawings(order: Order, drawings: Sequence[InspectedFile], user: User) -> list[Attachment]:
+    """Store the files and link them to the order.
+
+    The files are written at once and removed again if the transaction rolls back.
+    """
+    if order.state is not OrderState.DRAFT:
+        raise OrderError(str(_l("Drawings can only be added to a draft.")))
+    limit = current_app.config["UPLOAD_MAX_FILES"]
+    if len(order.attachments) + len(drawings) > limit:
+        raise OrderError(str(_l("A request can have %(n)s drawings at most.", n=limit)))
+    store = file_store()
+    attachments = []
+    for drawing in drawings:
+        stored_name = store.save(order.school_id, drawing.data, db.session)
+        attachment = Attachment(
+            school_id=order.school_id,
+            original_name=drawing.original_name,
+            stored_name=stored_name,
+            kind=drawing.kind.name,
+            content_type=drawing.kind.content_type,
+            size=drawing.size,
+            sha256=drawing.sha256,
+            uploaded_by_id=user.id,
+        )
+        order.attachments.append(attachment)
+        attachments.append(attachment)
+    db.session.flush()
+    return attachments
+
+
+def remove_attachment(attachment: Attachment, user: User) -> None:
+    if not access.can_edit(user, attachment.order):
+        raise OrderError(str(_l("Drawings can only be removed from a draft of your company.")))
+    file_store().delete(attachment.school_id, attachment.stored_name, db.session)
+    db.session.delete(attachment)
+
+
+# --- Transitions ------------------------------------------------------------------------
+
+
+def submit(order: Order, user: User) -> None:
+    """Send the draft to the school: it gets its number and the masters of its trades hear of it."""
+    if not access.can_submit(user, order):
+        raise OrderError(str(_l("Only a draft of your company can be submitted.")))
+    if not order.lines:
+        raise OrderError(str(_l("A request needs at least one line.")))
+    if order.desired_date is not None and order.desired_date < local_today():
+        raise OrderError(str(_l("The desired delivery date is in the past.")))
+    lifecycle.transition(order, OrderState.SUBMITTED, user)
+    order.submitted_at = utcnow()
+    school = db.session.get(School, order.school_id)
+    order.number = next_number(db.session, order.school_id, school.request_prefix, order.submitted_at.year)
+    _notify_new_request(order)
+
+
+def _recipients_for(order: Order) -> list[User]:
+    trades = {line.trade for line in order.lines}
+    masters = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(workshop_masters, workshop_masters.c.user_id == User.id)
+            .join(Workshop, Workshop.id == workshop_masters.c.workshop_id)
+            .where(
+                Workshop.trade.in_(trades),
+                Workshop.archived_at.is_(None),
+                User.status == UserStatus.ACTIVE,
+            )
+            .distinct()
+        )
+    )
+    if masters:
+        return masters
+    # No master for these trades yet: the administrators must see it.
+    return list(
+        db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE))
+    )
+
+
+def _notify_new_request(order: Order) -> None:
+    link = external_url("orders.detail", order_id=order.id)
+    for user in _recipients_for(order):
+        queue_email(
+            user.email,
+            "new_request",
+            locale=user.locale,
+            school_id=order.school_id,
+            order=order,
+            recipient=user,
+            link=link,
+        )
+
+
+def decline(order: Order, user: User, reason: str) -> None:
+    if not access.can_decline(user, order):
+        raise OrderError(str(_l("You cannot decline this request.")))
+    lifecycle.transition(order, OrderState.DECLINED, user, reason)
+    creator = order.created_by
+    queue_email(
+        creator.email,
+        "request_declined",
+        locale=creator.locale or order.customer.language,
+        school_id=order.school_id,
+        order=order,
+        reason=reason.strip(),
+        link=external_url("orders.detail", order_id=order.id),
+    )
+
+
+def cancel(order: Order, user: User, reason: str) -> None:
+    if not access.can_cancel(user, order):
+        raise OrderError(str(_l("This request can no longer be cancelled.")))
+    lifecycle.transition(order, OrderState.CANCELLED, user, reason)

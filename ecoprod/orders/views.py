@@ -1,0 +1,298 @@
+"""Order requests: the customer's list and form, the school's inbox, one page per order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
+from ecoprod.extensions import db
+from ecoprod.i18n import gettext as _
+from ecoprod.orders import access, services
+from ecoprod.orders.forms import OrderRequestForm
+from ecoprod.orders.lifecycle import IllegalTransition
+from ecoprod.orders.models import Attachment, Order, OrderState, Unit
+from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, inspect_upload
+from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
+from ecoprod.web.listing import apply_search, paginate
+from ecoprod.workshops.models import Trade
+
+bp = Blueprint("orders", __name__)
+
+STATE_TABS = {
+    "open": (OrderState.DRAFT, OrderState.SUBMITTED, OrderState.QUOTED),
+    "in_progress": (
+        OrderState.ACCEPTED,
+        OrderState.PLANNED,
+        OrderState.IN_PRODUCTION,
+        OrderState.READY,
+        OrderState.PARTIALLY_DELIVERED,
+    ),
+    "done": (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED),
+    "closed": (OrderState.DECLINED, OrderState.CANCELLED),
+}
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+@bp.get("/requests")
+@school_member_required
+def index() -> str:
+    search = SearchForm(request.args)
+    tab = request.args.get("tab", "all")
+    stmt = access.visible_orders(current_user)
+    if tab in STATE_TABS:
+        stmt = stmt.where(Order.state.in_(STATE_TABS[tab]))
+    else:
+        tab = "all"
+    stmt = apply_search(stmt, search.q.data, Order.title, Order.number, Order.customer_reference)
+    if not current_user.is_customer:
+        stmt = stmt.options(sa.orm.joinedload(Order.customer))
+    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc())
+    return render_template("orders/index.html", page=paginate(stmt), search=search, tab=tab, tabs=STATE_TABS)
+
+
+@bp.get("/inbox")
+@staff_required
+def inbox() -> str:
+    search = SearchForm(request.args)
+    stmt = access.inbox(current_user).options(
+        sa.orm.joinedload(Order.customer), sa.orm.selectinload(Order.lines)
+    )
+    stmt = apply_search(stmt, search.q.data, Order.title, Order.number)
+    stmt = stmt.order_by(Order.submitted_at.asc(), Order.id.asc())
+    return render_template("orders/inbox.html", page=paginate(stmt), search=search)
+
+
+# --- The request form ----------------------------------------------------------------------
+
+
+def _trade_choices() -> list[tuple[str, str]]:
+    return [(t.value, t.label) for t in services.offered_trades()]
+
+
+def _request_input(form: OrderRequestForm) -> services.RequestInput:
+    lines = [
+        services.LineInput(
+            description=entry.form.description.data,
+            material=entry.form.material.data,
+            quantity=entry.form.quantity.data,
+            unit=Unit(entry.form.unit.data),
+            trade=Trade(entry.form.trade.data),
+            notes=entry.form.notes.data,
+        )
+        for entry in form.lines
+        if not entry.form.is_blank()
+    ]
+    return services.RequestInput(
+        title=form.title.data,
+        customer_reference=form.customer_reference.data,
+        desired_date=form.desired_date.data,
+        delivery_address=form.delivery_address.form.to_address(),
+        notes=form.notes.data,
+        lines=lines,
+    )
+
+
+def _inspect_drawings(form: OrderRequestForm) -> list[InspectedFile] | None:
+    """Every uploaded file checked before anything is written; None if one is refused."""
+    drawings = []
+    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
+    for upload in request.files.getlist(form.drawings.name):
+        if not upload or (not upload.filename and upload.content_length == 0):
+            continue
+        try:
+            drawings.append(inspect_upload(upload.stream, upload.filename, DRAWING_KINDS, max_bytes))
+        except UploadRefused as exc:
+            form.drawings.errors = [*form.drawings.errors, str(exc)]
+    if len(drawings) > current_app.config["UPLOAD_MAX_FILES"]:
+        form.drawings.errors = [
+            *form.drawings.errors,
+            _("%(n)s drawings at most.", n=current_app.config["UPLOAD_MAX_FILES"]),
+        ]
+    return None if form.drawings.errors else drawings
+
+
+def _load_form(order: Order | None) -> OrderRequestForm:
+    form = OrderRequestForm(obj=order) if order and request.method == "GET" else OrderRequestForm()
+    if request.method == "GET":
+        if order is None:
+            form.delivery_address.form.load(current_user.customer.effective_delivery_address)
+        else:
+            form.delivery_address.form.load(order.delivery_address)
+            for entry, line in zip(form.lines, order.lines, strict=False):
+                entry.form.unit.data = line.unit.value
+                entry.form.trade.data = line.trade.value
+    if request.method == "POST" and request.form.get("action") == "add_line":
+        form.lines.append_entry()
+    form.set_trade_choices(_trade_choices())
+    return form
+
+
+def _save_request(order: Order | None) -> Any:
+    form = _load_form(order)
+    action = request.form.get("action")
+    if request.method == "POST" and action in ("save", "submit") and form.validate_on_submit():
+        drawings = _inspect_drawings(form)
+        data = _request_input(form)
+        if not data.lines:
+            form.form_errors.append(_("Add at least one line with a description and a quantity."))
+        elif drawings is not None:
+            try:
+                if order is None:
+                    order = services.create_draft(current_user, data, drawings)
+                else:
+                    services.update_draft(order, current_user, data, drawings)
+                if action == "submit":
+                    services.submit(order, current_user)
+            except services.OrderError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                if action == "submit":
+                    flash(
+                        _("Your request %(number)s has been sent to the school.", number=order.number),
+                        "success",
+                    )
+                else:
+                    flash(_("Your draft has been saved. Submit it when it is complete."), "success")
+                return redirect(url_for("orders.detail", order_id=order.id))
+    status = 400 if request.method == "POST" and action in ("save", "submit") else 200
+    template = render_template("orders/form.html", form=form, order=order, blank_line=form.blank_line())
+    return template, status
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@customer_required
+def new() -> Any:
+    return _save_request(None)
+
+
+@bp.route("/requests/<int:order_id>/edit", methods=["GET", "POST"])
+@customer_required
+def edit(order_id: int) -> Any:
+    order = access.load_order_or_404(order_id, current_user)
+    if not access.can_edit(current_user, order):
+        flash(_("This request has been sent: it can no longer be changed."), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    return _save_request(order)
+
+
+# --- One order --------------------------------------------------------------------------------
+
+
+@bp.get("/requests/<int:order_id>")
+@school_member_required
+def detail(order_id: int) -> str:
+    order = access.load_order_or_404(order_id, current_user)
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        can_edit=access.can_edit(current_user, order),
+        can_cancel=access.can_cancel(current_user, order),
+        can_decline=access.can_decline(current_user, order),
+        action_form=ActionForm(),
+        decline_form=ReasonForm(prefix="decline"),
+        cancel_form=ReasonForm(prefix="cancel"),
+    )
+
+
+def _refused(exc: Exception) -> str:
+    if isinstance(exc, IllegalTransition):
+        return _("This action is not possible in the request's current state.")
+    return str(exc)
+
+
+@bp.post("/requests/<int:order_id>/submit")
+@customer_required
+def submit(order_id: int) -> Response:
+    order = access.load_order_or_404(order_id, current_user)
+    try:
+        services.submit(order, current_user)
+    except (services.OrderError, IllegalTransition) as exc:
+        db.session.rollback()
+        flash(_refused(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Your request %(number)s has been sent to the school.", number=order.number), "success")
+    return redirect(url_for("orders.detail", order_id=order_id))
+
+
+def _move_with_reason(order_id: int, action: Any, prefix: str, done: str) -> Response:
+    order = access.load_order_or_404(order_id, current_user)
+    form = ReasonForm(prefix=prefix)
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    try:
+        action(order, current_user, form.reason.data)
+    except (services.OrderError, IllegalTransition) as exc:
+        db.session.rollback()
+        flash(_refused(exc), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("orders.detail", order_id=order_id))
+
+
+@bp.post("/requests/<int:order_id>/cancel")
+@school_member_required
+def cancel(order_id: int) -> Response:
+    return _move_with_reason(order_id, services.cancel, "cancel", _("The request has been cancelled."))
+
+
+@bp.post("/requests/<int:order_id>/decline")
+@staff_required
+def decline(order_id: int) -> Response:
+    return _move_with_reason(
+        order_id, services.decline, "decline", _("The request has been declined; the customer is told why.")
+    )
+
+
+# --- Drawings ---------------------------------------------------------------------------------
+
+
+def _attachment_or_404(order_id: int, attachment_id: int) -> Attachment:
+    order = access.load_order_or_404(order_id, current_user)
+    attachment = db.session.scalars(
+        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.order_id == order.id)
+    ).one_or_none()
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+@bp.get("/requests/<int:order_id>/drawings/<int:attachment_id>")
+@school_member_required
+def download(order_id: int, attachment_id: int) -> Response:
+    attachment = _attachment_or_404(order_id, attachment_id)
+    path = services.file_store().path(attachment.school_id, attachment.stored_name)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/requests/<int:order_id>/drawings/<int:attachment_id>/delete")
+@customer_required
+def delete_drawing(order_id: int, attachment_id: int) -> Response:
+    attachment = _attachment_or_404(order_id, attachment_id)
+    try:
+        services.remove_attachment(attachment, current_user)
+    except services.OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The drawing has been removed."), "success")
+    return redirect(url_for("orders.edit", order_id=order_id))

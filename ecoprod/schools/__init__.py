@@ -1,0 +1,1 @@
+"""Schools (tenants): legal identity, settings, the platform operator."""

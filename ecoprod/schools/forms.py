@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import FormField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ecoprod.forms import AddressForm, email_field, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
+from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
+
+PREFIX = Regexp(r"^[A-Z]{1,8}$", message=_l("Capital letters only, 8 at most."))
+
+
+class SchoolIdentityForm(FlaskForm):
+    name = text_field(_l("Name"), 200, required=True)
+    legal_form = text_field(_l("Legal form"), 80, description=_l("e.g. Association loi 1901"))
+    siret = StringField(_l("SIRET"), validators=[DataRequired(), Identifier(clean_siret)])
+    vat_number = StringField(_l("VAT number"), validators=[Optional(), Identifier(clean_vat)])
+    rna = StringField(_l("RNA number"), validators=[Optional(), Identifier(clean_rna)])
+    email = email_field(_l("Contact e-mail"), required=False)
+    phone = text_field(_l("Phone"), 30)
+    address = FormField(AddressForm, label=_l("Address"))
+
+
+class SchoolSettingsForm(SchoolIdentityForm):
+    iban = StringField(_l("IBAN"), validators=[Optional(), Identifier(clean_iban)])
+    bic = StringField(_l("BIC"), validators=[Optional(), Identifier(clean_bic)])
+    vat_regime = SelectField(_l("VAT regime"), choices=[(r.value, VAT_REGIME_LABELS[r]) for r in VatRegime])
+    vat_exemption_text = text_field(
+        _l("Exemption text printed on documents"),
+        300,
+        description=_l(
+            "Required when the school is exempt, e.g. “Exonération de TVA, art. 261-7-1° b du CGI”."
+        ),
+    )
+    quote_prefix = StringField(_l("Quotes"), validators=[DataRequired(), PREFIX])
+    delivery_prefix = StringField(_l("Delivery notes"), validators=[DataRequired(), PREFIX])
+    invoice_prefix = StringField(_l("Invoices"), validators=[DataRequired(), PREFIX])
+    credit_note_prefix = StringField(_l("Credit notes"), validators=[DataRequired(), PREFIX])
+    request_prefix = StringField(_l("Order requests"), validators=[DataRequired(), PREFIX])
+    logo = FileField(_l("Logo (PNG or JPEG, 1 MB at most)"))
+
+    def validate_vat_exemption_text(self, field: StringField) -> None:
+        if self.vat_regime.data == VatRegime.EXEMPT.value and not field.data:
+            raise ValidationError(_l("Give the legal text of the exemption."))
+
+
+class NewSchoolForm(SchoolIdentityForm):
+    slug = StringField(
+        _l("Short name in addresses"),
+        validators=[
+            DataRequired(),
+            Length(max=60),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits and hyphens.")),
+        ],
+    )
+    admin_name = text_field(_l("Full name of the first administrator"), 120, required=True)
+    admin_email = email_field(_l("E-mail of the first administrator"))

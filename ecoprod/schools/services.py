@@ -1,0 +1,79 @@
+"""Named actions on schools: the operator creates them, administrators keep them up to date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ecoprod.accounts import services as accounts
+from ecoprod.accounts.models import Role, User
+from ecoprod.database import Address
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.schools.models import School, VatRegime
+from ecoprod.storage import IMAGE_KINDS, FileStore, InspectedFile
+from ecoprod.tenancy import scoped_to
+
+IDENTITY_FIELDS = ("name", "legal_form", "siret", "vat_number", "rna", "email", "phone")
+SETTINGS_FIELDS = (
+    *IDENTITY_FIELDS,
+    "iban",
+    "bic",
+    "vat_exemption_text",
+    "quote_prefix",
+    "delivery_prefix",
+    "invoice_prefix",
+    "credit_note_prefix",
+    "request_prefix",
+)
+LOGO_KINDS = IMAGE_KINDS
+
+
+class SchoolError(ValueError):
+    pass
+
+
+def file_store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_FOLDER"])
+
+
+def apply_settings(school: School, data: dict[str, Any]) -> None:
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(school, name, data[name])
+    school.address = Address(**data["address"])
+    school.vat_regime = VatRegime(data["vat_regime"])
+    if school.vat_regime is not VatRegime.EXEMPT:
+        school.vat_exemption_text = None
+
+
+def set_logo(school: School, logo: InspectedFile) -> None:
+    """Store the new logo; the previous one is deleted once the change is committed."""
+    store = file_store()
+    if school.logo_file:
+        store.delete(school.id, school.logo_file, db.session)
+    school.logo_file = store.save(school.id, logo.data, db.session)
+    school.logo_content_type = logo.kind.content_type
+
+
+def create_school(data: dict[str, Any], *, admin_name: str, admin_email: str, operator: User) -> School:
+    """A new tenant, with its first administrator invited by e-mail."""
+    if db.session.scalars(sa.select(School.id).where(School.slug == data["slug"])).first():
+        raise SchoolError(str(_l("This short name is already used by another school.")))
+    if accounts.find_user_by_email(admin_email) is not None:
+        raise SchoolError(str(_l("An account already exists with this e-mail address.")))
+    school = School(slug=data["slug"])
+    for name in IDENTITY_FIELDS:
+        setattr(school, name, data.get(name))
+    school.address = Address(**data["address"])
+    db.session.add(school)
+    db.session.flush()
+    # The operator acts inside the new school for this one step, on purpose.
+    with scoped_to(db.session, school.id):
+        accounts.invite_user(
+            school, email=admin_email, full_name=admin_name, role=Role.ADMIN, invited_by=operator
+        )
+        db.session.flush()
+    return school

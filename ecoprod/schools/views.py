@@ -1,0 +1,107 @@
+"""School settings (administrators), the school logo, and the platform operator's schools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ecoprod.accounts.models import User
+from ecoprod.accounts.permissions import admin_required, operator_required, school_member_required
+from ecoprod.extensions import db
+from ecoprod.i18n import gettext as _
+from ecoprod.schools import services
+from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm
+from ecoprod.schools.models import School
+from ecoprod.storage import UploadRefused, inspect_upload
+from ecoprod.web.listing import paginate
+
+bp = Blueprint("schools", __name__)
+
+
+def _settings_form(school: School) -> SchoolSettingsForm:
+    form = SchoolSettingsForm(obj=school)
+    if not form.is_submitted():
+        form.address.form.load(school.address)
+        form.vat_regime.data = school.vat_regime.value
+    return form
+
+
+@bp.route("/admin/school", methods=["GET", "POST"])
+@admin_required
+def settings() -> Any:
+    school: School = g.school
+    form = _settings_form(school)
+    if form.validate_on_submit():
+        logo = None
+        if form.logo.data:
+            try:
+                logo = inspect_upload(
+                    form.logo.data.stream,
+                    form.logo.data.filename,
+                    services.LOGO_KINDS,
+                    current_app.config["LOGO_MAX_BYTES"],
+                )
+            except UploadRefused as exc:
+                form.logo.errors.append(str(exc))
+        if not form.logo.errors:
+            services.apply_settings(school, form.data)
+            if logo:
+                services.set_logo(school, logo)
+            db.session.commit()
+            flash(_("The school's settings have been saved."), "success")
+            return redirect(url_for("schools.settings"))
+    return render_template("schools/settings.html", form=form, school=school)
+
+
+@bp.get("/school/logo")
+@school_member_required
+def logo() -> Response:
+    school: School = g.school
+    if not school.logo_file:
+        abort(404)
+    path = services.file_store().path(school.id, school.logo_file)
+    return send_file(path, mimetype=school.logo_content_type, max_age=3600)
+
+
+@bp.get("/platform/schools")
+@operator_required
+def platform_schools() -> str:
+    stmt = sa.select(School).order_by(School.name)
+    page = paginate(stmt)
+    admin_counts = dict(
+        db.session.execute(
+            sa.select(User.school_id, sa.func.count())
+            .where(User.school_id.in_([s.id for s in page.items]), User.role == "admin")
+            .group_by(User.school_id)
+            .execution_options(all_schools=True)
+        ).all()
+    )
+    return render_template("platform/schools.html", page=page, admin_counts=admin_counts)
+
+
+@bp.route("/platform/schools/new", methods=["GET", "POST"])
+@operator_required
+def platform_new_school() -> Any:
+    form = NewSchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = services.create_school(
+                form.data,
+                admin_name=form.admin_name.data,
+                admin_email=form.admin_email.data,
+                operator=current_user,
+            )
+        except services.SchoolError as exc:
+            form.slug.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                _("%(school)s has been created; its administrator has been invited.", school=school.name),
+                "success",
+            )
+            return redirect(url_for("schools.platform_schools"))
+    return render_template("platform/new_school.html", form=form)

@@ -1,0 +1,1 @@
+"""Students: the people the school plans for."""

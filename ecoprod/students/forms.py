@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+
+from ecoprod.forms import text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.i18n import local_today
+from ecoprod.workshops.forms import TRADE_CHOICES
+
+
+class StudentForm(FlaskForm):
+    first_name = text_field(_l("First name"), 80, required=True)
+    last_name = text_field(_l("Last name"), 80, required=True)
+    birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
+    trade = SelectField(_l("Trade"), choices=TRADE_CHOICES, validators=[DataRequired()])
+    training_year = IntegerField(
+        _l("Year of training"), validators=[DataRequired(), NumberRange(min=1, max=4)], default=1
+    )
+    workshop_id = SelectField(_l("Workshop"), coerce=int, validators=[Optional()])
+
+    def validate_birth_date(self, field: DateField) -> None:
+        today = local_today()
+        if field.data and not (date(today.year - 30, 1, 1) <= field.data <= date(today.year - 13, 12, 31)):
+            raise ValidationError(_l("Students are between 13 and 30 years old: check the date."))
+
+
+class StudentFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = text_field(_l("Search"), 100)
+    workshop = SelectField(_l("Workshop"), coerce=int, validators=[Optional()])

@@ -1,0 +1,48 @@
+"""Students (jeunes): the people the school plans for. Never shown to customers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecoprod.database import ArchivableMixin, TimestampMixin, enum_type
+from ecoprod.extensions import db
+from ecoprod.tenancy import TenantMixin
+from ecoprod.workshops.models import Trade
+
+if TYPE_CHECKING:
+    from ecoprod.workshops.models import Workshop
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years on ``day`` (someone born on 29 February turns a year older on 1 March)."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
+    __tablename__ = "students"
+    __table_args__ = (sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(sa.String(80))
+    last_name: Mapped[str] = mapped_column(sa.String(80))
+    birth_date: Mapped[date] = mapped_column(sa.Date)
+    trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
+    training_year: Mapped[int] = mapped_column(default=1)
+    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
+
+    workshop: Mapped[Workshop | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+    def is_minor_on(self, day: date) -> bool:
+        return self.age_on(day) < 18

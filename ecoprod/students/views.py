@@ -1,0 +1,88 @@
+"""Students (administrators). Nothing here is ever reachable by a customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ecoprod.accounts.permissions import admin_required
+from ecoprod.extensions import db
+from ecoprod.i18n import gettext as _
+from ecoprod.students import services
+from ecoprod.students.forms import StudentFilterForm, StudentForm
+from ecoprod.students.models import Student
+from ecoprod.web.forms import ActionForm
+from ecoprod.web.listing import apply_search, paginate, show_archived
+from ecoprod.workshops.models import Workshop
+
+bp = Blueprint("students", __name__, url_prefix="/admin/students")
+
+
+def _workshop_choices() -> list[tuple[int, str]]:
+    workshops = db.session.scalars(
+        sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
+    )
+    return [(w.id, w.name) for w in workshops]
+
+
+@bp.get("/")
+@admin_required
+def index() -> str:
+    filters = StudentFilterForm(request.args)
+    filters.workshop.choices = [(0, _("All workshops")), *_workshop_choices()]
+    archived = show_archived()
+    stmt = (
+        sa.select(Student)
+        .where(Student.archived_at.is_not(None) if archived else Student.archived_at.is_(None))
+        .options(sa.orm.joinedload(Student.workshop))
+        .order_by(Student.last_name, Student.first_name)
+    )
+    if filters.workshop.data:
+        stmt = stmt.where(Student.workshop_id == filters.workshop.data)
+    stmt = apply_search(stmt, filters.q.data, Student.first_name, Student.last_name)
+    return render_template("students/index.html", page=paginate(stmt), filters=filters, archived=archived)
+
+
+def _save(student: Student | None) -> Any:
+    form = StudentForm(obj=student)
+    form.workshop_id.choices = [(0, _("No workshop yet")), *_workshop_choices()]
+    if student is not None and not form.is_submitted():
+        form.trade.data = student.trade.value
+        form.workshop_id.data = student.workshop_id or 0
+    if form.validate_on_submit():
+        student = services.save_student(student, g.school.id, form.data)
+        db.session.commit()
+        flash(_("%(name)s has been saved.", name=student.full_name), "success")
+        return redirect(url_for("students.index"))
+    return render_template("students/form.html", form=form, student=student, action_form=ActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new() -> Any:
+    return _save(None)
+
+
+@bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(student_id: int) -> Any:
+    return _save(db.get_or_404(Student, student_id))
+
+
+@bp.post("/<int:student_id>/archive")
+@admin_required
+def archive(student_id: int) -> Response:
+    student = db.get_or_404(Student, student_id)
+    if ActionForm().validate_on_submit():
+        services.set_archived(student, not student.is_archived)
+        db.session.commit()
+        flash(
+            _("%(name)s has been archived.", name=student.full_name)
+            if student.is_archived
+            else _("%(name)s has been restored.", name=student.full_name),
+            "success",
+        )
+    return redirect(url_for("students.edit", student_id=student.id))

@@ -1,0 +1,54 @@
+"""The main menu of each role (PRODUCT.md, "Look and feel")."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from ecoprod.accounts.models import Role
+from ecoprod.i18n import lazy_gettext as _l
+
+
+class NavItem(NamedTuple):
+    endpoint: str
+    label: Any
+    # Endpoints (or "blueprint." prefixes) under which this item is the current page.
+    covers: tuple[str, ...]
+
+
+MENUS: dict[Role, tuple[NavItem, ...]] = {
+    Role.CUSTOMER: (
+        NavItem("orders.index", _l("My requests"), ("orders.index", "orders.detail", "orders.edit")),
+        NavItem("orders.new", _l("New request"), ("orders.new",)),
+    ),
+    Role.MASTER: (
+        NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
+        NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
+    ),
+    Role.ADMIN: (
+        NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
+        NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
+        NavItem("customers.index", _l("Customers"), ("customers.",)),
+        NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
+        NavItem("students.index", _l("Students"), ("students.",)),
+        NavItem("accounts.users", _l("Users"), ("accounts.users", "accounts.invite", "accounts.edit_user")),
+        NavItem("schools.settings", _l("School"), ("schools.settings",)),
+    ),
+    Role.OPERATOR: (NavItem("schools.platform_schools", _l("Schools"), ("schools.platform",)),),
+}
+
+
+def nav_links() -> list[tuple[str, Any, bool]]:
+    if not current_user.is_authenticated:
+        return []
+    endpoint = request.endpoint or ""
+    return [
+        (url_for(item.endpoint), item.label, any(endpoint.startswith(c) for c in item.covers))
+        for item in MENUS[current_user.role]
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["nav_links"] = nav_links

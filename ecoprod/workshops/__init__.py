@@ -1,0 +1,1 @@
+"""Workshops, their trades, masters and machines."""

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ecoprod.forms import none_if_empty, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.workshops.models import TRADE_LABELS, Trade
+
+TRADE_CHOICES = [(t.value, TRADE_LABELS[t]) for t in Trade]
+
+
+class WorkshopForm(FlaskForm):
+    name = text_field(_l("Name"), 120, required=True)
+    trade = SelectField(_l("Trade"), choices=TRADE_CHOICES, validators=[DataRequired()])
+    hourly_rate = DecimalField(
+        _l("Hourly rate excl. VAT (€)"),
+        places=2,
+        validators=[DataRequired(), NumberRange(min=Decimal("0"), max=Decimal("10000"))],
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
+    )
+    masters = SelectMultipleField(_l("Masters"), coerce=int, validators=[Optional()])
+
+
+class MachineForm(FlaskForm):
+    name = text_field(_l("Name"), 120, required=True)
+    description = text_field(_l("Description"), 300)
+    regulated = BooleanField(
+        _l("Regulated machine"),
+        description=_l("Work by minors on it needs a derogation (décret 2013-915)."),
+    )

@@ -1,0 +1,41 @@
+"""Named actions on workshops and machines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ecoprod.accounts.models import User
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.workshops.models import Machine, Trade, Workshop
+
+
+def save_workshop(
+    workshop: Workshop | None, school_id: int, data: dict[str, Any], masters: Sequence[User]
+) -> Workshop:
+    if workshop is None:
+        workshop = Workshop(school_id=school_id)
+        db.session.add(workshop)
+    workshop.name = data["name"]
+    workshop.trade = Trade(data["trade"])
+    workshop.hourly_rate = data["hourly_rate"]
+    workshop.description = data["description"]
+    workshop.masters = [user for user in masters if user.is_master]
+    db.session.flush()
+    return workshop
+
+
+def save_machine(workshop: Workshop, machine: Machine | None, data: dict[str, Any]) -> Machine:
+    if machine is None:
+        machine = Machine(school_id=workshop.school_id, workshop=workshop)
+        db.session.add(machine)
+    machine.name = data["name"]
+    machine.description = data["description"]
+    machine.regulated = data["regulated"]
+    db.session.flush()
+    return machine
+
+
+def set_archived(record: Workshop | Machine, archived: bool) -> None:
+    record.archived_at = utcnow() if archived else None
