@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from wtforms import Form, SelectField, StringField
+from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ecoprod.database import Address
@@ -30,6 +31,13 @@ def text_field(label: Any, max_length: int, required: bool = False, **kwargs: An
     return StringField(label, validators=validators, filters=[none_if_empty], **kwargs)
 
 
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Choices of a select field, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+
 COUNTRIES = [
     ("FR", _l("France")),
     ("BE", _l("Belgium")),
@@ -49,7 +57,7 @@ class AddressForm(Form):
     line2 = text_field(_l("Address (continued)"), 200)
     postal_code = text_field(_l("Postal code"), 20, required=True)
     city = text_field(_l("City"), 120, required=True)
-    country = SelectField(_l("Country"), choices=COUNTRIES, default="FR")
+    country = SelectField(_l("Country"), choices=options(COUNTRIES), default="FR")
 
     def to_address(self) -> Address:
         return Address(

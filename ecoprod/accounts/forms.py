@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ecoprod.accounts.models import Role
-from ecoprod.forms import email_field, text_field
+from ecoprod.forms import LANGUAGES, email_field, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_siret_or_siren
 
@@ -35,7 +35,7 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(FlaskForm):
     full_name = text_field(_l("Full name"), 120, required=True)
     phone = text_field(_l("Phone"), 30)
-    locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=options(LANGUAGES))
 
 
 class SignupForm(FlaskForm):
@@ -53,7 +53,9 @@ class SignupForm(FlaskForm):
     )
 
 
-STAFF_ROLES = [(Role.ADMIN.value, _l("Administrator")), (Role.MASTER.value, _l("Master-professional"))]
+STAFF_ROLES = options(
+    [(Role.ADMIN.value, _l("Administrator")), (Role.MASTER.value, _l("Master-professional"))]
+)
 
 
 class InviteStaffForm(FlaskForm):

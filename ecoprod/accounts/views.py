@@ -21,6 +21,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from ecoprod.accounts import services
 from ecoprod.accounts.forms import (
@@ -38,6 +39,7 @@ from ecoprod.accounts.models import Role, SignupRequest, SignupStatus, TokenPurp
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db, limiter
+from ecoprod.forms import options
 from ecoprod.i18n import SESSION_KEY
 from ecoprod.i18n import gettext as _
 from ecoprod.schools.models import School
@@ -45,6 +47,7 @@ from ecoprod.tenancy import set_scope
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
 from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("accounts", __name__)
 
@@ -259,13 +262,6 @@ def change_password() -> Any:
 USER_TABS = ("active", "invited", "pending", "archived")
 
 
-def _workshop_choices() -> list[tuple[int, str]]:
-    workshops = db.session.scalars(
-        sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
-    )
-    return [(w.id, w.name) for w in workshops]
-
-
 def _school_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
@@ -305,8 +301,9 @@ def users() -> str:
     approve_forms = {}
     for request_ in signups:
         form = ApproveSignupForm(prefix=f"s{request_.id}")
-        form.customer_id.choices = [(0, _("New company: %(name)s", name=request_.company_name))] + [
-            (c.id, c.name) for c in customers
+        form.customer_id.choices = [
+            SelectChoice(0, _("New company: %(name)s", name=request_.company_name)),
+            *options((c.id, c.name) for c in customers),
         ]
         match = services.matching_customer(request_)
         form.customer_id.data = match.id if match else 0
@@ -327,7 +324,7 @@ def users() -> str:
 @admin_required
 def invite() -> Any:
     form = InviteStaffForm()
-    form.workshops.choices = _workshop_choices()
+    form.workshops.choices = workshop_options()
     if form.validate_on_submit():
         workshops = list(_selected_workshops(form.workshops.data))
         try:
@@ -359,7 +356,7 @@ def _selected_workshops(ids: list[int] | None) -> list[Workshop]:
 def edit_user(user_id: int) -> Any:
     user = _school_user_or_404(user_id)
     form = EditUserForm(obj=user)
-    form.workshops.choices = _workshop_choices()
+    form.workshops.choices = workshop_options()
     if request.method == "GET":
         form.workshops.data = [w.id for w in user.workshops]
     if form.validate_on_submit():
@@ -424,7 +421,7 @@ def approve_signup(signup_id: int) -> Response:
     signup_request = _signup_or_404(signup_id)
     form = ApproveSignupForm(prefix=f"s{signup_request.id}")
     customers = db.session.scalars(sa.select(Customer).where(Customer.archived_at.is_(None)))
-    form.customer_id.choices = [(0, "")] + [(c.id, c.name) for c in customers]
+    form.customer_id.choices = [SelectChoice(0, ""), *options((c.id, c.name) for c in customers)]
     if form.validate_on_submit():
         customer = db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None
         try:

@@ -5,7 +5,15 @@ from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaF
 from wtforms.validators import Length, Optional
 
 from ecoprod.customers.models import PAYMENT_TERMS_LABELS, PaymentTerms
-from ecoprod.forms import AddressForm, OptionalAddressForm, email_field, none_if_empty, text_field
+from ecoprod.forms import (
+    LANGUAGES,
+    AddressForm,
+    OptionalAddressForm,
+    email_field,
+    none_if_empty,
+    options,
+    text_field,
+)
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_siret_or_siren, clean_vat
 
@@ -24,9 +32,9 @@ class CustomerForm(FlaskForm):
     billing_address = FormField(AddressForm, label=_l("Billing address"))
     delivery_address = FormField(OptionalAddressForm, label=_l("Delivery address"))
     payment_terms = SelectField(
-        _l("Payment terms"), choices=[(t.value, PAYMENT_TERMS_LABELS[t]) for t in PaymentTerms]
+        _l("Payment terms"), choices=options((t.value, PAYMENT_TERMS_LABELS[t]) for t in PaymentTerms)
     )
-    language = SelectField(_l("Language of documents"), choices=[("fr", "Français"), ("en", "English")])
+    language = SelectField(_l("Language of documents"), choices=options(LANGUAGES))
     notes = TextAreaField(
         _l("Internal notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
     )

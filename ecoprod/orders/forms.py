@@ -11,12 +11,13 @@ from wtforms import (
     Form,
     FormField,
     MultipleFileField,
+    SelectChoice,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from ecoprod.forms import OptionalAddressForm, none_if_empty, text_field
+from ecoprod.forms import OptionalAddressForm, none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders.models import UNIT_LABELS, Unit
 
@@ -33,7 +34,7 @@ class LineForm(Form):
         places=3,
         validators=[Optional(), NumberRange(min=Decimal("0.001"), max=Decimal("1000000"))],
     )
-    unit = SelectField(_l("Unit"), choices=[(u.value, UNIT_LABELS[u]) for u in Unit])
+    unit = SelectField(_l("Unit"), choices=options((u.value, UNIT_LABELS[u]) for u in Unit))
     trade = SelectField(_l("Trade"), choices=[])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], filters=[none_if_empty])
 
@@ -73,7 +74,7 @@ class OrderRequestForm(FlaskForm):
     lines = FieldList(FormField(LineForm), min_entries=1, max_entries=MAX_LINES)
     drawings = MultipleFileField(_l("Files to attach"))
 
-    def set_trade_choices(self, choices: list[tuple[str, Any]]) -> None:
+    def set_trade_choices(self, choices: list[SelectChoice]) -> None:
         for entry in self.lines:
             entry.form.trade.choices = choices
         self._trade_choices = choices

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
 from ecoprod.extensions import db
+from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
@@ -72,8 +74,8 @@ def inbox() -> str:
 # --- The request form ----------------------------------------------------------------------
 
 
-def _trade_choices() -> list[tuple[str, str]]:
-    return [(t.value, t.label) for t in services.offered_trades()]
+def _trade_choices() -> list[SelectChoice]:
+    return options((t.value, t.label) for t in services.offered_trades())
 
 
 def _request_input(form: OrderRequestForm) -> services.RequestInput:
@@ -213,6 +215,8 @@ def _refused(exc: Exception) -> str:
 @customer_required
 def submit(order_id: int) -> Response:
     order = access.load_order_or_404(order_id, current_user)
+    if not access.can_submit(current_user, order):
+        abort(403)
     try:
         services.submit(order, current_user)
     except (services.OrderError, IllegalTransition) as exc:
@@ -224,8 +228,10 @@ def submit(order_id: int) -> Response:
     return redirect(url_for("orders.detail", order_id=order_id))
 
 
-def _move_with_reason(order_id: int, action: Any, prefix: str, done: str) -> Response:
+def _move_with_reason(order_id: int, action: Any, allowed: Any, prefix: str, done: str) -> Response:
     order = access.load_order_or_404(order_id, current_user)
+    if not allowed(current_user, order):
+        abort(403)
     form = ReasonForm(prefix=prefix)
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
@@ -244,14 +250,20 @@ def _move_with_reason(order_id: int, action: Any, prefix: str, done: str) -> Res
 @bp.post("/requests/<int:order_id>/cancel")
 @school_member_required
 def cancel(order_id: int) -> Response:
-    return _move_with_reason(order_id, services.cancel, "cancel", _("The request has been cancelled."))
+    return _move_with_reason(
+        order_id, services.cancel, access.can_cancel, "cancel", _("The request has been cancelled.")
+    )
 
 
 @bp.post("/requests/<int:order_id>/decline")
 @staff_required
 def decline(order_id: int) -> Response:
     return _move_with_reason(
-        order_id, services.decline, "decline", _("The request has been declined; the customer is told why.")
+        order_id,
+        services.decline,
+        access.can_decline,
+        "decline",
+        _("The request has been declined; the customer is told why."),
     )
 
 
@@ -288,6 +300,8 @@ def download(order_id: int, attachment_id: int) -> Response:
 @customer_required
 def delete_drawing(order_id: int, attachment_id: int) -> Response:
     attachment = _attachment_or_404(order_id, attachment_id)
+    if not access.can_edit(current_user, attachment.order):
+        abort(403)
     try:
         services.remove_attachment(attachment, current_user)
     except services.OrderError as exc:

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import FormField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ecoprod.forms import AddressForm, email_field, text_field
+from ecoprod.forms import AddressForm, email_field, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
 from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
@@ -27,7 +27,9 @@ class SchoolIdentityForm(FlaskForm):
 class SchoolSettingsForm(SchoolIdentityForm):
     iban = StringField(_l("IBAN"), validators=[Optional(), Identifier(clean_iban)])
     bic = StringField(_l("BIC"), validators=[Optional(), Identifier(clean_bic)])
-    vat_regime = SelectField(_l("VAT regime"), choices=[(r.value, VAT_REGIME_LABELS[r]) for r in VatRegime])
+    vat_regime = SelectField(
+        _l("VAT regime"), choices=options((r.value, VAT_REGIME_LABELS[r]) for r in VatRegime)
+    )
     vat_exemption_text = text_field(
         _l("Exemption text printed on documents"),
         300,

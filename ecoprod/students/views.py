@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
@@ -16,23 +17,16 @@ from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.listing import apply_search, paginate, show_archived
-from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("students", __name__, url_prefix="/admin/students")
-
-
-def _workshop_choices() -> list[tuple[int, str]]:
-    workshops = db.session.scalars(
-        sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
-    )
-    return [(w.id, w.name) for w in workshops]
 
 
 @bp.get("/")
 @admin_required
 def index() -> str:
     filters = StudentFilterForm(request.args)
-    filters.workshop.choices = [(0, _("All workshops")), *_workshop_choices()]
+    filters.workshop.choices = [SelectChoice(0, _("All workshops")), *workshop_options()]
     archived = show_archived()
     stmt = (
         sa.select(Student)
@@ -48,7 +42,7 @@ def index() -> str:
 
 def _save(student: Student | None) -> Any:
     form = StudentForm(obj=student)
-    form.workshop_id.choices = [(0, _("No workshop yet")), *_workshop_choices()]
+    form.workshop_id.choices = [SelectChoice(0, _("No workshop yet")), *workshop_options()]
     if student is not None and not form.is_submitted():
         form.trade.data = student.trade.value
         form.workshop_id.data = student.workshop_id or 0

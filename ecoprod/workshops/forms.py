@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ecoprod.forms import none_if_empty, text_field
+from ecoprod.forms import none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.workshops.models import TRADE_LABELS, Trade
 
-TRADE_CHOICES = [(t.value, TRADE_LABELS[t]) for t in Trade]
+TRADE_CHOICES = options((t.value, TRADE_LABELS[t]) for t in Trade)
 
 
 class WorkshopForm(FlaskForm):

@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
+from wtforms import SelectChoice
+
 from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
+from ecoprod.forms import options
 from ecoprod.workshops.models import Machine, Trade, Workshop
+
+
+def workshop_options() -> list[SelectChoice]:
+    """The school's active workshops, for a select field."""
+    workshops = db.session.scalars(
+        sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
+    )
+    return options((w.id, w.name) for w in workshops)
 
 
 def save_workshop(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
+from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm, SearchForm
@@ -50,7 +51,7 @@ def index() -> str:
 def _workshop_form(workshop: Workshop | None) -> tuple[WorkshopForm, list[User]]:
     form = WorkshopForm(obj=workshop)
     masters = _master_choices()
-    form.masters.choices = [(u.id, u.full_name) for u in masters]
+    form.masters.choices = options((u.id, u.full_name) for u in masters)
     if workshop is not None and not form.is_submitted():
         form.masters.data = [u.id for u in workshop.masters]
         form.trade.data = workshop.trade.value

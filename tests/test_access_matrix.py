@@ -1,0 +1,355 @@
+"""Every URL of the application, requested as every kind of visitor.
+
+The table below must name every rule of ``app.url_map``: a new route without a line here
+fails ``test_every_route_is_in_the_matrix``. For each route and role it gives the status
+expected; every response is also searched for the names of records the role must not see
+(another company's orders, another school's anything, a student's name for customers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from ecoprod.accounts import services as accounts
+from ecoprod.accounts.models import Role, SignupRequest, User, UserStatus
+from ecoprod.customers.models import Contact
+from ecoprod.extensions import db
+from ecoprod.orders.models import Order, OrderEvent
+from ecoprod.schools import services as schools
+from ecoprod.storage import PNG, InspectedFile
+from ecoprod.tenancy import scoped_to
+from tests.conftest import csrf_token, login_as
+from tests.factories import Factory
+
+ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator")
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+# What each role must never find in any response.
+SCHOOL_A_MARKERS = (
+    "Mécanique Zéphyr",
+    "Axes Zéphyr",
+    "Brouillon Zéphyr",
+    "Rampe Rivale",
+    "Secretnom",
+    "Usinage Alpha",
+)
+FORBIDDEN = {
+    "anonymous": SCHOOL_A_MARKERS,
+    "customer": ("Secretnom", "Rampe Rivale", "Rivale Industrie"),
+    "rival": ("Mécanique Zéphyr", "Axes Zéphyr", "Brouillon Zéphyr", "Plans Zéphyr", "Secretnom"),
+    "master": (),
+    "admin": ("Table Bravo", "Bois Bravo"),
+    "other_admin": SCHOOL_A_MARKERS,
+    "operator": SCHOOL_A_MARKERS,
+}
+
+
+@dataclass
+class Scene:
+    """The objects the URLs point at, all in school A unless said otherwise."""
+
+    world: Any
+    users: dict[str, User | None]
+    contact: Contact
+    invited: User
+    signup: SignupRequest
+
+    def attachment_of(self, order: Order) -> int:
+        db.session.refresh(order)
+        return order.attachments[0].id
+
+
+def build_scene(factory: Factory) -> Scene:
+    world = factory.world()
+    contact = Contact(
+        school_id=world.school.id, customer=world.company, name="Zoé Contact", email="zoe@z.example.com"
+    )
+    db.session.add(contact)
+    invited = factory.user(
+        world.school, Role.MASTER, status=UserStatus.INVITED, password=None, full_name="Ivan Invité"
+    )
+    signup = accounts.sign_up(
+        world.school,
+        email="newcomer@example.com",
+        full_name="Nina Nouvelle",
+        password="a-long-password-1",
+        company_name="Nouvelle Société",
+        siret=None,
+    )
+    with scoped_to(db.session, world.school.id):
+        schools.set_logo(world.school, InspectedFile("logo.png", PNG, PNG_BYTES, "0" * 64))
+    db.session.commit()
+    users = {
+        "anonymous": None,
+        "customer": world.customer_user,
+        "rival": world.rival_user,
+        "master": world.master,
+        "admin": world.admin,
+        "other_admin": world.other_admin,
+        "operator": world.operator,
+    }
+    return Scene(world, users, contact, invited, signup)
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    statuses = dict.fromkeys(ROLES, default)
+    statuses.update(overrides)
+    return statuses
+
+
+ADMIN_PAGE = expect(403, anonymous=302, admin=200, other_admin=200)
+ADMIN_OBJECT = expect(403, anonymous=302, admin=200, other_admin=404)
+ADMIN_ACTION = expect(403, anonymous=302, admin=302, other_admin=404)
+MEMBER_PAGE = expect(200, anonymous=302, operator=403)
+OPERATOR_PAGE = expect(403, anonymous=302, operator=200)
+STAFF_PAGE = expect(403, anonymous=302, master=200, admin=200, other_admin=200)
+CUSTOMER_PAGE = expect(403, anonymous=302, customer=200, rival=200)
+PUBLIC = expect(200)
+
+
+@dataclass
+class Case:
+    method: str
+    url: Callable[[Scene], str]
+    statuses: dict[str, int]
+    data: Callable[[Scene], dict[str, Any]] = field(default=lambda s: {})
+    # For actions: whether the row they act on must be unchanged after a refusal.
+    changes: Callable[[Scene], Any] | None = None
+
+
+def order_state(order_attr: str) -> Callable[[Scene], Any]:
+    def read(scene: Scene) -> Any:
+        order = getattr(scene.world, order_attr)
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(OrderEvent).where(OrderEvent.order_id == order.id)
+        )
+
+    return read
+
+
+def w(attr: str, path: str) -> Callable[[Scene], str]:
+    """A URL built from ``path`` with ``{id}`` replaced by the id of ``scene.world.<attr>``."""
+    return lambda s: path.format(id=getattr(s.world, attr).id)
+
+
+MATRIX: dict[str, Case] = {
+    # Public and personal pages
+    "web.home": Case("GET", lambda s: "/", expect(302)),
+    "web.healthz": Case("GET", lambda s: "/healthz", PUBLIC),
+    "web.set_language": Case("POST", lambda s: "/language", expect(302), data=lambda s: {"lang": "en"}),
+    "accounts.login": Case("GET", lambda s: "/login", expect(302, anonymous=200)),
+    "accounts.logout": Case("POST", lambda s: "/logout", expect(302)),
+    "accounts.forgot_password": Case("GET", lambda s: "/password/forgot", PUBLIC),
+    "accounts.reset_password": Case("GET", lambda s: "/password/reset/not-a-token", expect(404)),
+    "accounts.accept_invitation": Case("GET", lambda s: "/invitation/not-a-token", expect(404)),
+    "accounts.signup": Case("GET", lambda s: "/signup/alpha", PUBLIC),
+    "accounts.profile": Case("GET", lambda s: "/account", expect(200, anonymous=302)),
+    "accounts.change_password": Case("POST", lambda s: "/account/password", expect(400, anonymous=302)),
+    # Users (administrators)
+    "accounts.users": Case("GET", lambda s: "/admin/users?status=pending", ADMIN_PAGE),
+    "accounts.invite": Case("GET", lambda s: "/admin/users/invite", ADMIN_PAGE),
+    "accounts.edit_user": Case("GET", w("metal_master", "/admin/users/{id}/edit"), ADMIN_OBJECT),
+    "accounts.archive_user": Case(
+        "POST",
+        w("metal_master", "/admin/users/{id}/archive"),
+        ADMIN_ACTION,
+        changes=lambda s: db.session.get(User, s.world.metal_master.id).status,
+    ),
+    "accounts.restore_user": Case("POST", w("metal_master", "/admin/users/{id}/restore"), ADMIN_ACTION),
+    "accounts.resend_invitation": Case(
+        "POST", lambda s: f"/admin/users/{s.invited.id}/reinvite", ADMIN_ACTION
+    ),
+    "accounts.approve_signup": Case(
+        "POST",
+        lambda s: f"/admin/signups/{s.signup.id}/approve",
+        ADMIN_ACTION,
+        data=lambda s: {f"s{s.signup.id}-customer_id": "0"},
+        changes=lambda s: db.session.get(SignupRequest, s.signup.id).status,
+    ),
+    "accounts.reject_signup": Case(
+        "POST",
+        lambda s: f"/admin/signups/{s.signup.id}/reject",
+        ADMIN_ACTION,
+        changes=lambda s: db.session.get(SignupRequest, s.signup.id).status,
+    ),
+    # School and platform
+    "schools.settings": Case("GET", lambda s: "/admin/school", ADMIN_PAGE),
+    "schools.logo": Case(
+        "GET", lambda s: "/school/logo", expect(200, anonymous=302, operator=403, other_admin=404)
+    ),
+    "schools.platform_schools": Case("GET", lambda s: "/platform/schools", OPERATOR_PAGE),
+    "schools.platform_new_school": Case("GET", lambda s: "/platform/schools/new", OPERATOR_PAGE),
+    # Customers
+    "customers.index": Case("GET", lambda s: "/admin/customers/", ADMIN_PAGE),
+    "customers.new": Case("GET", lambda s: "/admin/customers/new", ADMIN_PAGE),
+    "customers.detail": Case("GET", w("company", "/admin/customers/{id}"), ADMIN_OBJECT),
+    "customers.edit": Case("GET", w("company", "/admin/customers/{id}/edit"), ADMIN_OBJECT),
+    "customers.archive": Case(
+        "POST",
+        w("company", "/admin/customers/{id}/archive"),
+        ADMIN_ACTION,
+        changes=lambda s: s.world.company.archived_at,
+    ),
+    "customers.restore": Case("POST", w("company", "/admin/customers/{id}/restore"), ADMIN_ACTION),
+    "customers.new_contact": Case("GET", w("company", "/admin/customers/{id}/contacts/new"), ADMIN_OBJECT),
+    "customers.edit_contact": Case(
+        "GET", lambda s: f"/admin/customers/contacts/{s.contact.id}/edit", ADMIN_OBJECT
+    ),
+    "customers.delete_contact": Case(
+        "POST",
+        lambda s: f"/admin/customers/contacts/{s.contact.id}/delete",
+        ADMIN_ACTION,
+        changes=lambda s: db.session.get(Contact, s.contact.id) is not None,
+    ),
+    "customers.invite_user": Case(
+        "POST",
+        w("company", "/admin/customers/{id}/users"),
+        ADMIN_ACTION,
+        data=lambda s: {"full_name": "Nouvel Acheteur", "email": "acheteur@zephyr.example.com"},
+        changes=lambda s: accounts.find_user_by_email("acheteur@zephyr.example.com") is None,
+    ),
+    # Workshops
+    "workshops.index": Case("GET", lambda s: "/admin/workshops/", ADMIN_PAGE),
+    "workshops.new": Case("GET", lambda s: "/admin/workshops/new", ADMIN_PAGE),
+    "workshops.detail": Case("GET", w("machining", "/admin/workshops/{id}"), ADMIN_OBJECT),
+    "workshops.edit": Case("GET", w("machining", "/admin/workshops/{id}/edit"), ADMIN_OBJECT),
+    "workshops.archive": Case(
+        "POST",
+        w("machining", "/admin/workshops/{id}/archive"),
+        ADMIN_ACTION,
+        changes=lambda s: s.world.machining.archived_at,
+    ),
+    "workshops.new_machine": Case("GET", w("machining", "/admin/workshops/{id}/machines/new"), ADMIN_OBJECT),
+    "workshops.edit_machine": Case("GET", w("machine", "/admin/workshops/machines/{id}/edit"), ADMIN_OBJECT),
+    "workshops.archive_machine": Case(
+        "POST",
+        w("machine", "/admin/workshops/machines/{id}/archive"),
+        ADMIN_ACTION,
+        changes=lambda s: s.world.machine.archived_at,
+    ),
+    # Students
+    "students.index": Case("GET", lambda s: "/admin/students/", ADMIN_PAGE),
+    "students.new": Case("GET", lambda s: "/admin/students/new", ADMIN_PAGE),
+    "students.edit": Case("GET", w("student", "/admin/students/{id}/edit"), ADMIN_OBJECT),
+    "students.archive": Case(
+        "POST",
+        w("student", "/admin/students/{id}/archive"),
+        ADMIN_ACTION,
+        changes=lambda s: s.world.student.archived_at,
+    ),
+    # Orders
+    "orders.index": Case("GET", lambda s: "/requests", MEMBER_PAGE),
+    "orders.inbox": Case("GET", lambda s: "/inbox", STAFF_PAGE),
+    "orders.new": Case("GET", lambda s: "/requests/new", CUSTOMER_PAGE),
+    "orders.edit": Case(
+        "GET", w("draft", "/requests/{id}/edit"), expect(403, anonymous=302, customer=200, rival=404)
+    ),
+    "orders.detail": Case(
+        "GET",
+        w("submitted", "/requests/{id}"),
+        expect(200, anonymous=302, rival=404, other_admin=404, operator=403),
+    ),
+    "orders.submit": Case(
+        "POST",
+        w("draft", "/requests/{id}/submit"),
+        expect(403, anonymous=302, customer=302, rival=404),
+        changes=order_state("draft"),
+    ),
+    "orders.cancel": Case(
+        "POST",
+        w("submitted", "/requests/{id}/cancel"),
+        expect(403, anonymous=302, customer=302, admin=302, rival=404, other_admin=404),
+        data=lambda s: {"cancel-reason": "Plus nécessaire"},
+        changes=order_state("submitted"),
+    ),
+    "orders.decline": Case(
+        "POST",
+        w("submitted", "/requests/{id}/decline"),
+        expect(403, anonymous=302, master=302, admin=302, other_admin=404),
+        data=lambda s: {"decline-reason": "Atelier complet"},
+        changes=order_state("submitted"),
+    ),
+    "orders.download": Case(
+        "GET",
+        lambda s: (
+            f"/requests/{s.world.submitted_with_drawing.id}/drawings/{s.attachment_of(s.world.submitted_with_drawing)}"
+        ),
+        expect(200, anonymous=302, rival=404, other_admin=404, operator=403),
+    ),
+    "orders.delete_drawing": Case(
+        "POST",
+        lambda s: f"/requests/{s.world.draft.id}/drawings/{s.attachment_of(s.world.draft)}/delete",
+        expect(403, anonymous=302, customer=302, rival=404),
+        changes=lambda s: len(db.session.get(Order, s.world.draft.id).attachments),
+    ),
+}
+
+SUCCESS = (200, 302)
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - MATRIX.keys() == set(), "routes missing from the access matrix"
+    assert MATRIX.keys() - endpoints == set(), "matrix lines for routes that no longer exist"
+
+
+def _request(app, scene: Scene, role: str, case: Case) -> Any:
+    client = app.test_client()
+    user = scene.users[role]
+    if user is not None:
+        login_as(client, user)
+    url = case.url(scene)
+    if case.method == "GET":
+        return client.get(url)
+    data = {"csrf_token": csrf_token(client), **case.data(scene)}
+    return client.post(url, data=data)
+
+
+def _check(response: Any, role: str, expected: int, endpoint: str) -> None:
+    assert response.status_code == expected, (
+        f"{endpoint} as {role}: {response.status_code}, expected {expected}"
+    )
+    if (
+        expected == 302
+        and role == "anonymous"
+        and endpoint not in ("web.home", "web.set_language", "accounts.logout")
+    ):
+        assert "/login" in response.headers["Location"]
+    body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+    response.close()
+    for marker in FORBIDDEN[role]:
+        assert marker not in body, f"{endpoint} as {role} shows {marker!r}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_as_every_role(app, factory, endpoint):
+    case = MATRIX[endpoint]
+    scene = build_scene(factory)
+    allowed = [r for r in ROLES if case.statuses[r] in SUCCESS and r != "anonymous"]
+    refused = [r for r in ROLES if r not in allowed]
+    if case.method == "GET":
+        for role in ROLES:
+            _check(_request(app, scene, role, case), role, case.statuses[role], endpoint)
+        return
+    # Actions: the refused roles first, on one scene, and nothing may change; then each
+    # allowed role on a fresh scene, since the first success changes the state.
+    before = case.changes(scene) if case.changes else None
+    for role in refused:
+        _check(_request(app, scene, role, case), role, case.statuses[role], endpoint)
+        if case.changes:
+            db.session.expire_all()
+            assert case.changes(scene) == before, f"{endpoint} as {role} changed data"
+    for role in allowed:
+        if role != allowed[0]:
+            from tests.conftest import empty_database
+
+            db.session.remove()
+            empty_database(app)
+            scene = build_scene(factory)
+        response = _request(app, scene, role, case)
+        _check(response, role, case.statuses[role], endpoint)
