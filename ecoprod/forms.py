@@ -5,11 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import Form, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from flask_babel import get_locale, get_translations
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, Form, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ecoprod.database import Address
 from ecoprod.i18n import lazy_gettext as _l
+
+
+class _OurTranslations:
+    """WTForms' own messages ("This field is required.") come from our catalogue too,
+    where they are translated with the rest (see ``ecoprod/form_messages.py``)."""
+
+    def get_translations(self, form: Any) -> Any:
+        return get_translations()
+
+
+class BaseForm(FlaskForm):
+    """Every page form: CSRF-protected, messages in the user's language."""
+
+    class Meta(_OurTranslations, FlaskForm.Meta):
+        pass
+
+
+class SubForm(Form):
+    """A form nested in another (``FormField``, ``FieldList``): no CSRF of its own."""
+
+    class Meta(_OurTranslations, Form.Meta):
+        pass
 
 
 def none_if_empty(value: Any) -> Any:
@@ -50,7 +74,7 @@ COUNTRIES = [
 ]
 
 
-class AddressForm(Form):
+class AddressForm(SubForm):
     """A postal address as a sub-form (``FormField(AddressForm)``)."""
 
     line1 = text_field(_l("Address"), 200, required=True)
@@ -81,12 +105,36 @@ class OptionalAddressForm(AddressForm):
     postal_code = text_field(_l("Postal code"), 20)
     city = text_field(_l("City"), 120)
 
-    def validate_city(self, field: StringField) -> None:
-        begun = any((self.line1.data, self.line2.data, self.postal_code.data, field.data))
-        complete = all((self.line1.data, self.postal_code.data, field.data))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        begun = any((self.line1.data, self.line2.data, self.postal_code.data, self.city.data))
+        complete = all((self.line1.data, self.postal_code.data, self.city.data))
         if begun and not complete:
-            raise ValidationError(_l("Give the street, the postal code and the city, or nothing."))
+            message = _l("Give the street, the postal code and the city, or nothing.")
+            for field in (self.line1, self.postal_code, self.city):
+                if not field.data:
+                    field.errors = [*field.errors, message]
+            return False
+        return valid
 
     def to_address(self) -> Address:
         address = super().to_address()
         return Address() if address.is_empty() else address
+
+
+class LocalDecimalField(DecimalField):
+    """A decimal typed the French way (``2,5``, ``1 234,50``) or the English way (``2.5``)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            text = valuelist[0].replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+            if text.count(",") == 1 and "." not in text:
+                text = text.replace(",", ".")
+            valuelist = [text]
+        super().process_formdata(valuelist)
+
+    def _value(self) -> str:
+        text = super()._value()
+        if text and get_locale() is not None and get_locale().language == "fr":
+            return text.replace(".", ",")
+        return text

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
     format_date,
@@ -20,6 +20,7 @@ from flask_babel import (  # noqa: F401 - re-exported
     get_locale,
     gettext,
     lazy_gettext,
+    lazy_ngettext,
     ngettext,
 )
 from flask_login import current_user
@@ -34,6 +35,8 @@ def local_today() -> date:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     user_locale = getattr(current_user, "locale", None)
     if user_locale in languages:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -8,6 +7,7 @@ from ecoprod.customers.models import PAYMENT_TERMS_LABELS, PaymentTerms
 from ecoprod.forms import (
     LANGUAGES,
     AddressForm,
+    BaseForm,
     OptionalAddressForm,
     email_field,
     none_if_empty,
@@ -18,7 +18,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_siret_or_siren, clean_vat
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(BaseForm):
     name = text_field(_l("Company name"), 200, required=True)
     legal_form = text_field(_l("Legal form"), 80)
     siret = StringField(
@@ -40,7 +40,7 @@ class CustomerForm(FlaskForm):
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(BaseForm):
     name = text_field(_l("Name"), 120, required=True)
     job_title = text_field(_l("Job title"), 120)
     email = email_field(_l("E-mail"), required=False)
@@ -48,6 +48,6 @@ class ContactForm(FlaskForm):
     is_primary = BooleanField(_l("Main contact (receives quotes and invoices)"))
 
 
-class InviteCustomerUserForm(FlaskForm):
+class InviteCustomerUserForm(BaseForm):
     full_name = text_field(_l("Full name"), 120, required=True)
     email = email_field(_l("E-mail address"))

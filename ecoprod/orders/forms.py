@@ -3,12 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     FieldList,
-    Form,
     FormField,
     MultipleFileField,
     SelectChoice,
@@ -17,19 +14,27 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from ecoprod.forms import OptionalAddressForm, none_if_empty, options, text_field
+from ecoprod.forms import (
+    BaseForm,
+    LocalDecimalField,
+    OptionalAddressForm,
+    SubForm,
+    none_if_empty,
+    options,
+    text_field,
+)
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders.models import UNIT_LABELS, Unit
 
 MAX_LINES = 50
 
 
-class LineForm(Form):
+class LineForm(SubForm):
     """One line of a request. A line left entirely blank is ignored, not refused."""
 
     description = text_field(_l("Part or work wanted"), 500)
     material = text_field(_l("Material"), 200)
-    quantity = DecimalField(
+    quantity = LocalDecimalField(
         _l("Quantity"),
         places=3,
         validators=[Optional(), NumberRange(min=Decimal("0.001"), max=Decimal("1000000"))],
@@ -61,7 +66,7 @@ class LineForm(Form):
         return valid
 
 
-class OrderRequestForm(FlaskForm):
+class OrderRequestForm(BaseForm):
     title = text_field(_l("Title"), 200, required=True, description=_l("e.g. 40 brackets for conveyor"))
     customer_reference = text_field(
         _l("Your purchase order reference"), 60, description=_l("Optional: printed on our documents.")

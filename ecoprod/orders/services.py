@@ -65,9 +65,16 @@ def offered_trades() -> list[Trade]:
 # --- Drafts ----------------------------------------------------------------------------
 
 
-def _apply(order: Order, data: RequestInput) -> None:
+def _check(data: RequestInput) -> None:
+    if not data.title or not data.title.strip():
+        raise OrderError(str(_l("A request needs a title.")))
     if not data.lines:
         raise OrderError(str(_l("A request needs at least one line.")))
+    if any(line.quantity is None or line.quantity <= 0 for line in data.lines):
+        raise OrderError(str(_l("Every line needs a quantity above zero.")))
+
+
+def _apply(order: Order, data: RequestInput) -> None:
     order.title = data.title
     order.customer_reference = data.customer_reference
     order.desired_date = data.desired_date
@@ -93,6 +100,7 @@ def _apply(order: Order, data: RequestInput) -> None:
 def create_draft(user: User, data: RequestInput, drawings: Sequence[InspectedFile] = ()) -> Order:
     if not user.is_customer or user.customer_id is None:
         raise OrderError(str(_l("Only a customer user can create a request.")))
+    _check(data)
     order = Order(
         school_id=user.school_id,
         customer_id=user.customer_id,
@@ -112,6 +120,7 @@ def update_draft(
 ) -> None:
     if not access.can_edit(user, order):
         raise OrderError(str(_l("Only a draft of your company can be changed.")))
+    _check(data)
     _apply(order, data)
     attach_drawings(order, drawings, user)
 
@@ -172,6 +181,7 @@ def submit(order: Order, user: User) -> None:
 
 
 def _recipients_for(order: Order) -> list[User]:
+    # The school is named explicitly as well: this also runs outside requests (seeding).
     trades = {line.trade for line in order.lines}
     masters = list(
         db.session.scalars(
@@ -179,6 +189,7 @@ def _recipients_for(order: Order) -> list[User]:
             .join(workshop_masters, workshop_masters.c.user_id == User.id)
             .join(Workshop, Workshop.id == workshop_masters.c.workshop_id)
             .where(
+                Workshop.school_id == order.school_id,
                 Workshop.trade.in_(trades),
                 Workshop.archived_at.is_(None),
                 User.status == UserStatus.ACTIVE,
@@ -190,7 +201,11 @@ def _recipients_for(order: Order) -> list[User]:
         return masters
     # No master for these trades yet: the administrators must see it.
     return list(
-        db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE))
+        db.session.scalars(
+            sa.select(User).where(
+                User.school_id == order.school_id, User.role == Role.ADMIN, User.status == UserStatus.ACTIVE
+            )
+        )
     )
 
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FormField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ecoprod.forms import AddressForm, email_field, options, text_field
+from ecoprod.forms import AddressForm, BaseForm, email_field, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
 from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
@@ -13,7 +12,7 @@ from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
 PREFIX = Regexp(r"^[A-Z]{1,8}$", message=_l("Capital letters only, 8 at most."))
 
 
-class SchoolIdentityForm(FlaskForm):
+class SchoolIdentityForm(BaseForm):
     name = text_field(_l("Name"), 200, required=True)
     legal_form = text_field(_l("Legal form"), 80, description=_l("e.g. Association loi 1901"))
     siret = StringField(_l("SIRET"), validators=[DataRequired(), Identifier(clean_siret)])

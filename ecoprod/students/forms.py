@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
-from ecoprod.forms import text_field
+from ecoprod.forms import BaseForm, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
 from ecoprod.workshops.forms import TRADE_CHOICES
 
 
-class StudentForm(FlaskForm):
+class StudentForm(BaseForm):
     first_name = text_field(_l("First name"), 80, required=True)
     last_name = text_field(_l("Last name"), 80, required=True)
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
@@ -28,7 +27,7 @@ class StudentForm(FlaskForm):
             raise ValidationError(_l("Students are between 13 and 30 years old: check the date."))
 
 
-class StudentFilterForm(FlaskForm):
+class StudentFilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -2,21 +2,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ecoprod.forms import none_if_empty, options, text_field
+from ecoprod.forms import BaseForm, LocalDecimalField, none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.workshops.models import TRADE_LABELS, Trade
 
 TRADE_CHOICES = options((t.value, TRADE_LABELS[t]) for t in Trade)
 
 
-class WorkshopForm(FlaskForm):
+class WorkshopForm(BaseForm):
     name = text_field(_l("Name"), 120, required=True)
     trade = SelectField(_l("Trade"), choices=TRADE_CHOICES, validators=[DataRequired()])
-    hourly_rate = DecimalField(
+    hourly_rate = LocalDecimalField(
         _l("Hourly rate excl. VAT (€)"),
         places=2,
         validators=[DataRequired(), NumberRange(min=Decimal("0"), max=Decimal("10000"))],
@@ -27,7 +26,7 @@ class WorkshopForm(FlaskForm):
     masters = SelectMultipleField(_l("Masters"), coerce=int, validators=[Optional()])
 
 
-class MachineForm(FlaskForm):
+class MachineForm(BaseForm):
     name = text_field(_l("Name"), 120, required=True)
     description = text_field(_l("Description"), 300)
     regulated = BooleanField(
