@@ -177,7 +177,11 @@ def test_a_request_larger_than_the_site_accepts_gets_a_clear_413(customer, app):
     app.config["MAX_CONTENT_LENGTH"] = 100 * 1024
     try:
         before = counts()
-        response = post(customer, "/requests/new", form_data(drawings=(io.BytesIO(b"%PDF-" + b"0" * (150 * 1024)), "huge.pdf")))
+        response = post(
+            customer,
+            "/requests/new",
+            form_data(drawings=(io.BytesIO(b"%PDF-" + b"0" * (150 * 1024)), "huge.pdf")),
+        )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
     assert response.status_code == 413

@@ -167,8 +167,8 @@ class AuthToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    user: Mapped[User] = relationship()
+    # No ``user`` relationship on purpose: tokens are read before any school scope is
+    # known; ``accounts.services.token_user`` loads the owner explicitly.
 
 
 class SignupStatus(enum.StrEnum):

@@ -36,7 +36,11 @@ _DUMMY_HASH: dict[str, str] = {}
 
 
 class AccountError(ValueError):
-    """A refused account action; the message is for the user."""
+    """A refused account action; the message is for the user, ``field`` says where."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -50,11 +54,11 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str, user_facts: Sequence[str] = ()) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
-            str(_l("The password must be at least %(n)s characters long.", n=MIN_PASSWORD_LENGTH))
+            str(_l("The password must be at least %(n)s characters long.", n=MIN_PASSWORD_LENGTH)), "password"
         )
     lowered = password.lower()
     if any(fact and len(fact) >= 4 and fact.lower() in lowered for fact in user_facts):
-        raise AccountError(str(_l("The password must not contain your name or e-mail address.")))
+        raise AccountError(str(_l("The password must not contain your name or e-mail address.")), "password")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -110,7 +114,7 @@ def set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not user.password_hash or not check_password_hash(user.password_hash, current_password):
-        raise AccountError(str(_l("The current password is not correct.")))
+        raise AccountError(str(_l("The current password is not correct.")), "current_password")
     set_password(user, new_password)
 
 
@@ -144,6 +148,12 @@ def peek_token(raw: str, purpose: TokenPurpose) -> AuthToken | None:
         AuthToken.expires_at > utcnow(),
     )
     return db.session.scalars(stmt).one_or_none()
+
+
+def token_user(token: AuthToken) -> User:
+    """The owner of a token, whatever the current school scope (links come from e-mails)."""
+    stmt = sa.select(User).where(User.id == token.user_id).execution_options(all_schools=True)
+    return db.session.scalars(stmt).one()
 
 
 def consume_token(raw: str, purpose: TokenPurpose) -> User | None:
@@ -188,7 +198,7 @@ def invite_user(
     if role is Role.CUSTOMER and customer is None:
         raise AccountError(str(_l("Choose the company of this customer user.")))
     if find_user_by_email(email) is not None:
-        raise AccountError(str(_l("An account already exists with this e-mail address.")))
+        raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
     user = User(
         school_id=school.id,
         email=email,
@@ -227,7 +237,7 @@ def accept_invitation(raw_token: str, password: str) -> User:
     token = peek_token(raw_token, TokenPurpose.INVITATION)
     if token is None:
         raise AccountError(str(_l("This invitation link is no longer valid.")))
-    set_password(token.user, password)
+    set_password(token_user(token), password)
     user = consume_token(raw_token, TokenPurpose.INVITATION)
     if user is None:  # used by a concurrent request in between
         raise AccountError(str(_l("This invitation link is no longer valid.")))
@@ -257,7 +267,7 @@ def reset_password(raw_token: str, password: str) -> User:
     token = peek_token(raw_token, TokenPurpose.PASSWORD_RESET)
     if token is None:
         raise AccountError(str(_l("This password reset link is no longer valid.")))
-    set_password(token.user, password)
+    set_password(token_user(token), password)
     user = consume_token(raw_token, TokenPurpose.PASSWORD_RESET)
     if user is None:
         raise AccountError(str(_l("This password reset link is no longer valid.")))
@@ -270,7 +280,7 @@ def sign_up(
     """A company user registers alone; an administrator of the school will decide."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise AccountError(str(_l("An account already exists with this e-mail address.")))
+        raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
     user = User(
         school_id=school.id,
         email=email,

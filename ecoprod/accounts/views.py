@@ -55,6 +55,12 @@ bp = Blueprint("accounts", __name__)
 # --- Signing in ------------------------------------------------------------------------
 
 
+def _show_error(form: Any, exc: services.AccountError, default: str) -> None:
+    """Put the refusal beside the field it is about."""
+    field = form[exc.field] if exc.field and exc.field in form else form[default]
+    field.errors = [*field.errors, str(exc)]
+
+
 def _login_failed(response: Response) -> bool:
     return bool(g.get("login_failed"))
 
@@ -125,13 +131,14 @@ def logout() -> Response:
 # --- One-time links ----------------------------------------------------------------------
 
 
-def _token_user_or_404(raw: str, purpose: TokenPurpose) -> User:
+def _token_user(raw: str, purpose: TokenPurpose) -> User | None:
     token = services.peek_token(raw, purpose)
     if token is None:
         return None  # type: ignore[return-value]
+    user = services.token_user(token)
     # The link acts for its user's school, and only for it.
-    set_scope(db.session, token.user.school_id)
-    return token.user
+    set_scope(db.session, user.school_id)
+    return user
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -154,7 +161,7 @@ def forgot_password() -> Any:
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> Any:
-    user = _token_user_or_404(token, TokenPurpose.PASSWORD_RESET)
+    user = _token_user(token, TokenPurpose.PASSWORD_RESET)
     if user is None:
         return render_template("accounts/link_invalid.html"), 404
     form = NewPasswordForm()
@@ -162,7 +169,7 @@ def reset_password(token: str) -> Any:
         try:
             services.reset_password(token, form.password.data)
         except services.AccountError as exc:
-            form.password.errors.append(str(exc))
+            _show_error(form, exc, "password")
         else:
             db.session.commit()
             flash(_("Your password has been changed. Sign in with it."), "success")
@@ -172,7 +179,7 @@ def reset_password(token: str) -> Any:
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str) -> Any:
-    user = _token_user_or_404(token, TokenPurpose.INVITATION)
+    user = _token_user(token, TokenPurpose.INVITATION)
     if user is None:
         return render_template("accounts/link_invalid.html"), 404
     form = NewPasswordForm()
@@ -180,7 +187,7 @@ def accept_invitation(token: str) -> Any:
         try:
             user = services.accept_invitation(token, form.password.data)
         except services.AccountError as exc:
-            form.password.errors.append(str(exc))
+            _show_error(form, exc, "password")
         else:
             services.record_login(user)
             db.session.commit()
@@ -211,7 +218,7 @@ def signup(slug: str) -> Any:
                 siret=form.siret.data,
             )
         except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+            _show_error(form, exc, "email")
         else:
             db.session.commit()
             return render_template("accounts/signup_done.html", school=school)
@@ -248,7 +255,7 @@ def change_password() -> Any:
                 current_user, password_form.current_password.data, password_form.password.data
             )
         except services.AccountError as exc:
-            password_form.password.errors.append(str(exc))
+            _show_error(password_form, exc, "password")
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())  # new cookie; all others are void
@@ -337,7 +344,7 @@ def invite() -> Any:
                 workshops=workshops,
             )
         except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+            _show_error(form, exc, "email")
         else:
             db.session.commit()
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")

@@ -162,7 +162,7 @@ def invite_user(customer_id: int) -> Any:
                 customer=customer,
             )
         except accounts.AccountError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors = [*form.email.errors, str(exc)]
         else:
             db.session.commit()
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf.file import FileField
 from wtforms import FormField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ecoprod.forms import AddressForm, BaseForm, email_field, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
@@ -43,9 +45,15 @@ class SchoolSettingsForm(SchoolIdentityForm):
     request_prefix = StringField(_l("Order requests"), validators=[DataRequired(), PREFIX])
     logo = FileField(_l("Logo (PNG or JPEG, 1 MB at most)"))
 
-    def validate_vat_exemption_text(self, field: StringField) -> None:
-        if self.vat_regime.data == VatRegime.EXEMPT.value and not field.data:
-            raise ValidationError(_l("Give the legal text of the exemption."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.vat_regime.data == VatRegime.EXEMPT.value and not self.vat_exemption_text.data:
+            self.vat_exemption_text.errors = [
+                *self.vat_exemption_text.errors,
+                _l("Give the legal text of the exemption."),
+            ]
+            return False
+        return valid
 
 
 class NewSchoolForm(SchoolIdentityForm):

@@ -16,7 +16,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.schools import services
 from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm
 from ecoprod.schools.models import School
-from ecoprod.storage import UploadRefused, inspect_upload
+from ecoprod.storage import InspectedFile, UploadRefused, inspect_upload
 from ecoprod.web.listing import paginate
 
 bp = Blueprint("schools", __name__)
@@ -30,24 +30,28 @@ def _settings_form(school: School) -> SchoolSettingsForm:
     return form
 
 
+def _checked_logo(form: SchoolSettingsForm) -> InspectedFile | None:
+    upload = form.logo.data
+    if not upload or not upload.filename:
+        return None
+    try:
+        return inspect_upload(
+            upload.stream, upload.filename, services.LOGO_KINDS, current_app.config["LOGO_MAX_BYTES"]
+        )
+    except UploadRefused as exc:
+        form.logo.errors = [*form.logo.errors, str(exc)]
+        return None
+
+
 @bp.route("/admin/school", methods=["GET", "POST"])
 @admin_required
 def settings() -> Any:
     school: School = g.school
     form = _settings_form(school)
-    if form.validate_on_submit():
-        logo = None
-        if form.logo.data:
-            try:
-                logo = inspect_upload(
-                    form.logo.data.stream,
-                    form.logo.data.filename,
-                    services.LOGO_KINDS,
-                    current_app.config["LOGO_MAX_BYTES"],
-                )
-            except UploadRefused as exc:
-                form.logo.errors.append(str(exc))
-        if not form.logo.errors:
+    if form.is_submitted():
+        valid = form.validate()
+        logo = _checked_logo(form)  # checked even when other fields are wrong: all errors at once
+        if valid and not form.logo.errors:
             services.apply_settings(school, form.data)
             if logo:
                 services.set_logo(school, logo)

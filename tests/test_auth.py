@@ -1,0 +1,317 @@
+"""Signing in and out, throttling, one-time links, sign-up approval."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+import time_machine
+
+from ecoprod.accounts import services
+from ecoprod.accounts.models import AuthToken, Role, SignupRequest, SignupStatus, User, UserStatus
+from ecoprod.customers.models import Customer
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.notifications.models import OutboxEmail
+from tests.conftest import csrf_token, login_as, post
+from tests.factories import PASSWORD
+
+
+def sign_in(client, email, password=PASSWORD, **extra):
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
+    )
+
+
+def last_email_to(address):
+    email = db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id.desc())
+    ).first()
+    assert email is not None, f"no e-mail to {address}"
+    return email
+
+
+def link_in(email):
+    return re.search(r"http://localhost(/\S+)", email.body).group(1)
+
+
+def test_sign_in_and_land_on_the_role_home(world, client):
+    response = sign_in(client, world.customer_user.email.upper())
+    assert response.status_code == 302
+    assert client.get("/").headers["Location"].endswith("/requests")
+
+
+def test_wrong_password_says_so_beside_the_field(world, client):
+    response = sign_in(client, world.customer_user.email, "nope-nope-nope")
+    assert response.status_code == 200
+    assert 'id="password-error"' in response.get_data(as_text=True)
+    assert client.get("/requests").status_code == 302
+
+
+def test_archived_and_pending_accounts_cannot_sign_in(world, client, factory):
+    archived = factory.user(world.school, Role.MASTER, status=UserStatus.ARCHIVED)
+    assert "password-error" in sign_in(client, archived.email).get_data(as_text=True)
+
+
+def test_open_redirects_are_ignored(world, client):
+    response = client.post(
+        "/login?next=https://evil.example.com/",
+        data={"email": world.admin.email, "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_eleventh_failure_on_an_account_gets_429(world, client):
+    for _ in range(10):
+        assert sign_in(client, world.admin.email, "wrong-password").status_code == 200
+    response = sign_in(client, world.admin.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_the_account_limit_holds_across_addresses(world, app):
+    for i in range(10):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{i + 1}"
+        sign_in(client, world.admin.email, "wrong-password")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.1.1"
+    assert sign_in(client, world.admin.email, PASSWORD).status_code == 429
+
+
+def test_the_address_limit_holds_across_accounts(world, client):
+    for i in range(10):
+        sign_in(client, f"nobody{i}@example.com", "wrong-password")
+    assert sign_in(client, world.master.email, PASSWORD).status_code == 429
+
+
+def test_successful_sign_ins_are_not_counted(world, app):
+    for _ in range(12):
+        client = app.test_client()
+        assert sign_in(client, world.admin.email).status_code == 302
+
+
+def test_the_limit_lifts_after_fifteen_minutes(world, client):
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        for _ in range(10):
+            sign_in(client, world.admin.email, "wrong-password")
+        assert sign_in(client, world.admin.email).status_code == 429
+        clock.shift(timedelta(minutes=16))
+        assert sign_in(client, world.admin.email).status_code == 302
+
+
+def test_a_replayed_cookie_after_logout_is_refused(world, client):
+    sign_in(client, world.customer_user.email)
+    old_cookie = client.get_cookie("session").value
+    assert client.get("/requests").status_code == 200
+    post(client, "/logout")
+    assert client.get("/requests").status_code == 302
+    client.set_cookie("session", old_cookie)
+    assert client.get("/requests").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(world, app):
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, world.customer_user.email)
+    sign_in(phone, world.customer_user.email)
+    response = post(
+        laptop,
+        "/account/password",
+        {
+            "pw-current_password": PASSWORD,
+            "pw-password": "a-brand-new-secret",
+            "pw-confirm": "a-brand-new-secret",
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get("/requests").status_code == 200  # this device got a new cookie
+    assert phone.get("/requests").status_code == 302
+    assert sign_in(app.test_client(), world.customer_user.email, "a-brand-new-secret").status_code == 302
+
+
+def test_passwords_are_hashed_with_a_slow_kdf(app):
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    try:
+        assert services.hash_password("some-password-123").startswith("scrypt:")
+    finally:
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+
+
+def test_invitation_link_works_once(world, client, app):
+    login_as(client, world.admin)
+    response = post(
+        client,
+        "/admin/users/invite",
+        {
+            "full_name": "Nora Neuve",
+            "email": "nora@example.com",
+            "role": "master",
+            "workshops": [str(world.machining.id)],
+        },
+    )
+    assert response.status_code == 302
+    user = services.find_user_by_email("nora@example.com")
+    assert user.status is UserStatus.INVITED
+    assert user.password_hash is None
+    assert [w.name for w in user.workshops] == ["Usinage Alpha"]
+    link = link_in(last_email_to("nora@example.com"))
+    fresh = app.test_client()
+    assert fresh.get(link).status_code == 200
+    response = post(fresh, link, {"password": "atelier-secret-2026", "confirm": "atelier-secret-2026"})
+    assert response.status_code == 302
+    assert fresh.get("/inbox").status_code == 200
+    db.session.refresh(user)
+    assert user.status is UserStatus.ACTIVE
+    again = app.test_client()
+    assert again.get(link).status_code == 404
+    assert (
+        post(again, link, {"password": "another-secret-1", "confirm": "another-secret-1"}).status_code == 404
+    )
+
+
+def test_invitation_links_expire(world, client, app):
+    login_as(client, world.admin)
+    post(
+        client, "/admin/users/invite", {"full_name": "Léo Tard", "email": "leo@example.com", "role": "admin"}
+    )
+    link = link_in(last_email_to("leo@example.com"))
+    with time_machine.travel(utcnow() + timedelta(days=8)):
+        assert app.test_client().get(link).status_code == 404
+
+
+def test_password_reset_by_email_token(world, client, app):
+    response = post(client, "/password/forgot", {"email": world.master.email})
+    assert response.status_code == 302
+    link = link_in(last_email_to(world.master.email))
+    response = post(app.test_client(), link, {"password": "reset-secret-123", "confirm": "reset-secret-123"})
+    assert response.status_code == 302
+    assert sign_in(app.test_client(), world.master.email, "reset-secret-123").status_code == 302
+    assert app.test_client().get(link).status_code == 404
+
+
+def test_password_reset_says_the_same_for_unknown_addresses(world, client):
+    known = post(client, "/password/forgot", {"email": world.master.email}, follow_redirects=True)
+    unknown = post(client, "/password/forgot", {"email": "ghost@example.com"}, follow_redirects=True)
+    assert known.status_code == unknown.status_code == 200
+    message = "Si un compte actif utilise cette adresse"
+    assert message in known.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxEmail)
+            .where(OutboxEmail.to_address == "ghost@example.com")
+        )
+        == 0
+    )
+
+
+def test_only_hashes_of_tokens_are_stored(world):
+    raw = services.issue_token(world.admin, services.TokenPurpose.PASSWORD_RESET, timedelta(hours=1))
+    db.session.commit()
+    hashes = db.session.scalars(sa.select(AuthToken.token_hash)).all()
+    assert raw not in hashes
+
+
+def test_self_sign_up_waits_for_approval_then_joins_the_matching_company(world, client, app):
+    response = post(
+        client,
+        "/signup/alpha",
+        {
+            "company_name": "Mécanique Zéphyr",
+            "siret": world.company.siret,
+            "full_name": "Paul Nouveau",
+            "email": "paul@zephyr.example.com",
+            "password": "robuste-secret-2026",
+            "confirm": "robuste-secret-2026",
+        },
+    )
+    assert response.status_code == 200
+    assert "Merci" in response.get_data(as_text=True)
+    assert sign_in(app.test_client(), "paul@zephyr.example.com", "robuste-secret-2026").status_code == 200
+    assert last_email_to(world.admin.email).template == "signup_received"
+
+    signup = db.session.scalars(sa.select(SignupRequest)).one()
+    admin = login_as(app.test_client(), world.admin)
+    page = admin.get("/admin/users?status=pending").get_data(as_text=True)
+    assert "Paul Nouveau" in page
+    assert f'<option selected value="{world.company.id}">' in page  # the company with this SIREN
+    response = post(
+        admin, f"/admin/signups/{signup.id}/approve", {f"s{signup.id}-customer_id": str(world.company.id)}
+    )
+    assert response.status_code == 302
+    user = services.find_user_by_email("paul@zephyr.example.com")
+    assert user.customer_id == world.company.id
+    assert sign_in(app.test_client(), "paul@zephyr.example.com", "robuste-secret-2026").status_code == 302
+    assert last_email_to("paul@zephyr.example.com").template == "signup_approved"
+
+
+def test_sign_up_approved_as_a_new_company(world, client, app):
+    post(
+        client,
+        "/signup/alpha",
+        {
+            "company_name": "Jeune Pousse SAS",
+            "siret": "",
+            "full_name": "Inès Neuve",
+            "email": "ines@pousse.example.com",
+            "password": "robuste-secret-2026",
+            "confirm": "robuste-secret-2026",
+        },
+    )
+    signup = db.session.scalars(sa.select(SignupRequest)).one()
+    admin = login_as(app.test_client(), world.admin)
+    post(admin, f"/admin/signups/{signup.id}/approve", {f"s{signup.id}-customer_id": "0"})
+    customer = db.session.scalars(sa.select(Customer).where(Customer.name == "Jeune Pousse SAS")).one()
+    assert customer.school_id == world.school.id
+    db.session.refresh(signup)
+    assert signup.status is SignupStatus.APPROVED
+
+
+def test_rejected_sign_up_cannot_sign_in(world, client, app):
+    post(
+        client,
+        "/signup/alpha",
+        {
+            "company_name": "Spam Corp",
+            "siret": "",
+            "full_name": "Sam Spam",
+            "email": "sam@spam.example.com",
+            "password": "robuste-secret-2026",
+            "confirm": "robuste-secret-2026",
+        },
+    )
+    signup = db.session.scalars(sa.select(SignupRequest)).one()
+    admin = login_as(app.test_client(), world.admin)
+    post(admin, f"/admin/signups/{signup.id}/reject")
+    assert db.session.get(User, signup.user_id).status is UserStatus.ARCHIVED
+    assert sign_in(app.test_client(), "sam@spam.example.com", "robuste-secret-2026").status_code == 200
+
+
+def test_sign_up_refuses_a_bad_siret_beside_the_field(world, client):
+    response = post(
+        client,
+        "/signup/alpha",
+        {
+            "company_name": "Faux",
+            "siret": "12345678901234",
+            "full_name": "Faux Nom",
+            "email": "faux@example.com",
+            "password": "robuste-secret-2026",
+            "confirm": "robuste-secret-2026",
+        },
+    )
+    assert 'id="siret-error"' in response.get_data(as_text=True)
+    assert services.find_user_by_email("faux@example.com") is None
+
+
+def test_weak_passwords_are_refused(world, client, app):
+    login_as(client, world.admin)
+    post(
+        client,
+        "/admin/users/invite",
+        {"full_name": "Zoé Faible", "email": "zoe@example.com", "role": "admin"},
+    )
+    link = link_in(last_email_to("zoe@example.com"))
+    response = post(app.test_client(), link, {"password": "faible-faible-1", "confirm": "faible-faible-1"})
+    assert "ne doit contenir ni votre nom ni votre adresse e-mail" in response.get_data(as_text=True)
+    assert services.find_user_by_email("zoe@example.com").password_hash is None
