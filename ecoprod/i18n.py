@@ -71,10 +71,22 @@ def long_date(value: date | None) -> str:
     return format_date(value, "long")
 
 
+def file_size(size: int | None) -> str:
+    """``850 octets``, ``12 Ko``, ``1,2 Mo`` (or bytes, KB, MB in English)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return gettext("%(n)s bytes", n=size)
+    if size < 1024 * 1024:
+        return gettext("%(n)s KB", n=format_decimal(round(size / 1024)))
+    return gettext("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["date"] = short_date
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["now_date"] = local_today
     app.jinja_env.globals["get_locale"] = get_locale

@@ -114,7 +114,7 @@ def test_blank_lines_are_ignored(customer):
     ("field", "value", "message"),
     [
         ("title", "", "Ce champ est obligatoire."),
-        ("lines-0-quantity", "-3", "Le nombre doit être compris entre"),
+        ("lines-0-quantity", "-3", "Indiquez une quantité supérieure à zéro"),
         ("lines-0-quantity", "beaucoup", "Nombre décimal invalide."),
         ("lines-0-description", "", "Décrivez la pièce ou le travail."),
         ("lines-0-trade", "astrologie", "Choix invalide."),

@@ -37,7 +37,14 @@ class LineForm(SubForm):
     quantity = LocalDecimalField(
         _l("Quantity"),
         places=3,
-        validators=[Optional(), NumberRange(min=Decimal("0.001"), max=Decimal("1000000"))],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=Decimal("0.001"),
+                max=Decimal("1000000"),
+                message=_l("Give a quantity above zero, one million at most."),
+            ),
+        ],
     )
     unit = SelectField(_l("Unit"), choices=options((u.value, UNIT_LABELS[u]) for u in Unit))
     trade = SelectField(_l("Trade"), choices=[])

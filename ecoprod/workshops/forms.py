@@ -18,7 +18,12 @@ class WorkshopForm(BaseForm):
     hourly_rate = LocalDecimalField(
         _l("Hourly rate excl. VAT (€)"),
         places=2,
-        validators=[DataRequired(), NumberRange(min=Decimal("0"), max=Decimal("10000"))],
+        validators=[
+            DataRequired(),
+            NumberRange(
+                min=Decimal("0"), max=Decimal("10000"), message=_l("Give a rate between 0 and 10,000 €.")
+            ),
+        ],
     )
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
