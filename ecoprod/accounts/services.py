@@ -21,7 +21,7 @@ from ecoprod.accounts.models import (
     UserStatus,
     new_session_token,
 )
-from ecoprod.customers.models import Customer
+from ecoprod.customers.models import Customer, set_company_identifier
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
@@ -181,6 +181,14 @@ def consume_token(raw: str, purpose: TokenPurpose) -> User | None:
 # --- Invitations, password reset, sign-up ------------------------------------------------
 
 
+def _new_user(school: School, email: str, full_name: str, role: Role, status: UserStatus) -> User:
+    """A user of ``school`` under an address no account uses yet."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
+    return User(school_id=school.id, email=email, full_name=full_name.strip(), role=role, status=status)
+
+
 def invite_user(
     school: School,
     *,
@@ -192,21 +200,12 @@ def invite_user(
     workshops: Sequence[Workshop] = (),
 ) -> User:
     """Create an account without a password and e-mail a one-time link to choose one."""
-    email = normalise_email(email)
     if role is Role.OPERATOR:
         raise AccountError(str(_l("Operators cannot be invited into a school.")))
     if role is Role.CUSTOMER and customer is None:
         raise AccountError(str(_l("Choose the company of this customer user.")))
-    if find_user_by_email(email) is not None:
-        raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
-    user = User(
-        school_id=school.id,
-        email=email,
-        full_name=full_name.strip(),
-        role=role,
-        status=UserStatus.INVITED,
-        customer_id=customer.id if role is Role.CUSTOMER and customer else None,
-    )
+    user = _new_user(school, email, full_name, role, UserStatus.INVITED)
+    user.customer_id = customer.id if role is Role.CUSTOMER and customer else None
     if role is Role.MASTER:
         user.workshops = list(workshops)
     db.session.add(user)
@@ -278,16 +277,7 @@ def sign_up(
     school: School, *, email: str, full_name: str, password: str, company_name: str, siret: str | None
 ) -> SignupRequest:
     """A company user registers alone; an administrator of the school will decide."""
-    email = normalise_email(email)
-    if find_user_by_email(email) is not None:
-        raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
-    user = User(
-        school_id=school.id,
-        email=email,
-        full_name=full_name.strip(),
-        role=Role.CUSTOMER,
-        status=UserStatus.PENDING,
-    )
+    user = _new_user(school, email, full_name, Role.CUSTOMER, UserStatus.PENDING)
     set_password(user, password)
     request = SignupRequest(school_id=school.id, user=user, company_name=company_name.strip(), siret=siret)
     db.session.add_all([user, request])
@@ -318,25 +308,24 @@ def matching_customer(request: SignupRequest) -> Customer | None:
     return db.session.scalars(stmt.limit(1)).first()
 
 
-def approve_signup(request: SignupRequest, decided_by: User, customer: Customer | None) -> Customer:
-    """Activate the user, in the given company or in a new one made from the sign-up."""
+def _decide(request: SignupRequest, decided_by: User, status: SignupStatus) -> None:
     if request.status is not SignupStatus.PENDING:
         raise AccountError(str(_l("This sign-up has already been decided.")))
+    request.status = status
+    request.decided_by_id = decided_by.id
+    request.decided_at = utcnow()
+
+
+def approve_signup(request: SignupRequest, decided_by: User, customer: Customer | None) -> Customer:
+    """Activate the user, in the given company or in a new one made from the sign-up."""
+    _decide(request, decided_by, SignupStatus.APPROVED)
     if customer is None:
-        customer = Customer(
-            school_id=request.school_id,
-            name=request.company_name,
-            siret=request.siret if request.siret and len(request.siret) == 14 else None,
-            siren=siren_of(request.siret),
-            email=request.user.email,
-        )
+        customer = Customer(school_id=request.school_id, name=request.company_name, email=request.user.email)
+        set_company_identifier(customer, request.siret)
         db.session.add(customer)
         db.session.flush()
     request.user.customer_id = customer.id
     request.user.status = UserStatus.ACTIVE
-    request.status = SignupStatus.APPROVED
-    request.decided_by_id = decided_by.id
-    request.decided_at = utcnow()
     queue_email(
         request.user.email,
         "signup_approved",
@@ -349,11 +338,7 @@ def approve_signup(request: SignupRequest, decided_by: User, customer: Customer 
 
 
 def reject_signup(request: SignupRequest, decided_by: User) -> None:
-    if request.status is not SignupStatus.PENDING:
-        raise AccountError(str(_l("This sign-up has already been decided.")))
-    request.status = SignupStatus.REJECTED
-    request.decided_by_id = decided_by.id
-    request.decided_at = utcnow()
+    _decide(request, decided_by, SignupStatus.REJECTED)
     request.user.status = UserStatus.ARCHIVED
     end_sessions(request.user)
 

@@ -73,6 +73,12 @@ class Customer(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
         return f"<Customer {self.name}>"
 
 
+def set_company_identifier(customer: Customer, identifier: str | None) -> None:
+    """Store a cleaned SIRET (14 digits) or SIREN (9): the SIREN is always kept."""
+    customer.siret = identifier if identifier and len(identifier) == 14 else None
+    customer.siren = identifier[:9] if identifier else None
+
+
 class Contact(TenantMixin, TimestampMixin, db.Model):
     """A person at the customer; not necessarily someone who signs in."""
 

@@ -6,10 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ecoprod.customers.models import Contact, Customer, PaymentTerms
+from ecoprod.customers.models import Contact, Customer, PaymentTerms, set_company_identifier
 from ecoprod.database import Address, utcnow
 from ecoprod.extensions import db
-from ecoprod.identifiers import siren_of
 
 SIMPLE_FIELDS = ("name", "legal_form", "vat_number", "email", "phone", "language", "notes")
 
@@ -17,9 +16,7 @@ SIMPLE_FIELDS = ("name", "legal_form", "vat_number", "email", "phone", "language
 def apply_customer_form(customer: Customer, data: dict[str, Any]) -> None:
     for name in SIMPLE_FIELDS:
         setattr(customer, name, data[name])
-    identifier = data["siret"]
-    customer.siret = identifier if identifier and len(identifier) == 14 else None
-    customer.siren = siren_of(identifier)
+    set_company_identifier(customer, data["siret"])
     customer.billing_address = Address(**data["billing_address"])
     delivery = Address(**data["delivery_address"])
     customer.delivery_address = Address() if delivery.is_empty() else delivery

@@ -149,3 +149,17 @@ def test_pages_fit_a_phone(world, visit):
         )
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px on a phone"
     customer.check_page("phone-detail")
+
+
+def test_lists_filter_as_one_types(world, visit):
+    customer = visit("customer")
+    customer.sign_in(world.customer_user.email, PASSWORD)
+    page = customer.page
+    expect(page.get_by_text("Plans Zéphyr")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_placeholder("Rechercher par titre ou référence").press_sequentially("Axes", delay=30)
+    expect(page.get_by_text("Plans Zéphyr")).to_have_count(0)
+    expect(page.get_by_text("Axes Zéphyr")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True  # filtered in place, no page load
+    assert "q=Axes" in page.url
+    customer.check_page("live-search")
