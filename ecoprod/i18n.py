@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
@@ -47,6 +49,20 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def label(text: Any) -> str:
+    """A fixed label (a module-level ``lazy_gettext``: states, trades, units…) in the
+    current language, translated once per language rather than on every use."""
+    locale = str(get_locale()) if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
+    key = (locale, id(text))
+    translated = _LABELS.get(key)
+    if translated is None:
+        translated = _LABELS[key] = str(text)
+    return translated
+
+
+_LABELS: dict[tuple[str, int], str] = {}
+
+
 def money(amount: Decimal | None, currency: str = "EUR") -> str:
     if amount is None:
         return ""
@@ -60,9 +76,14 @@ def number(value: Decimal | int | None) -> str:
 
 
 def short_date(value: date | datetime | None) -> str:
+    """``26/11/2026``, or ``26/11/2026 14:30`` (Paris time) for a moment."""
     if value is None:
         return ""
-    return format_date(value, "short") if not isinstance(value, datetime) else format_datetime(value, "short")
+    # Babel directly: Flask-Babel's wrappers look the locale and timezone up again on every
+    # call, which costs more than the rest of a list row.
+    if isinstance(value, datetime):
+        return babel_dates.format_datetime(value.astimezone(SCHOOL_TIMEZONE), "short", locale=get_locale())
+    return babel_dates.format_date(value, "short", locale=get_locale())
 
 
 def long_date(value: date | None) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ecoprod.extensions import db
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.tenancy import TenantMixin
 
@@ -29,7 +30,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ROLE_LABELS[self])
+        return label(ROLE_LABELS[self])
 
     @property
     def is_staff(self) -> bool:
@@ -52,7 +53,7 @@ class UserStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(USER_STATUS_LABELS[self])
+        return label(USER_STATUS_LABELS[self])
 
 
 USER_STATUS_LABELS = {

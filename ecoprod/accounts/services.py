@@ -72,7 +72,12 @@ def load_session_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    stmt = sa.select(User).where(User.id == int(user_id)).execution_options(all_schools=True)
+    stmt = (
+        sa.select(User)
+        .where(User.id == int(user_id))
+        .options(sa.orm.joinedload(User.school))  # every page shows it: one query for both
+        .execution_options(all_schools=True)
+    )
     user = db.session.scalars(stmt).one_or_none()
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import Address, ArchivableMixin, TimestampMixin, address_columns, enum_type
 from ecoprod.extensions import db
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.tenancy import TenantMixin
 
@@ -27,7 +28,7 @@ class PaymentTerms(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(PAYMENT_TERMS_LABELS[self])
+        return label(PAYMENT_TERMS_LABELS[self])
 
 
 PAYMENT_TERMS_LABELS = {

@@ -575,6 +575,9 @@ def seed_large(order_count: int, customer_count: int, slug: str) -> None:
             SequenceCounter(school_id=school.id, series=school.request_prefix, year=year, last_value=number)
         )
     db.session.commit()
+    # After a bulk load the planner's statistics are stale until autovacuum passes by.
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
     click.echo(
         f"School '{slug}': {customer_count} customers, {order_count} orders. Logins: admin@{slug}.example.com, "
         f"client0001@{slug}.example.com, {Trade.MACHINING.value}@{slug}.example.com (password {DEMO_PASSWORD})."

@@ -39,10 +39,14 @@ def _master_trades(user: User) -> sa.Select[tuple[str]]:
 
 
 def for_trades_of(user: User) -> sa.ColumnElement[bool]:
-    """Orders with at least one line in one of the master's workshop trades."""
+    """Orders with at least one line in one of the master's workshop trades.
+
+    A correlated ``EXISTS`` answered by the (order_id, trade) index: a page of the inbox
+    stops after its matches instead of first collecting every line of those trades.
+    """
     return sa.exists(
         sa.select(OrderLine.id).where(
-            OrderLine.order_id == Order.id, OrderLine.trade.in_(_master_trades(user).scalar_subquery())
+            OrderLine.order_id == Order.id, OrderLine.trade.in_(_master_trades(user))
         )
     )
 

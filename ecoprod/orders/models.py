@@ -20,6 +20,7 @@ from ecoprod.database import (
     utcnow,
 )
 from ecoprod.extensions import db
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.tenancy import TenantMixin
 from ecoprod.workshops.models import Trade
@@ -46,7 +47,7 @@ class OrderState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ORDER_STATE_LABELS[self])
+        return label(ORDER_STATE_LABELS[self])
 
     @property
     def tone(self) -> str:
@@ -97,7 +98,7 @@ class Unit(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(UNIT_LABELS[self])
+        return label(UNIT_LABELS[self])
 
 
 UNIT_LABELS = {
@@ -160,16 +161,20 @@ class Order(TenantMixin, TimestampMixin, db.Model):
 
 class OrderLine(TenantMixin, db.Model):
     __tablename__ = "order_lines"
-    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        # Lines of an order, and "does this order need one of these trades?" (the inbox).
+        sa.Index("ix_order_lines_order_trade", "order_id", "trade"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     description: Mapped[str] = mapped_column(sa.String(500))
     material: Mapped[str | None] = mapped_column(sa.String(200))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10), default=Unit.PIECE)
-    trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40), index=True)
+    trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     notes: Mapped[str | None] = mapped_column(sa.Text)
 
     order: Mapped[Order] = relationship(back_populates="lines")

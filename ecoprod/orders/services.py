@@ -62,6 +62,30 @@ def offered_trades() -> list[Trade]:
     return sorted(set(trades), key=lambda trade: trade.label)
 
 
+@dataclass(frozen=True)
+class LineSummary:
+    trades: list[Trade]
+    count: int
+
+
+def line_summaries(order_ids: Sequence[int]) -> dict[int, LineSummary]:
+    """Trades and number of lines of each order, in one light query (no line objects)."""
+    rows = db.session.execute(
+        sa.select(OrderLine.order_id, OrderLine.trade, sa.func.count())
+        .where(OrderLine.order_id.in_(order_ids))
+        .group_by(OrderLine.order_id, OrderLine.trade)
+    )
+    trades: dict[int, list[Trade]] = {order_id: [] for order_id in order_ids}
+    counts: dict[int, int] = dict.fromkeys(order_ids, 0)
+    for order_id, trade, count in rows:
+        trades[order_id].append(trade)
+        counts[order_id] += count
+    return {
+        order_id: LineSummary(sorted(trades[order_id], key=lambda t: t.value), counts[order_id])
+        for order_id in order_ids
+    }
+
+
 # --- Drafts ----------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
+from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
@@ -20,7 +21,7 @@ from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, inspect_upload
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate
+from ecoprod.web.listing import apply_search, paginate, window
 from ecoprod.workshops.models import Trade
 
 bp = Blueprint("orders", __name__)
@@ -63,12 +64,18 @@ def index() -> str:
 @staff_required
 def inbox() -> str:
     search = SearchForm(request.args)
+    # Only what the cards show: this page is the one masters keep open.
     stmt = access.inbox(current_user).options(
-        sa.orm.joinedload(Order.customer), sa.orm.selectinload(Order.lines)
+        sa.orm.load_only(
+            Order.id, Order.number, Order.title, Order.state, Order.submitted_at, Order.desired_date
+        ),
+        sa.orm.joinedload(Order.customer).load_only(Customer.name),
     )
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number)
     stmt = stmt.order_by(Order.submitted_at.asc(), Order.id.asc())
-    return render_template("orders/inbox.html", page=paginate(stmt), search=search)
+    page = window(stmt)
+    lines = services.line_summaries([order.id for order in page.items])
+    return render_template("orders/inbox.html", page=page, lines=lines, search=search)
 
 
 # --- The request form ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ecoprod.database import Address, TimestampMixin, address_columns, enum_type
 from ecoprod.extensions import db
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 
 
@@ -19,7 +20,7 @@ class VatRegime(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(VAT_REGIME_LABELS[self])
+        return label(VAT_REGIME_LABELS[self])
 
 
 VAT_REGIME_LABELS = {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecoprod.accounts.models import workshop_masters
 from ecoprod.database import ArchivableMixin, Money, TimestampMixin, enum_type
 from ecoprod.extensions import db
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.tenancy import TenantMixin
 
@@ -33,7 +34,7 @@ class Trade(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(TRADE_LABELS[self])
+        return label(TRADE_LABELS[self])
 
 
 TRADE_LABELS = {
