@@ -353,3 +353,10 @@ def test_route_as_every_role(app, factory, endpoint):
             scene = build_scene(factory)
         response = _request(app, scene, role, case)
         _check(response, role, case.statuses[role], endpoint)
+
+
+def test_staff_never_see_a_customers_unsent_draft(app, world):
+    client = login_as(app.test_client(), world.admin)
+    assert "Brouillon Zéphyr" not in client.get(f"/admin/customers/{world.company.id}").get_data(as_text=True)
+    assert "Brouillon Zéphyr" not in client.get("/requests").get_data(as_text=True)
+    assert client.get(f"/requests/{world.draft.id}").status_code == 404

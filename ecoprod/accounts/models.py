@@ -57,10 +57,10 @@ class UserStatus(enum.StrEnum):
 
 
 USER_STATUS_LABELS = {
-    UserStatus.INVITED: _l("Invited"),
+    UserStatus.INVITED: _l("Invitation sent"),
     UserStatus.PENDING: _l("Awaiting approval"),
-    UserStatus.ACTIVE: _l("Active"),
-    UserStatus.ARCHIVED: _l("Archived"),
+    UserStatus.ACTIVE: _l("Account active"),
+    UserStatus.ARCHIVED: _l("Account archived"),
 }
 
 
