@@ -12,16 +12,17 @@ from typing import Any
 from flask import Flask, g
 from flask_login import current_user
 
-from ecoprod import i18n, models, security  # noqa: F401 - models registers every table
+from ecoprod import deferred, i18n, models, security  # noqa: F401 - models registers every table
 from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
 from ecoprod.config import load_config
 from ecoprod.customers.views import bp as customers_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
-from ecoprod.notifications import outbox
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders.views import bp as orders_bp
+from ecoprod.quotes.commands import quotes_cli
+from ecoprod.quotes.views import bp as quotes_bp
 from ecoprod.schools.commands import platform_cli
 from ecoprod.schools.views import bp as schools_bp
 from ecoprod.students.views import bp as students_bp
@@ -31,7 +32,7 @@ from ecoprod.web.views import bp as web_bp
 from ecoprod.workshops.views import bp as workshops_bp
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (web_bp, accounts_bp, schools_bp, customers_bp, workshops_bp, students_bp, orders_bp)
+BLUEPRINTS = (web_bp, accounts_bp, schools_bp, customers_bp, workshops_bp, students_bp, orders_bp, quotes_bp)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -48,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
-    for command in (seed_cli, outbox_cli, platform_cli):
+    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli):
         app.cli.add_command(command)
     return app
 
@@ -70,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     i18n.register_filters(app)
     security.init_app(app)
-    outbox.init_app(app)
+    deferred.init_app(app)
     app.before_request(_scope_request_to_school)
 
 

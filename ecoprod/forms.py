@@ -36,6 +36,33 @@ class SubForm(Form):
         pass
 
 
+class RowForm(SubForm):
+    """One row of a table of rows (``FieldList``): left entirely blank it is ignored; begun,
+    its ``required`` fields must be filled (each with its own message)."""
+
+    required: dict[str, Any] = {}
+
+    def is_blank(self) -> bool:
+        for field in self:
+            if field.type in ("SelectField", "SelectMultipleField", "BooleanField"):
+                continue
+            raw = field.raw_data[0] if field.raw_data else field.data
+            if raw not in (None, "") and str(raw).strip():
+                return False
+        return True
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if self.is_blank():
+            return True
+        valid = super().validate(extra_validators)
+        for name, message in self.required.items():
+            field = self[name]
+            if field.data in (None, "") and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+
 def none_if_empty(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()

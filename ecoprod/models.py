@@ -5,7 +5,8 @@ from ecoprod.customers.models import Contact, Customer
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter
 from ecoprod.orders.models import Attachment, Order, OrderEvent, OrderLine
-from ecoprod.schools.models import School
+from ecoprod.quotes.models import Quote, QuoteLine
+from ecoprod.schools.models import School, VatRate
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Workshop
 
@@ -19,11 +20,14 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OutboxEmail",
+    "Quote",
+    "QuoteLine",
     "School",
     "SequenceCounter",
     "SignupRequest",
     "Student",
     "User",
+    "VatRate",
     "Workshop",
     "workshop_masters",
 ]

@@ -16,6 +16,7 @@ from ecoprod.extensions import db
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.schools.models import School
+from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.storage import PDF, InspectedFile
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Trade, Workshop
@@ -48,6 +49,8 @@ class Factory:
         values.update(kwargs)
         school = School(**values)
         db.session.add(school)
+        db.session.flush()
+        add_default_vat_rates(school)
         db.session.commit()
         return school
 

@@ -18,9 +18,13 @@ import sqlalchemy as sa
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, SignupRequest, User, UserStatus
 from ecoprod.customers.models import Contact
+from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
 from ecoprod.orders.models import Order, OrderEvent
+from ecoprod.quotes import services as quotes
+from ecoprod.quotes.models import Quote
 from ecoprod.schools import services as schools
+from ecoprod.schools.models import VatRate
 from ecoprod.storage import PNG, InspectedFile
 from ecoprod.tenancy import scoped_to
 from tests.conftest import csrf_token, login_as
@@ -58,13 +62,17 @@ class Scene:
     contact: Contact
     invited: User
     signup: SignupRequest
+    vat_rate: VatRate
+    sent_quote: Quote | None = None
+    draft_quote: Quote | None = None
+    accepted_quote: Quote | None = None
 
     def attachment_of(self, order: Order) -> int:
         db.session.refresh(order)
         return order.attachments[0].id
 
 
-def build_scene(factory: Factory) -> Scene:
+def build_scene(factory: Factory, with_quotes: bool = True) -> Scene:
     world = factory.world()
     contact = Contact(
         school_id=world.school.id, customer=world.company, name="Zoé Contact", email="zoe@z.example.com"
@@ -84,6 +92,9 @@ def build_scene(factory: Factory) -> Scene:
     with scoped_to(db.session, world.school.id):
         schools.set_logo(world.school, InspectedFile("logo.png", PNG, PNG_BYTES, "0" * 64))
     db.session.commit()
+    vat_rate = db.session.scalars(
+        sa.select(VatRate).where(VatRate.school_id == world.school.id, VatRate.is_default.is_(False))
+    ).first()
     users = {
         "anonymous": None,
         "customer": world.customer_user,
@@ -93,7 +104,26 @@ def build_scene(factory: Factory) -> Scene:
         "other_admin": world.other_admin,
         "operator": world.operator,
     }
-    return Scene(world, users, contact, invited, signup)
+    scene = Scene(world, users, contact, invited, signup, vat_rate)
+    if with_quotes:  # rendering PDFs costs time: only for the routes that need them
+        add_quotes(scene, factory)
+    return scene
+
+
+def add_quotes(scene: Scene, factory: Factory) -> None:
+    world = scene.world
+    scene.sent_quote = sent_quote = quotes.start_quote(world.submitted, world.master)
+    quotes.send(sent_quote, world.master)
+    scene.draft_quote = quotes.start_quote(world.submitted_with_drawing, world.master)
+    scene.accepted_quote = accepted_quote = quotes.start_quote(
+        factory.order(world.customer_user, title="Commande Zéphyr"), world.master
+    )
+    quotes.send(accepted_quote, world.master)
+    db.session.commit()
+    run_committed()
+    quotes.accept(accepted_quote, world.customer_user, full_name="Claire Cliente", ip=None, user_agent=None)
+    db.session.commit()
+    run_committed()
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -289,6 +319,76 @@ MATRIX: dict[str, Case] = {
     ),
 }
 
+STAFF_ACTION = expect(403, anonymous=302, master=302, admin=302, other_admin=404)
+STAFF_OBJECT = expect(403, anonymous=302, master=200, admin=200, other_admin=404)
+CUSTOMER_ACTION = expect(403, anonymous=302, customer=302, rival=404)
+SEEN_BY_ITS_COMPANY = expect(200, anonymous=302, rival=404, other_admin=404, operator=403)
+
+
+def q(attr: str, path: str) -> Callable[[Scene], str]:
+    return lambda s: path.format(id=getattr(s, attr).id)
+
+
+def quote_count(scene: Scene) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Quote))
+
+
+def quote_state(attr: str) -> Callable[[Scene], Any]:
+    return lambda s: db.session.get(Quote, getattr(s, attr).id).state
+
+
+MATRIX.update(
+    {
+        "quotes.index": Case("GET", lambda s: "/quotes", MEMBER_PAGE),
+        "quotes.start": Case(
+            "POST", w("submitted_with_drawing", "/requests/{id}/quotes"), STAFF_ACTION, changes=quote_count
+        ),
+        "quotes.edit": Case("GET", q("draft_quote", "/quotes/{id}/edit"), STAFF_OBJECT),
+        "quotes.totals": Case("POST", q("draft_quote", "/quotes/{id}/totals"), STAFF_OBJECT),
+        "quotes.delete": Case(
+            "POST", q("draft_quote", "/quotes/{id}/delete"), STAFF_ACTION, changes=quote_count
+        ),
+        "quotes.send": Case(
+            "POST", q("draft_quote", "/quotes/{id}/send"), STAFF_ACTION, changes=quote_state("draft_quote")
+        ),
+        "quotes.detail": Case("GET", q("sent_quote", "/quotes/{id}"), SEEN_BY_ITS_COMPANY),
+        "quotes.pdf": Case("GET", q("sent_quote", "/quotes/{id}/pdf"), SEEN_BY_ITS_COMPANY),
+        "quotes.accepted_pdf": Case(
+            "GET", q("accepted_quote", "/quotes/{id}/accepted.pdf"), SEEN_BY_ITS_COMPANY
+        ),
+        "quotes.accept": Case(
+            "POST",
+            q("sent_quote", "/quotes/{id}/accept"),
+            CUSTOMER_ACTION,
+            data=lambda s: {"full_name": "Claire Cliente", "agree": "y"},
+            changes=quote_state("sent_quote"),
+        ),
+        "quotes.refuse": Case(
+            "POST",
+            q("sent_quote", "/quotes/{id}/refuse"),
+            CUSTOMER_ACTION,
+            data=lambda s: {"reason": "Trop cher"},
+            changes=quote_state("sent_quote"),
+        ),
+        "quotes.revise": Case(
+            "POST", q("sent_quote", "/quotes/{id}/revise"), STAFF_ACTION, changes=quote_count
+        ),
+        "schools.vat_rates": Case("GET", lambda s: "/admin/vat-rates", ADMIN_PAGE),
+        "schools.archive_vat_rate": Case(
+            "POST",
+            q("vat_rate", "/admin/vat-rates/{id}/archive"),
+            ADMIN_ACTION,
+            changes=lambda s: db.session.get(VatRate, s.vat_rate.id).archived_at,
+        ),
+        "schools.default_vat_rate": Case(
+            "POST",
+            q("vat_rate", "/admin/vat-rates/{id}/default"),
+            ADMIN_ACTION,
+            changes=lambda s: db.session.get(VatRate, s.vat_rate.id).is_default,
+        ),
+    }
+)
+
 SUCCESS = (200, 302)
 
 
@@ -329,7 +429,7 @@ def _check(response: Any, role: str, expected: int, endpoint: str) -> None:
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_route_as_every_role(app, factory, endpoint):
     case = MATRIX[endpoint]
-    scene = build_scene(factory)
+    scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
     allowed = [r for r in ROLES if case.statuses[r] in SUCCESS and r != "anonymous"]
     refused = [r for r in ROLES if r not in allowed]
     if case.method == "GET":
@@ -350,7 +450,7 @@ def test_route_as_every_role(app, factory, endpoint):
 
             db.session.remove()
             empty_database(app)
-            scene = build_scene(factory)
+            scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
         response = _request(app, scene, role, case)
         _check(response, role, case.statuses[role], endpoint)
 

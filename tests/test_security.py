@@ -17,13 +17,15 @@ ALLOWED_ROLE = {
     "orders.cancel": "customer",
     "orders.delete_drawing": "customer",
     "orders.decline": "master",
+    "quotes.accept": "customer",
+    "quotes.refuse": "customer",
 }
 
 
 @pytest.mark.parametrize("endpoint", STATE_CHANGING)
 def test_every_action_refuses_a_request_without_csrf_token(app, factory, endpoint):
     case = MATRIX[endpoint]
-    scene = build_scene(factory)
+    scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
     role = ALLOWED_ROLE.get(endpoint, "admin")
     before = case.changes(scene) if case.changes else None
     client = login_as(app.test_client(), scene.users[role])

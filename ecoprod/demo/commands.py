@@ -21,6 +21,7 @@ from ecoprod.numbering import SequenceCounter, format_number
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Order, OrderEvent, OrderLine, OrderState, Unit
 from ecoprod.schools.models import School, VatRegime
+from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from ecoprod.workshops.models import Machine, Trade, Workshop
@@ -266,6 +267,7 @@ def _school(spec: dict) -> School:
     )
     db.session.add(school)
     db.session.flush()
+    add_default_vat_rates(school)
     return school
 
 

@@ -17,19 +17,17 @@ from email.utils import make_msgid
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ecoprod.database import utcnow
+from ecoprod.deferred import after_commit
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail, OutboxStatus
 
 log = logging.getLogger(__name__)
-
-_FLUSHED = "outbox_flushed_ids"
-_COMMITTED = "outbox_committed_ids"
 
 
 def queue_email(
@@ -65,37 +63,11 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 
 @event.listens_for(Session, "after_flush")
-def _remember_new(session: Session, flush_context: object) -> None:
+def _deliver_after_commit(session: Session, flush_context: object) -> None:
+    """New outbox rows are delivered once their transaction is committed (``deferred``)."""
     ids = [obj.id for obj in session.new if isinstance(obj, OutboxEmail)]
     if ids:
-        session.info.setdefault(_FLUSHED, []).extend(ids)
-
-
-@event.listens_for(Session, "after_commit")
-def _promote(session: Session) -> None:
-    flushed = session.info.pop(_FLUSHED, None)
-    if flushed:
-        session.info.setdefault(_COMMITTED, []).extend(flushed)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, previous_transaction: object) -> None:
-    session.info.pop(_FLUSHED, None)
-
-
-def init_app(app: Flask) -> None:
-    @app.after_request
-    def _deliver_after_response(response: Any) -> Any:
-        ids = db.session.info.pop(_COMMITTED, None)
-        if ids:
-            flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-            def deliver() -> None:
-                with flask_app.app_context():
-                    deliver_ids(ids)
-
-            response.call_on_close(deliver)
-        return response
+        after_commit(session, deliver_ids, ids)
 
 
 def pending_ids(limit: int = 500) -> list[int]:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from wtforms import (
     DateField,
@@ -18,7 +17,7 @@ from ecoprod.forms import (
     BaseForm,
     LocalDecimalField,
     OptionalAddressForm,
-    SubForm,
+    RowForm,
     none_if_empty,
     options,
     text_field,
@@ -29,8 +28,10 @@ from ecoprod.orders.models import UNIT_LABELS, Unit
 MAX_LINES = 50
 
 
-class LineForm(SubForm):
-    """One line of a request. A line left entirely blank is ignored, not refused."""
+class LineForm(RowForm):
+    """One line of a request."""
+
+    required = {"description": _l("Describe the part or the work."), "quantity": _l("Give a quantity.")}
 
     description = text_field(_l("Part or work wanted"), 500)
     material = text_field(_l("Material"), 200)
@@ -49,28 +50,6 @@ class LineForm(SubForm):
     unit = SelectField(_l("Unit"), choices=options((u.value, UNIT_LABELS[u]) for u in Unit))
     trade = SelectField(_l("Trade"), choices=[])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], filters=[none_if_empty])
-
-    def is_blank(self) -> bool:
-        return not any(
-            (
-                self.description.data,
-                self.material.data,
-                self.quantity.raw_data and self.quantity.raw_data[0],
-                self.notes.data,
-            )
-        )
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        if self.is_blank():
-            return True
-        valid = super().validate(extra_validators)
-        if not self.description.data:
-            self.description.errors = [*self.description.errors, _l("Describe the part or the work.")]
-            valid = False
-        if self.quantity.data is None and not self.quantity.errors:
-            self.quantity.errors = [*self.quantity.errors, _l("Give a quantity.")]
-            valid = False
-        return valid
 
 
 class OrderRequestForm(BaseForm):

@@ -95,6 +95,8 @@ class Unit(enum.StrEnum):
     METRE = "m"
     SQUARE_METRE = "m2"
     LITRE = "l"
+    HOUR = "h"
+    FLAT = "flat"
 
     @property
     def label(self) -> str:
@@ -108,6 +110,8 @@ UNIT_LABELS = {
     Unit.METRE: _l("m"),
     Unit.SQUARE_METRE: _l("m²"),
     Unit.LITRE: _l("litre(s)"),
+    Unit.HOUR: _l("h"),
+    Unit.FLAT: _l("flat rate"),
 }
 
 
@@ -133,6 +137,8 @@ class Order(TenantMixin, TimestampMixin, db.Model):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     state: Mapped[OrderState] = mapped_column(enum_type(OrderState, 30), default=OrderState.DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a quote is accepted: the date the school committed to.
+    promised_date: Mapped[date | None] = mapped_column(sa.Date)
 
     customer: Mapped[Customer] = relationship()
     created_by: Mapped[User] = relationship()

@@ -19,6 +19,9 @@ from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
+from ecoprod.quotes import access as quote_access
+from ecoprod.quotes import services as quote_services
+from ecoprod.quotes.models import QuoteState
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, inspect_upload
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, window
@@ -200,9 +203,14 @@ def edit(order_id: int) -> Any:
 @school_member_required
 def detail(order_id: int) -> str:
     order = access.load_order_or_404(order_id, current_user)
+    quotes = [
+        q for q in quote_services.history(order) if q.state is not QuoteState.DRAFT or current_user.is_staff
+    ]
     return render_template(
         "orders/detail.html",
         order=order,
+        quotes=quotes,
+        can_quote=quote_access.can_quote(current_user, order) and order.state is OrderState.SUBMITTED,
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
         can_decline=access.can_decline(current_user, order),

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import FormField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from ecoprod.forms import AddressForm, BaseForm, email_field, options, text_field
+from ecoprod.forms import (
+    AddressForm,
+    BaseForm,
+    LocalDecimalField,
+    email_field,
+    none_if_empty,
+    options,
+    text_field,
+)
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
 from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
@@ -43,6 +52,18 @@ class SchoolSettingsForm(SchoolIdentityForm):
     invoice_prefix = StringField(_l("Invoices"), validators=[DataRequired(), PREFIX])
     credit_note_prefix = StringField(_l("Credit notes"), validators=[DataRequired(), PREFIX])
     request_prefix = StringField(_l("Order requests"), validators=[DataRequired(), PREFIX])
+    quote_validity_days = IntegerField(
+        _l("Validity of quotes (days)"),
+        validators=[DataRequired(), NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))],
+    )
+    quote_conditions = TextAreaField(
+        _l("Conditions printed on quotes"),
+        validators=[Optional(), Length(max=5000)],
+        filters=[none_if_empty],
+        description=_l(
+            "e.g. materials and prices valid for the validity of the quote; delivery from the school."
+        ),
+    )
     logo = FileField(_l("Logo (PNG or JPEG, 1 MB at most)"))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -67,3 +88,16 @@ class NewSchoolForm(SchoolIdentityForm):
     )
     admin_name = text_field(_l("Full name of the first administrator"), 120, required=True)
     admin_email = email_field(_l("E-mail of the first administrator"))
+
+
+class VatRateForm(BaseForm):
+    rate = LocalDecimalField(
+        _l("Rate (%)"),
+        places=2,
+        validators=[
+            DataRequired(message=_l("Give a rate.")),
+            NumberRange(min=Decimal("0"), max=Decimal("100")),
+        ],
+    )
+    label = text_field(_l("Label"), 80)
+    is_default = BooleanField(_l("Default rate of new lines"))

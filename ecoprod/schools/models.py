@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecoprod.database import Address, TimestampMixin, address_columns, enum_type
+from ecoprod.database import (
+    Address,
+    ArchivableMixin,
+    ScaledDecimal,
+    TimestampMixin,
+    address_columns,
+    enum_type,
+)
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.tenancy import TenantMixin
 
 
 class VatRegime(enum.StrEnum):
@@ -54,9 +63,15 @@ class School(TimestampMixin, db.Model):
     invoice_prefix: Mapped[str] = mapped_column(sa.String(10), default="FA")
     credit_note_prefix: Mapped[str] = mapped_column(sa.String(10), default="AV")
     request_prefix: Mapped[str] = mapped_column(sa.String(10), default="DDE")
+    quote_validity_days: Mapped[int] = mapped_column(default=30, server_default=sa.text("30"))
+    quote_conditions: Mapped[str | None] = mapped_column(sa.Text)
     logo_file: Mapped[str | None] = mapped_column(sa.String(80))
     logo_content_type: Mapped[str | None] = mapped_column(sa.String(40))
     is_active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def charges_vat(self) -> bool:
+        return self.vat_regime is VatRegime.SUBJECT
 
     @property
     def siren(self) -> str | None:
@@ -73,3 +88,27 @@ class School(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"
+
+
+class VatRate(TenantMixin, ArchivableMixin, db.Model):
+    """A VAT rate the school invoices at (20, 10, 5.5, 2.1, 0 %)."""
+
+    __tablename__ = "vat_rates"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "rate"),
+        sa.CheckConstraint("rate >= 0 AND rate <= 10000", name="rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    label: Mapped[str | None] = mapped_column(sa.String(80))
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+
+DEFAULT_VAT_RATES = (
+    (Decimal("20.00"), "Taux normal", True),
+    (Decimal("10.00"), "Taux intermédiaire", False),
+    (Decimal("5.50"), "Taux réduit", False),
+    (Decimal("2.10"), "Taux particulier", False),
+    (Decimal("0.00"), "Exonéré", False),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from ecoprod.accounts.models import Role, User
 from ecoprod.database import Address
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.schools.models import School, VatRegime
+from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
 from ecoprod.storage import IMAGE_KINDS, FileStore, InspectedFile
 from ecoprod.tenancy import scoped_to
 
@@ -27,6 +28,8 @@ SETTINGS_FIELDS = (
     "invoice_prefix",
     "credit_note_prefix",
     "request_prefix",
+    "quote_validity_days",
+    "quote_conditions",
 )
 LOGO_KINDS = IMAGE_KINDS
 
@@ -58,6 +61,38 @@ def set_logo(school: School, logo: InspectedFile) -> None:
     school.logo_content_type = logo.kind.content_type
 
 
+def add_default_vat_rates(school: School) -> None:
+    """The French rates, 20 % by default (an exempt school simply never uses them)."""
+    for rate, text, is_default in DEFAULT_VAT_RATES:
+        db.session.add(VatRate(school_id=school.id, rate=rate, label=text, is_default=is_default))
+
+
+def save_vat_rate(school: School, rate: Decimal, label: str | None, is_default: bool) -> VatRate:
+    """Add a rate (or bring an archived one back); one rate only is the default."""
+    existing = db.session.scalars(
+        sa.select(VatRate).where(VatRate.school_id == school.id, VatRate.rate == rate)
+    ).first()
+    vat_rate = existing or VatRate(school_id=school.id, rate=rate)
+    vat_rate.label = label
+    vat_rate.archived_at = None
+    db.session.add(vat_rate)
+    if is_default:
+        set_default_vat_rate(school, vat_rate)
+    db.session.flush()
+    return vat_rate
+
+
+def set_default_vat_rate(school: School, vat_rate: VatRate) -> None:
+    db.session.execute(
+        sa.update(VatRate)
+        .where(VatRate.school_id == school.id, VatRate.id != vat_rate.id)
+        .values(is_default=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    vat_rate.is_default = True
+    vat_rate.archived_at = None
+
+
 def create_school(data: dict[str, Any], *, admin_name: str, admin_email: str, operator: User) -> School:
     """A new tenant, with its first administrator invited by e-mail."""
     if db.session.scalars(sa.select(School.id).where(School.slug == data["slug"])).first():
@@ -70,6 +105,7 @@ def create_school(data: dict[str, Any], *, admin_name: str, admin_email: str, op
     school.address = Address(**data["address"])
     db.session.add(school)
     db.session.flush()
+    add_default_vat_rates(school)
     # The operator acts inside the new school for this one step, on purpose.
     with scoped_to(db.session, school.id):
         accounts.invite_user(

@@ -11,12 +11,14 @@ from werkzeug.wrappers import Response
 
 from ecoprod.accounts.models import User
 from ecoprod.accounts.permissions import admin_required, operator_required, school_member_required
+from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.schools import services
-from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm
-from ecoprod.schools.models import School
+from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm, VatRateForm
+from ecoprod.schools.models import School, VatRate
 from ecoprod.storage import InspectedFile, UploadRefused, inspect_upload
+from ecoprod.web.forms import ActionForm
 from ecoprod.web.listing import paginate
 
 bp = Blueprint("schools", __name__)
@@ -109,3 +111,47 @@ def platform_new_school() -> Any:
             )
             return redirect(url_for("schools.platform_schools"))
     return render_template("platform/new_school.html", form=form)
+
+
+@bp.route("/admin/vat-rates", methods=["GET", "POST"])
+@admin_required
+def vat_rates() -> Any:
+    school: School = g.school
+    form = VatRateForm()
+    if form.validate_on_submit():
+        services.save_vat_rate(school, form.rate.data, form.label.data, form.is_default.data)
+        db.session.commit()
+        flash(_("The VAT rate has been saved."), "success")
+        return redirect(url_for("schools.vat_rates"))
+    rates = db.session.scalars(
+        sa.select(VatRate).order_by(VatRate.archived_at.is_not(None), VatRate.rate.desc())
+    ).all()
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "schools/vat_rates.html", form=form, rates=rates, school=school, action_form=ActionForm()
+    ), status
+
+
+@bp.post("/admin/vat-rates/<int:rate_id>/archive")
+@admin_required
+def archive_vat_rate(rate_id: int) -> Response:
+    vat_rate = db.get_or_404(VatRate, rate_id)
+    if ActionForm().validate_on_submit():
+        if vat_rate.is_default and not vat_rate.is_archived:
+            flash(_("Choose another default rate before archiving this one."), "error")
+        else:
+            vat_rate.archived_at = None if vat_rate.is_archived else utcnow()
+            db.session.commit()
+            flash(_("The VAT rate has been updated."), "success")
+    return redirect(url_for("schools.vat_rates"))
+
+
+@bp.post("/admin/vat-rates/<int:rate_id>/default")
+@admin_required
+def default_vat_rate(rate_id: int) -> Response:
+    vat_rate = db.get_or_404(VatRate, rate_id)
+    if ActionForm().validate_on_submit():
+        services.set_default_vat_rate(g.school, vat_rate)
+        db.session.commit()
+        flash(_("New quote lines now use %(rate)s %%.", rate=vat_rate.rate), "success")
+    return redirect(url_for("schools.vat_rates"))

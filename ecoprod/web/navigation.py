@@ -22,19 +22,22 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
     Role.CUSTOMER: (
         NavItem("orders.index", _l("My requests"), ("orders.index", "orders.detail", "orders.edit")),
         NavItem("orders.new", _l("New request"), ("orders.new",)),
+        NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
     ),
     Role.MASTER: (
         NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
         NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
+        NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
     ),
     Role.ADMIN: (
         NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
         NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
+        NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
         NavItem("customers.index", _l("Customers"), ("customers.",)),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.",)),
         NavItem("accounts.users", _l("Users"), ("accounts.users", "accounts.invite", "accounts.edit_user")),
-        NavItem("schools.settings", _l("School"), ("schools.settings",)),
+        NavItem("schools.settings", _l("School"), ("schools.settings", "schools.vat_rates")),
     ),
     Role.OPERATOR: (NavItem("schools.platform_schools", _l("Schools"), ("schools.platform",)),),
 }

@@ -52,7 +52,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form.request-form").forEach(setupLines);
+    document.querySelectorAll("form.rows-form").forEach(setupLines);
     var summary = document.querySelector(".form-summary");
     if (summary) summary.focus();
   });

@@ -1,0 +1,1 @@
+"""Quotes (devis): pricing, the PDF, online acceptance and revisions."""

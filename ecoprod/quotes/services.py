@@ -1,0 +1,459 @@
+"""Named actions on quotes. They change data and flush; the caller commits.
+
+How is a quote sent? ``send``. Accepted? ``accept``. Revised? ``revise``. The PDF is
+rendered after the commit (``render_pdf``), never while a user waits on a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from pypdf import PdfReader, PdfWriter
+
+from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.customers.models import Contact
+from ecoprod.database import utcnow
+from ecoprod.deferred import after_commit
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.i18n import local_today
+from ecoprod.notifications.outbox import external_url, queue_email
+from ecoprod.numbering import next_number
+from ecoprod.orders import lifecycle
+from ecoprod.orders.models import Order, OrderState, Unit
+from ecoprod.pdf import data_url, render_pdf
+from ecoprod.quotes import access
+from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteState
+from ecoprod.schools.models import School, VatRate
+from ecoprod.storage import FileStore
+from ecoprod.workshops.models import Workshop
+
+
+class QuoteError(ValueError):
+    """A refused action on a quote; the message is for the user."""
+
+
+@dataclass
+class QuoteLineInput:
+    kind: LineKind
+    description: str
+    unit: Unit
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    discount_percent: Decimal = Decimal("0")
+    workshop_id: int | None = None
+
+
+@dataclass
+class QuoteInput:
+    lines: list[QuoteLineInput]
+    valid_until: date | None = None
+    promised_date: date | None = None
+    lead_time: str | None = None
+    conditions: str | None = None
+    discount_percent: Decimal = Decimal("0")
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def file_store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_FOLDER"])
+
+
+def school_of(quote_or_order: Quote | Order) -> School:
+    return db.session.get(School, quote_or_order.school_id)
+
+
+# --- VAT rates ----------------------------------------------------------------------------
+
+
+def vat_rates(school: School) -> list[Decimal]:
+    """The rates a line may use: the school's active rates, or only 0 outside VAT."""
+    if not school.charges_vat:
+        return [Decimal("0.00")]
+    rates = db.session.scalars(
+        sa.select(VatRate.rate)
+        .where(VatRate.school_id == school.id, VatRate.archived_at.is_(None))
+        .order_by(VatRate.rate.desc())
+    )
+    return list(rates)
+
+
+def default_vat_rate(school: School) -> Decimal:
+    if not school.charges_vat:
+        return Decimal("0.00")
+    rate = db.session.scalar(
+        sa.select(VatRate.rate).where(
+            VatRate.school_id == school.id, VatRate.archived_at.is_(None), VatRate.is_default.is_(True)
+        )
+    )
+    return rate if rate is not None else Decimal("20.00")
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def _workshop_for(order: Order, trade: object) -> Workshop | None:
+    return db.session.scalars(
+        sa.select(Workshop)
+        .where(Workshop.school_id == order.school_id, Workshop.trade == trade, Workshop.archived_at.is_(None))
+        .order_by(Workshop.name)
+        .limit(1)
+    ).first()
+
+
+def start_quote(order: Order, user: User) -> Quote:
+    """A draft quote for a submitted request, one labour line per requested part to start from."""
+    if not access.can_quote(user, order):
+        raise QuoteError(str(_l("You cannot price this request.")))
+    if order.state is not OrderState.SUBMITTED:
+        raise QuoteError(str(_l("This request already has a quote: revise it instead.")))
+    existing = db.session.scalars(
+        sa.select(Quote).where(Quote.order_id == order.id, Quote.state == QuoteState.DRAFT)
+    ).first()
+    if existing is not None:
+        return existing
+    school = school_of(order)
+    rate = default_vat_rate(school)
+    quote = Quote(
+        school_id=order.school_id,
+        order_id=order.id,
+        customer_id=order.customer_id,
+        created_by_id=user.id,
+        language=order.customer.language or "fr",
+        valid_until=local_today() + timedelta(days=school.quote_validity_days),
+        promised_date=order.desired_date,
+        conditions=school.quote_conditions,
+    )
+    for position, line in enumerate(order.lines, start=1):
+        workshop = _workshop_for(order, line.trade)
+        quote.lines.append(
+            QuoteLine(
+                school_id=order.school_id,
+                position=position,
+                kind=LineKind.LABOUR,
+                description=f"{line.description} ({line.quantity.normalize():f} {line.unit.label})"[:500],
+                workshop_id=workshop.id if workshop else None,
+                unit=Unit.HOUR,
+                quantity=Decimal("1"),
+                unit_price=workshop.hourly_rate if workshop else Decimal("0"),
+                vat_rate=rate,
+            )
+        )
+    db.session.add(quote)
+    db.session.flush()
+    return quote
+
+
+def _check(quote: Quote, data: QuoteInput) -> None:
+    if not data.lines:
+        raise QuoteError(str(_l("A quote needs at least one line.")))
+    allowed = set(vat_rates(school_of(quote)))
+    for line in data.lines:
+        if line.vat_rate not in allowed:
+            raise QuoteError(
+                str(_l("The VAT rate %(rate)s %% is not one of the school's rates.", rate=line.vat_rate))
+            )
+    if data.valid_until is not None and data.valid_until < local_today():
+        raise QuoteError(str(_l("The validity date is in the past.")))
+
+
+def save_draft(quote: Quote, user: User, data: QuoteInput) -> None:
+    if not access.can_edit(user, quote):
+        raise QuoteError(str(_l("Only a draft quote can be changed.")))
+    _check(quote, data)
+    quote.valid_until = data.valid_until
+    quote.promised_date = data.promised_date
+    quote.lead_time = data.lead_time
+    quote.conditions = data.conditions
+    quote.discount_percent = data.discount_percent
+    quote.lines.clear()
+    db.session.flush()
+    for position, line in enumerate(data.lines, start=1):
+        quote.lines.append(
+            QuoteLine(
+                school_id=quote.school_id,
+                position=position,
+                kind=line.kind,
+                description=line.description,
+                workshop_id=line.workshop_id,
+                unit=line.unit,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+            )
+        )
+    db.session.flush()
+
+
+def delete_draft(quote: Quote, user: User) -> None:
+    if not access.can_edit(user, quote):
+        raise QuoteError(str(_l("Only a draft quote can be deleted.")))
+    db.session.delete(quote)
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def send(quote: Quote, user: User) -> None:
+    """Number, freeze and send: the PDF is rendered and e-mailed once this is committed."""
+    if not access.can_edit(user, quote):
+        raise QuoteError(str(_l("Only a draft quote can be sent.")))
+    if not quote.lines:
+        raise QuoteError(str(_l("A quote needs at least one line.")))
+    today = local_today()
+    if quote.valid_until is None or quote.valid_until < today:
+        raise QuoteError(str(_l("Give a validity date that is not past.")))
+    totals = quote.totals()
+    if quote.base_number is None:
+        school = school_of(quote)
+        quote.base_number = next_number(db.session, quote.school_id, school.quote_prefix, today.year)
+    quote.total_net, quote.total_vat, quote.total_gross = totals.net, totals.vat, totals.gross
+    quote.issue_date = today
+    quote.sent_at = utcnow()
+    quote.sent_by_id = user.id
+    quote.state = QuoteState.SENT
+    quote.pdf_status = PdfStatus.PENDING
+    for earlier in db.session.scalars(
+        sa.select(Quote).where(
+            Quote.order_id == quote.order_id,
+            Quote.id != quote.id,
+            Quote.state.in_([QuoteState.SENT, QuoteState.DECLINED, QuoteState.EXPIRED]),
+        )
+    ):
+        earlier.state = QuoteState.SUPERSEDED
+    if quote.order.state is OrderState.SUBMITTED:
+        lifecycle.transition(quote.order, OrderState.QUOTED, user)
+    db.session.flush()
+    after_commit(db.session, render_pdf_and_notify, quote.id)
+
+
+def pdf_context(quote: Quote) -> dict[str, object]:
+    school = school_of(quote)
+    logo = None
+    if school.logo_file:
+        path = file_store().path(school.id, school.logo_file)
+        if path.exists():
+            logo = data_url(path.read_bytes(), school.logo_content_type or "image/png")
+    return {
+        "quote": quote,
+        "school": school,
+        "customer": quote.customer,
+        "order": quote.order,
+        "totals": quote.totals(),
+        "logo": logo,
+    }
+
+
+def render_quote(quote: Quote) -> bytes:
+    with force_locale(quote.language or "fr"):
+        return render_pdf("pdf/quote.html", **pdf_context(quote))
+
+
+def render_pdf_and_notify(quote_id: int) -> None:
+    """Render the sent quote's PDF once, store it with its SHA-256, then e-mail the customer."""
+    quote = db.session.scalars(
+        sa.select(Quote).where(Quote.id == quote_id).execution_options(all_schools=True)
+    ).one()
+    if quote.pdf_status is PdfStatus.READY:
+        return
+    try:
+        data = render_quote(quote)
+    except Exception as exc:
+        db.session.rollback()
+        quote.pdf_status = PdfStatus.FAILED
+        quote.pdf_error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    quote.pdf_file = file_store().save(quote.school_id, data, db.session)
+    quote.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    quote.pdf_size = len(data)
+    quote.pdf_status = PdfStatus.READY
+    quote.pdf_error = None
+    _notify_customer(quote)
+    db.session.commit()
+
+
+def pending_pdf_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Quote.id).where(Quote.pdf_status.in_([PdfStatus.PENDING, PdfStatus.FAILED]))
+        )
+    )
+
+
+def _customer_recipients(quote: Quote) -> list[tuple[str, str | None]]:
+    """The request's author and the company's main contact, each once."""
+    recipients: dict[str, str | None] = {}
+    author = db.session.get(User, quote.order.created_by_id)
+    if author and author.status is UserStatus.ACTIVE:
+        recipients[author.email] = author.locale
+    contact = db.session.scalars(
+        sa.select(Contact).where(Contact.customer_id == quote.customer_id, Contact.is_primary.is_(True))
+    ).first()
+    if contact and contact.email:
+        recipients.setdefault(contact.email, None)
+    return [(email, locale or quote.language) for email, locale in recipients.items()]
+
+
+def _notify_customer(quote: Quote) -> None:
+    link = external_url("quotes.detail", quote_id=quote.id)
+    for email, locale in _customer_recipients(quote):
+        queue_email(
+            email,
+            "quote_sent",
+            locale=locale,
+            school_id=quote.school_id,
+            quote=quote,
+            school=school_of(quote),
+            link=link,
+        )
+
+
+def _notify_staff(quote: Quote, template: str) -> None:
+    trades = {line.trade for line in quote.order.lines}
+    staff = db.session.scalars(
+        sa.select(User)
+        .outerjoin(workshop_masters, workshop_masters.c.user_id == User.id)
+        .outerjoin(Workshop, Workshop.id == workshop_masters.c.workshop_id)
+        .where(
+            User.school_id == quote.school_id,
+            User.status == UserStatus.ACTIVE,
+            sa.or_(User.role == Role.ADMIN, sa.and_(User.role == Role.MASTER, Workshop.trade.in_(trades))),
+        )
+        .distinct()
+    )
+    link = external_url("quotes.detail", quote_id=quote.id)
+    for user in staff:
+        queue_email(
+            user.email, template, locale=user.locale, school_id=quote.school_id, quote=quote, link=link
+        )
+
+
+# --- The customer's answer ------------------------------------------------------------------
+
+
+def accept(quote: Quote, user: User, *, full_name: str, ip: str | None, user_agent: str | None) -> None:
+    """Bon pour accord: the request becomes a firm order; who, when, from where and which PDF are kept."""
+    if not access.can_answer(user, quote):
+        raise QuoteError(str(_l("This quote cannot be accepted any more.")))
+    if not access.is_current(quote):
+        raise QuoteError(str(_l("A newer version of this quote exists.")))
+    if not full_name.strip():
+        raise QuoteError(str(_l("Type your full name to accept.")))
+    quote.state = QuoteState.ACCEPTED
+    quote.answered_at = utcnow()
+    quote.answered_by_id = user.id
+    quote.accepted_name = full_name.strip()[:120]
+    quote.accepted_ip = (ip or "")[:45] or None
+    quote.accepted_user_agent = (user_agent or "")[:400] or None
+    quote.accepted_pdf_sha256 = quote.pdf_sha256
+    order = quote.order
+    order.promised_date = quote.promised_date
+    lifecycle.transition(order, OrderState.ACCEPTED, user)
+    _notify_staff(quote, "quote_accepted")
+    db.session.flush()
+    after_commit(db.session, store_accepted_copy, quote.id)
+
+
+def refuse(quote: Quote, user: User, reason: str) -> None:
+    if not access.can_answer(user, quote):
+        raise QuoteError(str(_l("This quote cannot be refused any more.")))
+    if not reason.strip():
+        raise QuoteError(str(_l("Tell the school why.")))
+    quote.state = QuoteState.DECLINED
+    quote.answered_at = utcnow()
+    quote.answered_by_id = user.id
+    quote.refusal_reason = reason.strip()
+    _notify_staff(quote, "quote_refused")
+    db.session.flush()
+
+
+def store_accepted_copy(quote_id: int) -> None:
+    """The accepted PDF with an acceptance stamp on its last page, stored beside the original."""
+    quote = db.session.scalars(
+        sa.select(Quote).where(Quote.id == quote_id).execution_options(all_schools=True)
+    ).one()
+    if quote.accepted_pdf_file or quote.state is not QuoteState.ACCEPTED:
+        return
+    original = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    if hashlib.sha256(original).hexdigest() != quote.accepted_pdf_sha256:
+        raise RuntimeError(f"quote {quote.id}: the stored PDF is not the one accepted")
+    with force_locale(quote.language or "fr"):
+        stamp = render_pdf("pdf/acceptance_stamp.html", quote=quote)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+    writer.pages[-1].merge_page(PdfReader(io.BytesIO(stamp)).pages[0])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    quote.accepted_pdf_file = file_store().save(quote.school_id, buffer.getvalue(), db.session)
+    db.session.commit()
+
+
+# --- Revisions and expiry ------------------------------------------------------------------
+
+
+def revise(quote: Quote, user: User) -> Quote:
+    """A new draft version with the same lines; it supersedes this one when it is sent."""
+    if not access.can_revise(user, quote):
+        raise QuoteError(str(_l("This quote cannot be revised.")))
+    school = school_of(quote)
+    revision = Quote(
+        school_id=quote.school_id,
+        order_id=quote.order_id,
+        customer_id=quote.customer_id,
+        created_by_id=user.id,
+        base_number=quote.base_number,
+        version=quote.version + 1,
+        supersedes_id=quote.id,
+        language=quote.language,
+        valid_until=local_today() + timedelta(days=school.quote_validity_days),
+        promised_date=quote.promised_date,
+        lead_time=quote.lead_time,
+        conditions=quote.conditions,
+        discount_percent=quote.discount_percent,
+    )
+    for line in quote.lines:
+        revision.lines.append(
+            QuoteLine(
+                school_id=quote.school_id,
+                position=line.position,
+                kind=line.kind,
+                description=line.description,
+                workshop_id=line.workshop_id,
+                unit=line.unit,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+            )
+        )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def expire_due(today: date | None = None) -> int:
+    """Mark every sent quote past its validity as expired; returns how many."""
+    today = today or local_today()
+    result = db.session.execute(
+        sa.update(Quote)
+        .where(Quote.state == QuoteState.SENT, Quote.valid_until < today)
+        .values(state=QuoteState.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def history(order: Order) -> Sequence[Quote]:
+    return db.session.scalars(
+        sa.select(Quote).where(Quote.order_id == order.id).order_by(Quote.version.desc(), Quote.id.desc())
+    ).all()

@@ -1,0 +1,352 @@
+"""Quotes: the builder (staff), the quote page (both sides), the PDF, the customer's answer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
+from ecoprod.extensions import db
+from ecoprod.forms import options
+from ecoprod.i18n import gettext as _
+from ecoprod.money import compute_totals, line_amounts
+from ecoprod.orders import access as orders_access
+from ecoprod.orders.models import Order, Unit
+from ecoprod.quotes import access, services
+from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
+from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteState
+from ecoprod.web.forms import ActionForm, SearchForm
+from ecoprod.web.listing import apply_search, paginate
+from ecoprod.workshops.services import workshop_options
+
+bp = Blueprint("quotes", __name__)
+
+STATE_TABS = {
+    "waiting": (QuoteState.SENT,),
+    "accepted": (QuoteState.ACCEPTED,),
+    "drafts": (QuoteState.DRAFT,),
+    "closed": (QuoteState.DECLINED, QuoteState.EXPIRED, QuoteState.SUPERSEDED),
+}
+
+
+@bp.get("/quotes")
+@school_member_required
+def index() -> str:
+    search = SearchForm(request.args)
+    tab = request.args.get("tab", "all")
+    stmt = access.visible_quotes(current_user).join(Quote.order)
+    if tab in STATE_TABS:
+        stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
+    else:
+        tab = "all"
+    stmt = apply_search(stmt, search.q.data, Quote.base_number, Order.title, Order.number)
+    stmt = stmt.options(sa.orm.contains_eager(Quote.order), sa.orm.joinedload(Quote.customer))
+    stmt = stmt.order_by(Quote.updated_at.desc(), Quote.id.desc())
+    return render_template("quotes/index.html", page=paginate(stmt), search=search, tab=tab, tabs=STATE_TABS)
+
+
+# --- The builder -------------------------------------------------------------------------------
+
+
+@bp.post("/requests/<int:order_id>/quotes")
+@staff_required
+def start(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    if not access.can_quote(current_user, order):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        quote = services.start_quote(order, current_user)
+    except services.QuoteError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    db.session.commit()
+    return redirect(url_for("quotes.edit", quote_id=quote.id))
+
+
+def _form_choices(form: QuoteForm) -> None:
+    workshops = [SelectChoice(0, "—"), *workshop_options()]
+    rates = options((f"{rate:.2f}", f"{rate.normalize():f} %") for rate in services.vat_rates(g.school))
+    form.set_choices(workshops, rates)
+
+
+def _quote_input(form: QuoteForm) -> services.QuoteInput:
+    lines = [
+        services.QuoteLineInput(
+            kind=LineKind(entry.form.kind.data),
+            description=entry.form.description.data,
+            unit=Unit(entry.form.unit.data),
+            quantity=entry.form.quantity.data,
+            unit_price=entry.form.unit_price.data,
+            discount_percent=entry.form.discount_percent.data or Decimal("0"),
+            vat_rate=Decimal(entry.form.vat_rate.data),
+            workshop_id=entry.form.workshop_id.data or None,
+        )
+        for entry in form.lines
+        if not entry.form.is_blank()
+    ]
+    return services.QuoteInput(
+        lines=lines,
+        valid_until=form.valid_until.data,
+        promised_date=form.promised_date.data,
+        lead_time=form.lead_time.data,
+        conditions=form.conditions.data,
+        discount_percent=form.discount_percent.data or Decimal("0"),
+    )
+
+
+def _preview(form: QuoteForm) -> dict[str, Any]:
+    """Totals of what is typed, computed here (never trusted from the browser)."""
+    nets: list[tuple[str, Decimal | None]] = []
+    priced = []
+    for entry in form.lines:
+        line = entry.form
+        try:
+            quantity, price = line.quantity.data, line.unit_price.data
+            discount = line.discount_percent.data or Decimal("0")
+            rate = Decimal(line.vat_rate.data) if line.vat_rate.data else Decimal("0")
+        except (ArithmeticError, TypeError, ValueError):
+            quantity = price = None
+        if quantity is None or price is None or line.errors:
+            nets.append((entry.id, None))
+            continue
+        net = line_amounts(quantity, price, discount).net
+        nets.append((entry.id, net))
+        priced.append((net, rate))
+    discount = form.discount_percent.data if not form.discount_percent.errors else None
+    return {"line_nets": nets, "totals": compute_totals(priced, discount or Decimal("0"))}
+
+
+def _load_builder_form(quote: Quote) -> QuoteForm:
+    if request.method == "GET":
+        form = QuoteForm(obj=quote)
+        for entry, line in zip(form.lines, quote.lines, strict=False):
+            entry.form.kind.data = line.kind.value
+            entry.form.unit.data = line.unit.value
+            entry.form.vat_rate.data = f"{line.vat_rate:.2f}"
+            entry.form.workshop_id.data = line.workshop_id or 0
+    else:
+        form = QuoteForm()
+        if request.form.get("action") == "add_line":
+            form.lines.append_entry()
+    _form_choices(form)
+    return form
+
+
+@bp.route("/quotes/<int:quote_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(quote_id: int) -> Any:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_edit(current_user, quote):
+        flash(_("This quote has been sent: it can no longer be changed."), "error")
+        return redirect(url_for("quotes.detail", quote_id=quote.id))
+    form = _load_builder_form(quote)
+    action = request.form.get("action")
+    status = 200
+    if request.method == "POST" and action in ("save", "send"):
+        if form.validate_on_submit():
+            try:
+                services.save_draft(quote, current_user, _quote_input(form))
+                if action == "send":
+                    services.send(quote, current_user)
+            except services.QuoteError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                if action == "send":
+                    flash(
+                        _("Quote %(number)s sent: the customer receives it by e-mail.", number=quote.number),
+                        "success",
+                    )
+                    return redirect(url_for("quotes.detail", quote_id=quote.id))
+                flash(_("The draft quote has been saved."), "success")
+                return redirect(url_for("quotes.edit", quote_id=quote.id))
+        status = 400
+    return (
+        render_template(
+            "quotes/edit.html",
+            quote=quote,
+            form=form,
+            blank_line=form.blank_line(),
+            preview=_preview(form),
+            action_form=ActionForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/quotes/<int:quote_id>/totals")
+@staff_required
+def totals(quote_id: int) -> str:
+    """The totals block for what is being typed (htmx); nothing is saved."""
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_edit(current_user, quote):
+        abort(403)
+    form = QuoteForm()
+    _form_choices(form)
+    form.validate()
+    return render_template("quotes/_totals.html", preview=_preview(form), form=form, oob=True)
+
+
+@bp.post("/quotes/<int:quote_id>/delete")
+@staff_required
+def delete(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_edit(current_user, quote):
+        abort(403)
+    order_id = quote.order_id
+    services.delete_draft(quote, current_user)
+    db.session.commit()
+    flash(_("The draft quote has been deleted."), "success")
+    return redirect(url_for("orders.detail", order_id=order_id))
+
+
+# --- One quote ---------------------------------------------------------------------------------
+
+
+@bp.get("/quotes/<int:quote_id>")
+@school_member_required
+def detail(quote_id: int) -> str:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    versions = [
+        q
+        for q in services.history(quote.order)
+        if q.state is not QuoteState.DRAFT or not current_user.is_customer
+    ]
+    return render_template(
+        "quotes/detail.html",
+        quote=quote,
+        state=access.effective_state(quote),
+        is_current=access.is_current(quote),
+        versions=versions,
+        can_answer=access.can_answer(current_user, quote) and access.is_current(quote),
+        can_revise=access.can_revise(current_user, quote),
+        can_edit=access.can_edit(current_user, quote),
+        accept_form=AcceptForm(),
+        refuse_form=RefuseForm(),
+        action_form=ActionForm(),
+    )
+
+
+def _pdf_response(quote: Quote, stored_name: str | None, suffix: str = "") -> Response:
+    if not stored_name:
+        abort(404)
+    path = services.file_store().path(quote.school_id, stored_name)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=request.args.get("download") == "1",
+        download_name=f"{quote.number}{suffix}.pdf",
+        max_age=0,
+        conditional=True,
+        etag=quote.pdf_sha256 if not suffix else False,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/quotes/<int:quote_id>/pdf")
+@school_member_required
+def pdf(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if quote.pdf_status is not PdfStatus.READY:
+        abort(404)
+    return _pdf_response(quote, quote.pdf_file)
+
+
+@bp.get("/quotes/<int:quote_id>/accepted.pdf")
+@school_member_required
+def accepted_pdf(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    return _pdf_response(quote, quote.accepted_pdf_file, suffix="-bon-pour-accord")
+
+
+@bp.post("/quotes/<int:quote_id>/send")
+@staff_required
+def send(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_edit(current_user, quote):
+        abort(403)
+    try:
+        services.send(quote, current_user)
+    except services.QuoteError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quotes.edit", quote_id=quote.id))
+    db.session.commit()
+    flash(_("Quote %(number)s sent: the customer receives it by e-mail.", number=quote.number), "success")
+    return redirect(url_for("quotes.detail", quote_id=quote.id))
+
+
+@bp.post("/quotes/<int:quote_id>/accept")
+@customer_required
+def accept(quote_id: int) -> Any:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_answer(current_user, quote):
+        abort(403)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            services.accept(
+                quote,
+                current_user,
+                full_name=form.full_name.data,
+                ip=request.remote_addr,
+                user_agent=request.user_agent.string,
+            )
+        except services.QuoteError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Thank you: quote %(number)s is accepted and your order is confirmed.",
+                    number=quote.number,
+                ),
+                "success",
+            )
+        return redirect(url_for("quotes.detail", quote_id=quote.id))
+    flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    return redirect(url_for("quotes.detail", quote_id=quote.id, _anchor="answer"))
+
+
+@bp.post("/quotes/<int:quote_id>/refuse")
+@customer_required
+def refuse(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_answer(current_user, quote):
+        abort(403)
+    form = RefuseForm()
+    if form.validate_on_submit():
+        try:
+            services.refuse(quote, current_user, form.reason.data)
+        except services.QuoteError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Your answer has been sent to the school."), "success")
+    else:
+        flash(_("Tell the school why."), "error")
+    return redirect(url_for("quotes.detail", quote_id=quote.id))
+
+
+@bp.post("/quotes/<int:quote_id>/revise")
+@staff_required
+def revise(quote_id: int) -> Response:
+    quote = access.load_quote_or_404(quote_id, current_user)
+    if not access.can_revise(current_user, quote):
+        abort(403)
+    revision = services.revise(quote, current_user)
+    db.session.commit()
+    flash(_("Version %(version)s is a draft: change it, then send it.", version=revision.version), "success")
+    return redirect(url_for("quotes.edit", quote_id=revision.id))
