@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ecoprod import deferred, i18n, models, security  # noqa: F401 - models registers every table
 from ecoprod.accounts.services import load_session_user
@@ -44,6 +45,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        # Client address (sign-in throttling) and https (cookies, HSTS) from the proxy.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)  # type: ignore[method-assign]
     _init_extensions(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

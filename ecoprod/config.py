@@ -55,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     # Used to build links in e-mails sent outside a request (CLI).
     "BASE_URL": "http://127.0.0.1:5000",
     "PAGE_SIZE": 25,
+    # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (0: none).
+    "PROXY_COUNT": 0,
 }
 
 # Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.

@@ -159,6 +159,9 @@ class LocalDecimalField(DecimalField):
                 text = text.replace(",", ".")
             valuelist = [text]
         super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
     def _value(self) -> str:
         text = super()._value()

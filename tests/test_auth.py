@@ -31,7 +31,7 @@ def last_email_to(address):
 
 
 def link_in(email):
-    return re.search(r"http://localhost(/\S+)", email.body).group(1)
+    return re.search(r"http://ecoprod\.test(/\S+)", email.body).group(1)
 
 
 def test_sign_in_and_land_on_the_role_home(world, client):
@@ -234,7 +234,11 @@ def test_self_sign_up_waits_for_approval_then_joins_the_matching_company(world, 
     admin = login_as(app.test_client(), world.admin)
     page = admin.get("/admin/users?status=pending").get_data(as_text=True)
     assert "Paul Nouveau" in page
-    assert f'<option selected value="{world.company.id}">' in page  # the company with this SIREN
+    assert '<option selected value="0">' in page  # never attached by default: a SIRET is public
+    assert (
+        "Your customer Mécanique Zéphyr has this SIREN" in page
+        or "Votre client Mécanique Zéphyr a ce SIREN" in page
+    )
     response = post(
         admin, f"/admin/signups/{signup.id}/approve", {f"s{signup.id}-customer_id": str(world.company.id)}
     )
@@ -315,3 +319,61 @@ def test_weak_passwords_are_refused(world, client, app):
     response = post(app.test_client(), link, {"password": "faible-faible-1", "confirm": "faible-faible-1"})
     assert "ne doit contenir ni votre nom ni votre adresse e-mail" in response.get_data(as_text=True)
     assert services.find_user_by_email("zoe@example.com").password_hash is None
+
+
+def test_reset_links_ignore_a_forged_host_header(world, client):
+    evil = "http://evil.example.com"
+    page = client.get("/password/forgot", base_url=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post("/password/forgot", data={"email": world.master.email, "csrf_token": token}, base_url=evil)
+    assert response.status_code == 302
+    body = last_email_to(world.master.email).body
+    assert "evil.example.com" not in body
+    assert "http://ecoprod.test/password/reset/" in body
+
+
+def test_an_archived_invitee_cannot_come_back_through_the_old_link(world, client, app, factory):
+    login_as(client, world.admin)
+    post(
+        client,
+        "/admin/users/invite",
+        {"full_name": "Vera Partie", "email": "vera@example.com", "role": "admin"},
+    )
+    link = link_in(last_email_to("vera@example.com"))
+    user = services.find_user_by_email("vera@example.com")
+    post(client, f"/admin/users/{user.id}/archive")
+    response = post(
+        app.test_client(), link, {"password": "nouveau-secret-42", "confirm": "nouveau-secret-42"}
+    )
+    assert response.status_code == 404
+    db.session.refresh(user)
+    assert user.status is UserStatus.ARCHIVED
+
+
+def test_a_refused_sign_up_cannot_be_restored_into_a_broken_account(world, client, app):
+    post(
+        client,
+        "/signup/alpha",
+        {
+            "company_name": "Spam Corp",
+            "siret": "",
+            "full_name": "Sam Spam",
+            "email": "sam@spam.example.com",
+            "password": "robuste-secret-2026",
+            "confirm": "robuste-secret-2026",
+        },
+    )
+    signup = db.session.scalars(sa.select(SignupRequest)).one()
+    admin = login_as(app.test_client(), world.admin)
+    post(admin, f"/admin/signups/{signup.id}/reject")
+    response = post(admin, f"/admin/users/{signup.user_id}/restore", follow_redirects=True)
+    assert response.status_code == 200
+    assert db.session.get(User, signup.user_id).status is UserStatus.ARCHIVED
+
+
+def test_sessions_end_when_the_school_is_deactivated(world, client):
+    login_as(client, world.customer_user)
+    assert client.get("/requests").status_code == 200
+    world.school.is_active = False
+    db.session.commit()
+    assert client.get("/requests").status_code == 302

@@ -93,3 +93,24 @@ def test_side_exits_need_a_reason(world, target):
     with pytest.raises(IllegalTransition):
         lifecycle.transition(order, target, world.admin, reason="   ")
     assert order.state is S.SUBMITTED
+
+
+def test_two_simultaneous_moves_of_one_order_cannot_both_win(world):
+    import sqlalchemy as sa
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from ecoprod.orders.models import Order
+
+    order = _draft(world)
+    db.session.commit()
+    assert order.state is S.DRAFT and order.events  # loaded now, as a request would have
+    # someone else submits it in the meantime
+    db.session.execute(
+        sa.update(Order.__table__)
+        .where(Order.__table__.c.id == order.id)
+        .values(row_version=Order.__table__.c.row_version + 1)
+    )
+    lifecycle.transition(order, S.CANCELLED, world.customer_user, "doublon")
+    with pytest.raises(StaleDataError):
+        db.session.flush()
+    db.session.rollback()

@@ -149,3 +149,28 @@ def test_without_smtp_settings_mails_are_written_to_the_log(world, client, caplo
     post(client, f"/requests/{world.draft.id}/submit", follow_redirects=True)
     assert "no MAIL_SERVER set" in caplog.text
     assert world.master.email in caplog.text
+
+
+def test_a_line_break_in_a_title_cannot_break_the_subject(world, client, smtp):
+    world.draft.title = "Axes\r\nBcc: victim@example.com"
+    db.session.commit()
+    login_as(client, world.customer_user)
+    post(client, f"/requests/{world.draft.id}/submit", follow_redirects=True)
+    (message,) = smtp.wait_for(1)
+    assert "\n" not in message["Subject"]
+    assert message["Bcc"] is None
+
+
+def test_mails_stuck_in_sending_are_retried(world, app):
+    from datetime import timedelta
+
+    from ecoprod.database import utcnow
+
+    email = db.session.scalars(sa.select(OutboxEmail)).first()
+    email.status = OutboxStatus.SENDING
+    email.claimed_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(email)
+    assert email.status is OutboxStatus.SENT

@@ -206,3 +206,32 @@ def test_a_drawing_cannot_be_fetched_through_another_order(world, client):
     attachment = world.submitted_with_drawing.attachments[0]
     response = client.get(f"/requests/{world.rival_order.id}/drawings/{attachment.id}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "1e999999"])
+def test_non_finite_numbers_are_refused_beside_the_field(customer, value):
+    before = counts()
+    response = post(customer, "/requests/new", form_data(**{"lines-0-quantity": value}))
+    assert response.status_code == 400
+    assert 'id="lines-0-quantity-error"' in response.get_data(as_text=True)
+    assert counts() == before
+
+
+def test_adding_a_line_beyond_the_maximum_is_ignored(customer):
+    data = form_data(action="add_line")
+    for i in range(2, 50):
+        data[f"lines-{i}-description"] = f"Pièce {i}"
+    response = post(customer, "/requests/new", data)
+    assert response.status_code == 200
+    assert 'name="lines-50-description"' not in response.get_data(as_text=True)
+
+
+def test_a_request_cancelled_before_being_sent_stays_private(world, client):
+    from ecoprod.orders import services as order_services
+
+    order_services.cancel(world.draft, world.customer_user, "Finalement non")
+    db.session.commit()
+    login_as(client, world.admin)
+    assert client.get(f"/requests/{world.draft.id}").status_code == 404
+    attachment = world.draft.attachments[0]
+    assert client.get(f"/requests/{world.draft.id}/drawings/{attachment.id}").status_code == 404

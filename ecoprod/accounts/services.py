@@ -81,6 +81,8 @@ def load_session_user(cookie_id: str) -> User | None:
     user = db.session.scalars(stmt).one_or_none()
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
+    if user.school is not None and not user.school.is_active:
+        return None
     return user
 
 
@@ -241,7 +243,10 @@ def accept_invitation(raw_token: str, password: str) -> User:
     token = peek_token(raw_token, TokenPurpose.INVITATION)
     if token is None:
         raise AccountError(str(_l("This invitation link is no longer valid.")))
-    set_password(token_user(token), password)
+    invited = token_user(token)
+    if invited.status is not UserStatus.INVITED:  # archived since, or already joined
+        raise AccountError(str(_l("This invitation link is no longer valid.")))
+    set_password(invited, password)
     user = consume_token(raw_token, TokenPurpose.INVITATION)
     if user is None:  # used by a concurrent request in between
         raise AccountError(str(_l("This invitation link is no longer valid.")))
@@ -346,6 +351,7 @@ def reject_signup(request: SignupRequest, decided_by: User) -> None:
     _decide(request, decided_by, SignupStatus.REJECTED)
     request.user.status = UserStatus.ARCHIVED
     end_sessions(request.user)
+    void_tokens(request.user)
 
 
 def archive_user(user: User, by: User) -> None:
@@ -353,9 +359,24 @@ def archive_user(user: User, by: User) -> None:
         raise AccountError(str(_l("You cannot archive your own account.")))
     user.status = UserStatus.ARCHIVED
     end_sessions(user)
+    void_tokens(user)
+
+
+def void_tokens(user: User) -> None:
+    """Every unused link of this user stops working."""
+    db.session.execute(
+        sa.update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def restore_user(user: User) -> None:
     if user.status is not UserStatus.ARCHIVED:
         return
+    if user.is_customer and user.customer_id is None:
+        raise AccountError(
+            str(_l("A refused sign-up cannot be restored: invite the person from their company's page."))
+        )
     user.status = UserStatus.ACTIVE if user.password_hash else UserStatus.INVITED

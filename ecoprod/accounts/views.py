@@ -305,16 +305,17 @@ def users() -> str:
         if signups
         else []
     )
-    approve_forms = {}
+    approve_forms, matches = {}, {}
     for request_ in signups:
         form = ApproveSignupForm(prefix=f"s{request_.id}")
         form.customer_id.choices = [
             SelectChoice(0, _("New company: %(name)s", name=request_.company_name)),
             *options((c.id, c.name) for c in customers),
         ]
-        match = services.matching_customer(request_)
-        form.customer_id.data = match.id if match else 0
+        # Never preselected: a SIRET is public, so a match proves nothing about the person.
+        form.customer_id.data = 0
         approve_forms[request_.id] = form
+        matches[request_.id] = services.matching_customer(request_)
     return render_template(
         "accounts/users.html",
         page=page,
@@ -323,6 +324,7 @@ def users() -> str:
         search=search,
         signups=signups,
         approve_forms=approve_forms,
+        matches=matches,
         action_form=ActionForm(),
     )
 
@@ -397,9 +399,13 @@ def archive_user(user_id: int) -> Response:
 def restore_user(user_id: int) -> Response:
     user = _school_user_or_404(user_id)
     if ActionForm().validate_on_submit():
-        services.restore_user(user)
-        db.session.commit()
-        flash(_("%(name)s has been restored.", name=user.full_name), "success")
+        try:
+            services.restore_user(user)
+        except services.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been restored.", name=user.full_name), "success")
     return redirect(url_for("accounts.users", status=user.status.value))
 
 

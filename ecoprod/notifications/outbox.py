@@ -12,12 +12,13 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Iterable
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -36,7 +37,8 @@ def queue_email(
     """Render ``templates/emails/<template>.txt`` and put it in the outbox (not committed)."""
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
-        subject = _render_block(template, "subject", context).strip()
+        # One line, whatever the title or company name contains (a header cannot break).
+        subject = " ".join(_render_block(template, "subject", context).split())
         body = _render_block(template, "body", context).strip() + "\n"
     email = OutboxEmail(to_address=to, subject=subject, body=body, template=template, school_id=school_id)
     db.session.add(email)
@@ -51,9 +53,11 @@ def _render_block(template: str, block: str, context: dict[str, Any]) -> str:
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail, inside or outside a request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for an e-mail, always on ``BASE_URL``.
+
+    Never built from the request's Host header: a forged header would otherwise put a
+    password-reset token in a link to someone else's site.
+    """
     base = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
@@ -70,8 +74,22 @@ def _deliver_after_commit(session: Session, flush_context: object) -> None:
         after_commit(session, deliver_ids, ids)
 
 
+STUCK_AFTER = timedelta(minutes=15)
+
+
 def pending_ids(limit: int = 500) -> list[int]:
+    """What to (re)send: queued, failed, or claimed long ago by a process that died."""
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    stuck = sa.and_(
+        OutboxEmail.status == OutboxStatus.SENDING, OutboxEmail.claimed_at < utcnow() - STUCK_AFTER
+    )
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(stuck)
+        .values(status=OutboxStatus.FAILED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     stmt = (
         sa.select(OutboxEmail.id)
         .where(
@@ -103,7 +121,7 @@ def _claim(email_id: int) -> OutboxEmail | None:
             OutboxEmail.id == email_id,
             OutboxEmail.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]),
         )
-        .values(status=OutboxStatus.SENDING, attempts=OutboxEmail.attempts + 1)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxEmail.attempts + 1, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -118,7 +136,7 @@ def _deliver_one(email_id: int) -> bool | None:
         return None
     try:
         _transport(email)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Exception as exc:
         email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         give_up = email.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
         email.status = OutboxStatus.ABANDONED if give_up else OutboxStatus.FAILED

@@ -26,7 +26,8 @@ def visible_orders(user: User) -> sa.Select[tuple[Order]]:
     if user.is_customer:
         return stmt.where(Order.customer_id == user.customer_id)
     if user.is_staff:
-        return stmt.where(Order.state != OrderState.DRAFT)
+        # Only what the customer has sent: a draft cancelled before sending stays private.
+        return stmt.where(Order.submitted_at.is_not(None))
     return stmt.where(sa.false())
 
 

@@ -140,6 +140,10 @@ class Order(TenantMixin, TimestampMixin, db.Model):
     # Set when a quote is accepted: the date the school committed to.
     promised_date: Mapped[date | None] = mapped_column(sa.Date)
 
+    # Optimistic locking: two people moving the same order at once cannot both win.
+    row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    __mapper_args__ = {"version_id_col": row_version}
+
     customer: Mapped[Customer] = relationship()
     created_by: Mapped[User] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(

@@ -140,7 +140,11 @@ def _load_form(order: Order | None) -> OrderRequestForm:
             for entry, line in zip(form.lines, order.lines, strict=False):
                 entry.form.unit.data = line.unit.value
                 entry.form.trade.data = line.trade.value
-    if request.method == "POST" and request.form.get("action") == "add_line":
+    if (
+        request.method == "POST"
+        and request.form.get("action") == "add_line"
+        and len(form.lines) < form.lines.max_entries
+    ):
         form.lines.append_entry()
     form.set_trade_choices(_trade_choices())
     return form

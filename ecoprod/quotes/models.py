@@ -136,6 +136,10 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
     accepted_pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
     refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # Optimistic locking: a quote cannot be accepted and revised (or accepted twice) at once.
+    row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    __mapper_args__ = {"version_id_col": row_version}
+
     order: Mapped[Order] = relationship()
     customer: Mapped[Customer] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -134,7 +134,7 @@ def _load_builder_form(quote: Quote) -> QuoteForm:
             entry.form.workshop_id.data = line.workshop_id or 0
     else:
         form = QuoteForm()
-        if request.form.get("action") == "add_line":
+        if request.form.get("action") == "add_line" and len(form.lines) < form.lines.max_entries:
             form.lines.append_entry()
     _form_choices(form)
     return form

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ecoprod.extensions import db
@@ -14,6 +15,12 @@ MESSAGES = {
     403: (_l("Access denied"), _l("Your account does not give access to this page.")),
     404: (_l("Page not found"), _l("This page does not exist, or it is not yours to see.")),
     405: (_l("Not allowed"), _l("This action cannot be done this way.")),
+    409: (
+        _l("Changed in the meantime"),
+        _l(
+            "Someone else changed this at the same moment. Nothing of yours was saved: reload the page and try again."
+        ),
+    ),
     413: (
         _l("File too large"),
         _l("What you sent is larger than the site accepts. Send smaller files, fewer at a time."),
@@ -38,6 +45,11 @@ def init_app(app: Flask) -> None:
         return render_error(
             400, str(_l("The form had expired or was sent from elsewhere. Reload the page and try again."))
         )
+
+    @app.errorhandler(StaleDataError)
+    def _conflict(error: StaleDataError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int] | HTTPException:
