@@ -325,7 +325,9 @@ def test_reset_links_ignore_a_forged_host_header(world, client):
     evil = "http://evil.example.com"
     page = client.get("/password/forgot", base_url=evil).get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    response = client.post("/password/forgot", data={"email": world.master.email, "csrf_token": token}, base_url=evil)
+    response = client.post(
+        "/password/forgot", data={"email": world.master.email, "csrf_token": token}, base_url=evil
+    )
     assert response.status_code == 302
     body = last_email_to(world.master.email).body
     assert "evil.example.com" not in body
