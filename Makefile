@@ -52,7 +52,7 @@ format: install-test
 
 # Translations: extract, update the catalogues, compile (the .mo files are committed).
 messages: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _nl:1,2 -k lazy_ngettext:1,2 -o ecoprod/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _nl:1,2 -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o ecoprod/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i ecoprod/translations/messages.pot -d ecoprod/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d ecoprod/translations --statistics
 

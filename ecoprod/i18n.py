@@ -23,6 +23,7 @@ from flask_babel import (  # noqa: F401 - re-exported
     gettext,
     lazy_gettext,
     lazy_ngettext,
+    lazy_pgettext,
     ngettext,
 )
 from flask_login import current_user

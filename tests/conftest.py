@@ -71,7 +71,7 @@ def make_config(database_url: str, upload_folder: Path, **extra: Any) -> dict[st
         "ECOPROD_ENV": "test",
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20},
         "UPLOAD_FOLDER": str(upload_folder),
         # A cheap KDF: hashing is not what these tests measure (one test checks scrypt).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -66,6 +66,8 @@ def test_every_message_is_translated_to_french_and_compiled(tmp_path):
             "_nl:1,2",
             "-k",
             "lazy_ngettext:1,2",
+            "-k",
+            "lazy_pgettext:1c,2",
             "-o",
             str(pot),
             "--no-location",
@@ -76,11 +78,11 @@ def test_every_message_is_translated_to_french_and_compiled(tmp_path):
         capture_output=True,
     )
     with pot.open("rb") as f:
-        extracted = {m.id for m in read_po(f) if m.id}
+        extracted = {(m.context, m.id) for m in read_po(f) if m.id}
     with CATALOGUE.open("rb") as f:
         catalogue = read_po(f, locale="fr")
     translated = {
-        m.id
+        (m.context, m.id)
         for m in catalogue
         if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy
     }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import Money, Quantity, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type
 from ecoprod.extensions import db
-from ecoprod.i18n import label
+from ecoprod.i18n import label, lazy_pgettext
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.money import Totals, compute_totals, line_amounts
 from ecoprod.orders.models import Unit
@@ -43,9 +43,9 @@ class QuoteState(enum.StrEnum):
 
 
 QUOTE_STATE_LABELS = {
-    QuoteState.DRAFT: _l("Draft"),
+    QuoteState.DRAFT: lazy_pgettext("quote", "Draft"),
     QuoteState.SENT: _l("Awaiting answer"),
-    QuoteState.ACCEPTED: _l("Accepted"),
+    QuoteState.ACCEPTED: lazy_pgettext("quote", "Accepted"),
     QuoteState.DECLINED: _l("Refused"),
     QuoteState.EXPIRED: _l("Expired"),
     QuoteState.SUPERSEDED: _l("Superseded"),

@@ -185,11 +185,12 @@ def edit(quote_id: int) -> Any:
 
 @bp.post("/quotes/<int:quote_id>/totals")
 @staff_required
-def totals(quote_id: int) -> str:
+def totals(quote_id: int) -> str | tuple[str, int]:
     """The totals block for what is being typed (htmx); nothing is saved."""
     quote = access.load_quote_or_404(quote_id, current_user)
     if not access.can_edit(current_user, quote):
-        abort(403)
+        # A late refresh from a page whose quote was sent meanwhile: nothing to update.
+        return "", 204
     form = QuoteForm()
     _form_choices(form)
     form.validate()
