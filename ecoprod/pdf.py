@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Stylesheets and images of documents are written against this made-up origin, which the
@@ -42,6 +42,23 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"resource refused in a document: {url[:200]}")
 
 
+class DocumentHTML(HTML):
+    """HTML with the short user-agent sheet of ``static/pdf/ua.css``.
+
+    WeasyPrint reads its defaults from ``_ua_stylesheets``; replacing its full HTML5 sheet
+    saves about a quarter of the rendering time of a quote. Should a later WeasyPrint stop
+    calling this method, documents still render the same, only slower.
+    """
+
+    _ua_sheet: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        if DocumentHTML._ua_sheet is None:
+            path = Path(current_app.static_folder or "static") / "pdf" / "ua.css"
+            DocumentHTML._ua_sheet = CSS(string=path.read_text(encoding="utf-8"))
+        return [DocumentHTML._ua_sheet]
+
+
 def data_url(data: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -50,5 +67,5 @@ def render_pdf(template: str, **context: Any) -> bytes:
     """Render ``templates/<template>`` to PDF bytes."""
     html = render_template(template, static_base=STATIC_BASE, **context)
     fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+    document = DocumentHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
     return document.write_pdf()
