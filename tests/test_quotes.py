@@ -239,3 +239,26 @@ def test_numbers_follow_each_other_and_a_rollback_gives_its_number_back(world, f
     year = local_today().year
     assert first.number == f"DEV-{year}-0001"
     assert drawn == quote.number == f"DEV-{year}-0002"
+
+
+def test_the_pdf_is_in_the_customers_language(world, app):
+    world.company.language = "en"
+    db.session.commit()
+    quote = sent_quote(world)
+    _, text = pdf_text(app, quote)
+    assert "QUOTE" in text
+    assert "Total excl. VAT" in text
+    assert "DEVIS" not in text
+
+
+def test_the_render_command_retries_a_failed_pdf(world, app):
+    quote = services.start_quote(world.submitted, world.master)
+    services.send(quote, world.master)
+    db.session.commit()  # not run: as if the process had died before rendering
+    quote.pdf_status = PdfStatus.FAILED
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["quotes", "render"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(quote)
+    assert quote.pdf_status is PdfStatus.READY
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.template == "quote_sent")) == 1

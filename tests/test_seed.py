@@ -7,6 +7,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
+from ecoprod.quotes.models import Quote, QuoteState
 from ecoprod.schools.models import School
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
@@ -26,7 +27,27 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     assert count(Student) == 30
     assert count(Customer) == 10
     states = set(db.session.scalars(sa.select(Order.state).distinct()))
-    assert states == {OrderState.DRAFT, OrderState.SUBMITTED, OrderState.DECLINED, OrderState.CANCELLED}
+    assert states == {
+        OrderState.DRAFT,
+        OrderState.SUBMITTED,
+        OrderState.QUOTED,
+        OrderState.ACCEPTED,
+        OrderState.DECLINED,
+        OrderState.CANCELLED,
+    }
+    quote_states = set(db.session.scalars(sa.select(Quote.state).distinct()))
+    assert quote_states == {QuoteState.SENT, QuoteState.ACCEPTED, QuoteState.DECLINED}
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Quote).where(Quote.pdf_file.is_(None))) == 0
+    )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Quote)
+            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_pdf_file.is_(None))
+        )
+        == 0
+    )
     assert count(OutboxEmail) == 0
     for workshop in db.session.scalars(sa.select(Workshop)):
         assert workshop.masters, f"{workshop.name} has no master"

@@ -14,12 +14,15 @@ from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.accounts.services import hash_password
 from ecoprod.customers.models import Contact, Customer, PaymentTerms
 from ecoprod.database import Address
+from ecoprod.deferred import run_committed
 from ecoprod.demo import identifiers as ids
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter, format_number
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Order, OrderEvent, OrderLine, OrderState, Unit
+from ecoprod.quotes import services as quotes
+from ecoprod.quotes.models import LineKind, Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRegime
 from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.students.models import Student
@@ -271,7 +274,7 @@ def _school(spec: dict) -> School:
     return school
 
 
-def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> None:
+def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> list[tuple[Quote, User, QuoteState]]:
     school = _school(spec)
     email, name = spec["admin"]
     _user(school, email, name, Role.ADMIN, password_hash)
@@ -331,6 +334,7 @@ def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> None:
     db.session.flush()
 
     # Requests in every state that exists so far, spread over the last weeks.
+    answers: list[tuple[Quote, User, QuoteState]] = []
     with scoped_to(db.session, school.id):
         trades = [w.trade for w in workshops]
         plan = [
@@ -373,7 +377,48 @@ def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> None:
             elif target is OrderState.CANCELLED:
                 orders.cancel(order, user, "Projet reporté à l'an prochain.")
             _age(order, days=40 - 4 * k)
+            if k in QUOTE_PLAN:
+                master = workshops[trades.index(trade)].masters[0]
+                answers.append((_demo_quote(order, master), user, QUOTE_PLAN[k]))
     db.session.flush()
+    return answers
+
+
+# Which of the planned requests get a quote, and what the customer did with it.
+QUOTE_PLAN = {3: QuoteState.SENT, 5: QuoteState.ACCEPTED, 7: QuoteState.DECLINED}
+
+
+def _demo_quote(order: Order, master: User) -> Quote:
+    quote = quotes.start_quote(order, master)
+    rate = quote.lines[0].vat_rate
+    quote.lines.append(
+        QuoteLine(
+            school_id=order.school_id,
+            position=len(quote.lines) + 1,
+            kind=LineKind.MATERIAL,
+            description="Matière première selon plan",
+            unit=Unit.KILOGRAM,
+            quantity=Decimal("12"),
+            unit_price=Decimal("6.80"),
+            vat_rate=rate,
+        )
+    )
+    for line in quote.lines:
+        if line.kind is LineKind.LABOUR:
+            line.quantity = Decimal("6")
+    quotes.send(quote, master)
+    return quote
+
+
+def _answer(quote: Quote, customer_user: User, outcome: QuoteState) -> None:
+    """The customer's answer to a demo quote, once its PDF exists (one accepts the PDF)."""
+    with scoped_to(db.session, quote.school_id):
+        if outcome is QuoteState.ACCEPTED:
+            quotes.accept(
+                quote, customer_user, full_name=customer_user.full_name, ip="192.0.2.10", user_agent="Démo"
+            )
+        elif outcome is QuoteState.DECLINED:
+            quotes.refuse(quote, customer_user, "Le délai ne convient pas à notre planning.")
 
 
 def _age(order: Order, days: int) -> None:
@@ -398,8 +443,15 @@ def seed_demo(if_empty: bool) -> None:
     rng = random.Random(2026)
     password_hash = hash_password(DEMO_PASSWORD)
     _user(None, "operator@ecoprod.example.com", "Opérateur de la plateforme", Role.OPERATOR, password_hash)
+    answers = []
     for spec in SCHOOLS:
-        _demo_school(spec, password_hash, rng)
+        answers += _demo_school(spec, password_hash, rng)
+    db.session.commit()
+    run_committed()  # the quotes' PDFs
+    for quote, customer_user, outcome in answers:
+        _answer(db.session.merge(quote), db.session.merge(customer_user), outcome)
+    db.session.commit()
+    run_committed()  # the accepted copies
     # The demo's own notifications are not worth sending.
     db.session.execute(sa.delete(OutboxEmail))
     db.session.commit()

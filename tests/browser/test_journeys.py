@@ -131,6 +131,8 @@ def test_admin_pages_pass_accessibility_checks(world, visit):
         ("students", "/admin/students/"),
         ("users", "/admin/users"),
         ("settings", "/admin/school"),
+        ("vat-rates", "/admin/vat-rates"),
+        ("quotes", "/quotes"),
         ("inbox", "/inbox"),
         ("account", "/account"),
     ]:
