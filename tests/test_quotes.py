@@ -261,4 +261,9 @@ def test_the_render_command_retries_a_failed_pdf(world, app):
     assert result.exit_code == 0, result.output
     db.session.refresh(quote)
     assert quote.pdf_status is PdfStatus.READY
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.template == "quote_sent")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.template == "quote_sent")
+        )
+        == 1
+    )
