@@ -72,7 +72,7 @@ def start(order_id: int) -> Response:
 
 
 def _form_choices(form: QuoteForm) -> None:
-    workshops = [SelectChoice(0, "—"), *workshop_options()]
+    workshops = [SelectChoice(0, "—"), *workshop_options(with_rates=True)]
     rates = options((f"{rate:.2f}", f"{rate.normalize():f} %") for rate in services.vat_rates(g.school))
     form.set_choices(workshops, rates)
 

@@ -15,11 +15,15 @@ from ecoprod.forms import options
 from ecoprod.workshops.models import Machine, Trade, Workshop
 
 
-def workshop_options() -> list[SelectChoice]:
-    """The school's active workshops, for a select field."""
+def workshop_options(with_rates: bool = False) -> list[SelectChoice]:
+    """The school's active workshops, for a select field (with their hourly rate, for quotes)."""
     workshops = db.session.scalars(
         sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
     )
+    if with_rates:
+        return [
+            SelectChoice(w.id, w.name, render_kw={"data-rate": f"{w.hourly_rate:.2f}"}) for w in workshops
+        ]
     return options((w.id, w.name) for w in workshops)
 
 

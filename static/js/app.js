@@ -51,7 +51,27 @@
     renumber();
   }
 
+  // Quote builder: choosing a workshop on a labour line prices it at the workshop's hourly rate.
+  function setupWorkshopRates(form) {
+    var decimalComma = (document.documentElement.lang || "fr").indexOf("fr") === 0;
+    form.addEventListener("change", function (event) {
+      var select = event.target;
+      if (!select.name || !/-workshop_id$/.test(select.name)) return;
+      var option = select.options[select.selectedIndex];
+      var rate = option && option.getAttribute("data-rate");
+      var prefix = select.name.replace(/workshop_id$/, "");
+      var kind = form.querySelector("[name='" + prefix + "kind']");
+      var price = form.querySelector("[name='" + prefix + "unit_price']");
+      var unit = form.querySelector("[name='" + prefix + "unit']");
+      if (!rate || !price || !kind || kind.value.indexOf("labour") !== 0) return;
+      price.value = decimalComma ? rate.replace(".", ",") : rate;
+      if (unit) unit.value = "h";
+      price.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.quote-form").forEach(setupWorkshopRates);
     document.querySelectorAll("form.rows-form").forEach(setupLines);
     var summary = document.querySelector(".form-summary");
     if (summary) summary.focus();

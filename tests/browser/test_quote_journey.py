@@ -123,3 +123,16 @@ def test_master_sends_a_three_line_quote_customer_accepts_a_second_is_refused(wo
     page.goto(f"/quotes/{second.id}")
     expect(page.get_by_role("button", name="Réviser (nouvelle version)")).to_be_visible()
     master.check_page("quote-refused")
+
+
+def test_choosing_a_workshop_prices_a_labour_line_at_its_rate(world, visit):
+    master = visit("master")
+    master.sign_in(world.master.email, PASSWORD)
+    page = master.page
+    page.goto(f"/requests/{world.submitted.id}")
+    page.get_by_role("button", name="Préparer un devis").click()
+    line = page.locator("[data-line]").nth(0)
+    line.get_by_label("Prix unitaire HT (€)").fill("1")
+    line.get_by_label("Atelier").select_option(label="Métallerie Alpha")
+    expect(line.get_by_label("Prix unitaire HT (€)")).to_have_value("45,00")
+    expect(page.locator("#quote-totals")).to_contain_text("45,00")
