@@ -2,32 +2,61 @@
 
 from ecoprod.accounts.models import AuthToken, SignupRequest, User, workshop_masters
 from ecoprod.customers.models import Contact, Customer
+from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter
 from ecoprod.orders.models import Attachment, Order, OrderEvent, OrderLine
+from ecoprod.planning.models import (
+    Absence,
+    Assignment,
+    CalendarEvent,
+    Competence,
+    CompetenceSignoff,
+    Operation,
+    OperationPhoto,
+    RoutingStep,
+    RoutingTemplate,
+    TimeLog,
+    operation_competences,
+)
 from ecoprod.quotes.models import Quote, QuoteLine
 from ecoprod.schools.models import School, VatRate
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Workshop
 
 __all__ = [
+    "Absence",
+    "Assignment",
     "Attachment",
     "AuthToken",
+    "CalendarEvent",
+    "Competence",
+    "CompetenceSignoff",
     "Contact",
     "Customer",
+    "DerogationDeclaration",
     "Machine",
+    "MedicalOpinion",
+    "Operation",
+    "OperationPhoto",
     "Order",
     "OrderEvent",
     "OrderLine",
     "OutboxEmail",
     "Quote",
     "QuoteLine",
+    "RoutingStep",
+    "RoutingTemplate",
+    "SafetyTraining",
     "School",
     "SequenceCounter",
     "SignupRequest",
     "Student",
+    "TimeLog",
     "User",
     "VatRate",
     "Workshop",
+    "declaration_machines",
+    "operation_competences",
     "workshop_masters",
 ]

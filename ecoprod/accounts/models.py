@@ -27,6 +27,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     MASTER = "master"
     CUSTOMER = "customer"
+    STUDENT = "student"  # a student's own sign-in: their tasks and their time only
 
     @property
     def label(self) -> str:
@@ -42,6 +43,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.MASTER: _l("Master-professional"),
     Role.CUSTOMER: _l("Customer"),
+    Role.STUDENT: _l("Student"),
 }
 
 
@@ -146,6 +148,10 @@ class User(TenantMixin, TimestampMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role.is_staff
+
+    @property
+    def is_student(self) -> bool:
+        return self.role is Role.STUDENT
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

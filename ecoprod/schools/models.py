@@ -63,6 +63,10 @@ class School(TimestampMixin, db.Model):
     invoice_prefix: Mapped[str] = mapped_column(sa.String(10), default="FA")
     credit_note_prefix: Mapped[str] = mapped_column(sa.String(10), default="AV")
     request_prefix: Mapped[str] = mapped_column(sa.String(10), default="DDE")
+    # Workshop hours in a half-day: what one student brings to the capacity.
+    half_day_hours: Mapped[Decimal] = mapped_column(
+        ScaledDecimal(2), default=Decimal("3.5"), server_default=sa.text("350")
+    )
     quote_validity_days: Mapped[int] = mapped_column(default=30, server_default=sa.text("30"))
     quote_conditions: Mapped[str | None] = mapped_column(sa.Text)
     logo_file: Mapped[str | None] = mapped_column(sa.String(80))

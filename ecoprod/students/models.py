@@ -10,10 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import ArchivableMixin, TimestampMixin, enum_type
 from ecoprod.extensions import db
+from ecoprod.planning.slots import DEFAULT_STUDENT_PATTERN
 from ecoprod.tenancy import TenantMixin
 from ecoprod.workshops.models import Trade
 
 if TYPE_CHECKING:
+    from ecoprod.accounts.models import User
     from ecoprod.workshops.models import Workshop
 
 
@@ -25,7 +27,10 @@ def age_on(birth_date: date, day: date) -> int:
 
 class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __tablename__ = "students"
-    __table_args__ = (sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),
+        sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(80))
@@ -34,8 +39,19 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     training_year: Mapped[int] = mapped_column(default=1)
     workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
+    # What the master judges the student ready for (operations have a difficulty 1–4).
+    level: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    # Which half-days of the week the student is in the workshop (the rest: lessons).
+    workshop_pattern: Mapped[int] = mapped_column(
+        default=DEFAULT_STUDENT_PATTERN, server_default=sa.text(str(DEFAULT_STUDENT_PATTERN))
+    )
+    # The adult named to supervise the student's work on regulated machines.
+    supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The student's own sign-in, for the workshop tablet (their tasks, their time).
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
 
     workshop: Mapped[Workshop | None] = relationship()
+    supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
 
     @property
     def full_name(self) -> str:

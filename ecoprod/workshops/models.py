@@ -14,6 +14,7 @@ from ecoprod.database import ArchivableMixin, Money, TimestampMixin, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.planning.slots import WORKING_WEEK
 from ecoprod.tenancy import TenantMixin
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class Workshop(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     hourly_rate: Mapped[Decimal] = mapped_column(Money())
     description: Mapped[str | None] = mapped_column(sa.Text)
+    # Half-days of the week the workshop is open (see planning.slots).
+    open_pattern: Mapped[int] = mapped_column(default=WORKING_WEEK, server_default=sa.text(str(WORKING_WEEK)))
 
     masters: Mapped[list[User]] = relationship(
         secondary=workshop_masters, back_populates="workshops", order_by="User.full_name"

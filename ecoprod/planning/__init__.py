@@ -1,0 +1,1 @@
+"""Workshop planning: operations, the school's time, assignments, the auto-planner, progress."""
