@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date
+
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 
@@ -61,6 +63,11 @@ WORKING_WEEK = sum(bit(d, h) for d in range(WEEKDAYS) for h in Half)
 # A typical student timetable: two thirds in the workshop (Wednesday afternoon and
 # Tuesday and Thursday mornings in lessons).
 DEFAULT_STUDENT_PATTERN = WORKING_WEEK & ~bit(1, Half.AM) & ~bit(2, Half.PM) & ~bit(3, Half.AM)
+
+
+def slot_label(slot: HalfDay) -> str:
+    """``mardi 3 mars, matin``."""
+    return f"{format_date(slot.day, 'EEEE d MMMM')}, {slot.half.label}"
 
 
 def in_pattern(pattern: int, slot: HalfDay) -> bool:
