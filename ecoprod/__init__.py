@@ -20,12 +20,16 @@ from ecoprod.config import load_config
 from ecoprod.customers.views import bp as customers_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders.views import bp as orders_bp
+from ecoprod.planning import time_views  # noqa: F401 - adds the school-time routes to the planning blueprint
+from ecoprod.planning.views import bp as planning_bp
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
 from ecoprod.schools.commands import platform_cli
 from ecoprod.schools.views import bp as schools_bp
+from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp
 from ecoprod.tenancy import set_scope
 from ecoprod.web import errors, navigation
@@ -33,7 +37,19 @@ from ecoprod.web.views import bp as web_bp
 from ecoprod.workshops.views import bp as workshops_bp
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (web_bp, accounts_bp, schools_bp, customers_bp, workshops_bp, students_bp, orders_bp, quotes_bp)
+BLUEPRINTS = (
+    web_bp,
+    accounts_bp,
+    schools_bp,
+    customers_bp,
+    workshops_bp,
+    students_bp,
+    orders_bp,
+    quotes_bp,
+    planning_bp,
+    minors_bp,
+    skills_bp,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

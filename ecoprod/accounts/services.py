@@ -188,7 +188,7 @@ def consume_token(raw: str, purpose: TokenPurpose) -> User | None:
 # --- Invitations, password reset, sign-up ------------------------------------------------
 
 
-def _new_user(school: School, email: str, full_name: str, role: Role, status: UserStatus) -> User:
+def new_user(school: School, email: str, full_name: str, role: Role, status: UserStatus) -> User:
     """A user of ``school`` under an address no account uses yet."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
@@ -211,7 +211,7 @@ def invite_user(
         raise AccountError(str(_l("Operators cannot be invited into a school.")))
     if role is Role.CUSTOMER and customer is None:
         raise AccountError(str(_l("Choose the company of this customer user.")))
-    user = _new_user(school, email, full_name, role, UserStatus.INVITED)
+    user = new_user(school, email, full_name, role, UserStatus.INVITED)
     user.customer_id = customer.id if role is Role.CUSTOMER and customer else None
     if role is Role.MASTER:
         user.workshops = list(workshops)
@@ -287,7 +287,7 @@ def sign_up(
     school: School, *, email: str, full_name: str, password: str, company_name: str, siret: str | None
 ) -> SignupRequest:
     """A company user registers alone; an administrator of the school will decide."""
-    user = _new_user(school, email, full_name, Role.CUSTOMER, UserStatus.PENDING)
+    user = new_user(school, email, full_name, Role.CUSTOMER, UserStatus.PENDING)
     set_password(user, password)
     request = SignupRequest(school_id=school.id, user=user, company_name=company_name.strip(), siret=siret)
     db.session.add_all([user, request])

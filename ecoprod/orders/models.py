@@ -139,6 +139,8 @@ class Order(TenantMixin, TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when a quote is accepted: the date the school committed to.
     promised_date: Mapped[date | None] = mapped_column(sa.Date)
+    # The day the masters were last warned that the order may be late (once a day at most).
+    late_notified_on: Mapped[date | None] = mapped_column(sa.Date)
 
     # Optimistic locking: two people moving the same order at once cannot both win.
     row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))

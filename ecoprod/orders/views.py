@@ -19,6 +19,12 @@ from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
+from ecoprod.planning import access as planning_access
+from ecoprod.planning import services as planning_services
+from ecoprod.planning import views as planning_views
+from ecoprod.planning.forms import ApplyTemplateForm, TemplateForm
+from ecoprod.planning.models import Operation, RoutingTemplate
+from ecoprod.planning.progress import order_progress
 from ecoprod.quotes import access as quote_access
 from ecoprod.quotes import services as quote_services
 from ecoprod.quotes.models import QuoteState
@@ -210,10 +216,13 @@ def detail(order_id: int) -> str:
     quotes = [
         q for q in quote_services.history(order) if q.state is not QuoteState.DRAFT or current_user.is_staff
     ]
+    planning = _planning_context(order) if current_user.is_staff else {}
     return render_template(
         "orders/detail.html",
         order=order,
         quotes=quotes,
+        progress=order_progress(order) if order.state in PROGRESS_STATES else None,
+        **planning,
         can_quote=quote_access.can_quote(current_user, order) and order.state is OrderState.SUBMITTED,
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
@@ -222,6 +231,54 @@ def detail(order_id: int) -> str:
         decline_form=ReasonForm(prefix="decline"),
         cancel_form=ReasonForm(prefix="cancel"),
     )
+
+
+PROGRESS_STATES = frozenset(
+    {
+        OrderState.ACCEPTED,
+        OrderState.PLANNED,
+        OrderState.IN_PRODUCTION,
+        OrderState.READY,
+        OrderState.PARTIALLY_DELIVERED,
+        OrderState.DELIVERED,
+        OrderState.INVOICED,
+        OrderState.CLOSED,
+    }
+)
+
+
+def _planning_context(order: Order) -> dict[str, Any]:
+    """The school's side of the order page: operations and the forms that change them."""
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.order_id == order.id)
+            .options(
+                sa.orm.selectinload(Operation.assignments),
+                sa.orm.selectinload(Operation.time_logs),
+                sa.orm.joinedload(Operation.workshop),
+                sa.orm.joinedload(Operation.machine),
+            )
+            .order_by(Operation.position)
+        )
+    )
+    can_plan = (
+        planning_access.can_plan_order(current_user, order)
+        and order.state in planning_services.PLANNABLE_ORDER_STATES
+    )
+    apply_form = ApplyTemplateForm(prefix="routing")
+    apply_form.template_id.choices = options(
+        (t.id, f"{t.name} ({t.workshop.name})")
+        for t in db.session.scalars(sa.select(RoutingTemplate).where(RoutingTemplate.archived_at.is_(None)))
+    )
+    return {
+        "operations": operations,
+        "can_plan": can_plan,
+        "operation_form": planning_views.operation_form(order) if can_plan else None,
+        "apply_form": apply_form,
+        "template_form": TemplateForm(prefix="template"),
+        "late": planning_services.late_risk(order),
+    }
 
 
 def _refused(exc: Exception) -> str:

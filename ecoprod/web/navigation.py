@@ -28,18 +28,39 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
         NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
         NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
         NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
+        NavItem("planning.index", _l("Planning"), ("planning.", "minors.", "skills.")),
     ),
     Role.ADMIN: (
         NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
         NavItem("orders.index", _l("Requests"), ("orders.index", "orders.detail")),
         NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
+        NavItem(
+            "planning.index",
+            _l("Planning"),
+            (
+                "planning.index",
+                "planning.board",
+                "planning.autoplan",
+                "planning.operation",
+                "planning.workshop_gantt",
+                "planning.order_gantt",
+                "planning.student",
+                "minors.",
+                "skills.",
+            ),
+        ),
         NavItem("customers.index", _l("Customers"), ("customers.",)),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.",)),
         NavItem("accounts.users", _l("Users"), ("accounts.users", "accounts.invite", "accounts.edit_user")),
-        NavItem("schools.settings", _l("School"), ("schools.settings", "schools.vat_rates")),
+        NavItem(
+            "schools.settings",
+            _l("School"),
+            ("schools.settings", "schools.vat_rates", "planning.calendar", "planning.competences"),
+        ),
     ),
     Role.OPERATOR: (NavItem("schools.platform_schools", _l("Schools"), ("schools.platform",)),),
+    Role.STUDENT: (NavItem("planning.my_tasks", _l("My tasks"), ("planning.my_tasks",)),),
 }
 
 

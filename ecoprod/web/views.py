@@ -16,6 +16,7 @@ HOME_BY_ROLE = {
     Role.MASTER: "orders.inbox",
     Role.ADMIN: "orders.inbox",
     Role.OPERATOR: "schools.platform_schools",
+    Role.STUDENT: "planning.my_tasks",
 }
 
 

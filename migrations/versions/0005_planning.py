@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-27 05:08:35.084195
+Create Date: 2026-11-27 05:18:47.038445
 
 """
 from alembic import op
@@ -281,6 +281,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_time_logs_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_time_logs_student_id'), ['student_id'], unique=False)
 
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('late_notified_on', sa.Date(), nullable=True))
+
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.add_column(sa.Column('half_day_hours', sa.BigInteger(), server_default=sa.text('(350)'), nullable=False))
 
@@ -317,6 +320,9 @@ def downgrade():
 
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.drop_column('half_day_hours')
+
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('late_notified_on')
 
     with op.batch_alter_table('time_logs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_time_logs_student_id'))

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from ecoprod.forms import BaseForm, LocalDecimalField, options, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.planning.models import (
+    CALENDAR_KIND_LABELS,
+    OPERATION_KIND_LABELS,
+    OPERATION_STATUS_LABELS,
+    QUALITY_LABELS,
+    CalendarKind,
+    OperationKind,
+    OperationStatus,
+    QualityResult,
+)
+from ecoprod.planning.slots import HALF_LABELS, Half
+
+DIFFICULTIES = options((n, str(n)) for n in range(1, 5))
+HALVES = options((h.value, HALF_LABELS[h]) for h in Half)
+
+
+def hours_field(label: object, maximum: str = "500") -> LocalDecimalField:
+    return LocalDecimalField(
+        label,
+        places=2,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=Decimal("0.25"),
+                max=Decimal(maximum),
+                message=_l("Between 0.25 and %(max)s hours.", max=maximum),
+            ),
+        ],
+    )
+
+
+class OperationForm(BaseForm):
+    kind = SelectField(
+        _l("Kind"), choices=options((k.value, OPERATION_KIND_LABELS[k]) for k in OperationKind)
+    )
+    name = text_field(_l("Operation"), 200, required=True)
+    workshop_id = SelectField(_l("Workshop"), coerce=int, validators=[DataRequired()])
+    estimated_hours = hours_field(_l("Estimated hours"))
+    difficulty = SelectField(_l("Difficulty (1–4)"), coerce=int, choices=DIFFICULTIES)
+    machine_id = SelectField(_l("Machine needed"), coerce=int, validators=[Optional()])
+    competence_ids = SelectMultipleField(_l("Competences trained"), coerce=int, validators=[Optional()])
+
+
+class AssignForm(BaseForm):
+    student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
+    slots = SelectMultipleField(
+        _l("Half-days"), validators=[DataRequired(message=_l("Choose at least one half-day."))]
+    )
+
+
+class MoveForm(BaseForm):
+    student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
+    slot = SelectField(_l("Half-day"), validators=[DataRequired()])
+
+
+class TimeLogForm(BaseForm):
+    student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    hours = hours_field(_l("Hours"), "12")
+    note = text_field(_l("Note"), 500)
+
+
+class OwnTimeForm(BaseForm):
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    hours = hours_field(_l("Hours"), "12")
+    note = text_field(_l("What I did"), 500)
+
+
+class ProgressForm(BaseForm):
+    status = SelectField(
+        _l("Status"), choices=options((s.value, OPERATION_STATUS_LABELS[s]) for s in OperationStatus)
+    )
+    percent_done = IntegerField(_l("Percent done"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    blocked_reason = text_field(_l("Why it is blocked"), 500)
+    quality = SelectField(
+        _l("Quality check"), choices=options((q.value, QUALITY_LABELS[q]) for q in QualityResult)
+    )
+    quality_note = text_field(_l("Quality note"), 500)
+
+
+class PhotoForm(BaseForm):
+    photo = FileField(_l("Photo (PNG or JPEG)"), validators=[DataRequired()])
+    caption = text_field(_l("Caption"), 200)
+    shared = BooleanField(_l("Show to the customer (the work only: no face, no name)"))
+
+
+class SignoffForm(BaseForm):
+    student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
+    competence_id = SelectField(_l("Competence"), coerce=int, validators=[DataRequired()])
+
+
+class TemplateForm(BaseForm):
+    name = text_field(_l("Name of the routing"), 120, required=True)
+
+
+class ApplyTemplateForm(BaseForm):
+    template_id = SelectField(_l("Routing"), coerce=int, validators=[DataRequired()])
+
+
+class CalendarEventForm(BaseForm):
+    kind = SelectField(_l("Kind"), choices=options((k.value, CALENDAR_KIND_LABELS[k]) for k in CalendarKind))
+    label = text_field(_l("Label"), 200, required=True)
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+
+    def validate_end_date(self, field: DateField) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The last day comes after the first."))
+
+
+class CalendarImportForm(BaseForm):
+    ics = FileField(_l("Calendar file (.ics)"), validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind of the imported days"),
+        choices=options((k.value, CALENDAR_KIND_LABELS[k]) for k in CalendarKind),
+    )
+
+
+class AbsenceForm(BaseForm):
+    start_date = DateField(_l("From"), validators=[InputRequired()])
+    end_date = DateField(_l("To"), validators=[InputRequired()])
+    half = SelectField(
+        _l("Part of the day"), choices=[("", _l("Whole days")), *HALVES], validators=[Optional()]
+    )
+    reason = text_field(_l("Reason"), 200)
+
+    def validate_end_date(self, field: DateField) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The last day comes after the first."))
+
+
+class TimetableForm(BaseForm):
+    pattern = SelectMultipleField(_l("Half-days in the workshop"), validators=[Optional()])
+    level = SelectField(_l("Level (difficulty the student is ready for)"), coerce=int, choices=DIFFICULTIES)
+    supervisor_id = SelectField(
+        _l("Named supervisor on regulated machines"), coerce=int, validators=[Optional()]
+    )
+
+
+class CompetenceForm(BaseForm):
+    code = text_field(_l("Code"), 20, required=True)
+    name = text_field(_l("Competence"), 200, required=True)
+    diploma = text_field(_l("Diploma"), 60)
+
+
+class StudentAccountForm(BaseForm):
+    email = text_field(_l("E-mail address (sign-in)"), 254, required=True)
+    password = text_field(_l("First password (10 characters at least)"), 200, required=True)

@@ -1,0 +1,692 @@
+"""Named actions of planning and progress. They change data and flush; the caller commits.
+
+Facts for the rules (``planning.rules``) are loaded here in a few bulk queries, for one
+period, so checking a week of a workshop costs the same as checking one half-day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import format_date
+
+from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.i18n import local_today
+from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
+from ecoprod.notifications.outbox import external_url, queue_email
+from ecoprod.orders import lifecycle
+from ecoprod.orders.models import Order, OrderState
+from ecoprod.planning import autoplan
+from ecoprod.planning.models import (
+    Absence,
+    Assignment,
+    CalendarEvent,
+    Competence,
+    CompetenceSignoff,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    QualityResult,
+    RoutingTemplate,
+    TimeLog,
+)
+from ecoprod.planning.rules import (
+    OperationFacts,
+    SchoolTime,
+    StudentFacts,
+    Warning,
+    explain,
+    slot_refusals,
+    warnings_for,
+)
+from ecoprod.planning.slots import HalfDay, half_days, in_pattern, week_start
+from ecoprod.schools.models import School
+from ecoprod.students.models import Student
+from ecoprod.workshops.models import Workshop
+
+PLANNABLE_ORDER_STATES = frozenset({OrderState.ACCEPTED, OrderState.PLANNED, OrderState.IN_PRODUCTION})
+
+
+class PlanningError(ValueError):
+    """A refused planning action; ``reasons`` are for the user, one per line."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = list(reasons)
+
+
+# --- Facts --------------------------------------------------------------------------------
+
+
+def school_time(school_id: int, start: date, end: date) -> SchoolTime:
+    closed: dict[date, str] = {}
+    for event in db.session.scalars(
+        sa.select(CalendarEvent).where(
+            CalendarEvent.school_id == school_id,
+            CalendarEvent.start_date <= end,
+            CalendarEvent.end_date >= start,
+        )
+    ):
+        day = max(event.start_date, start)
+        while day <= min(event.end_date, end):
+            closed.setdefault(day, event.label)
+            day += timedelta(days=1)
+    patterns = dict(
+        db.session.execute(
+            sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == school_id)
+        ).all()
+    )
+    declarations = tuple(
+        (d.declared_on, d.valid_until, frozenset(m.id for m in d.machines))
+        for d in db.session.scalars(
+            sa.select(DerogationDeclaration)
+            .where(DerogationDeclaration.school_id == school_id)
+            .options(sa.orm.selectinload(DerogationDeclaration.machines))
+        )
+    )
+    return SchoolTime(
+        closed=closed, workshop_patterns=patterns, declarations=declarations, today=local_today()
+    )
+
+
+def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
+    students = list(students)
+    ids = [s.id for s in students]
+    absences: dict[int, list] = defaultdict(list)
+    for a in db.session.scalars(
+        sa.select(Absence).where(
+            Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start
+        )
+    ):
+        absences[a.student_id].append((a.start_date, a.end_date, a.half))
+    trainings: dict[int, dict[int, date]] = defaultdict(dict)
+    for t in db.session.scalars(sa.select(SafetyTraining).where(SafetyTraining.student_id.in_(ids))):
+        trainings[t.student_id][t.machine_id] = t.trained_on
+    medical: dict[int, list] = defaultdict(list)
+    for m in db.session.scalars(
+        sa.select(MedicalOpinion).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True))
+    ):
+        medical[m.student_id].append((m.given_on, m.valid_until))
+    return {
+        s.id: StudentFacts(
+            id=s.id,
+            name=s.full_name,
+            birth_date=s.birth_date,
+            workshop_id=s.workshop_id,
+            level=s.level,
+            pattern=s.workshop_pattern,
+            has_supervisor=s.supervisor_id is not None,
+            absences=tuple(absences[s.id]),
+            trainings=trainings[s.id],
+            medical=tuple(medical[s.id]),
+        )
+        for s in students
+    }
+
+
+def operation_facts(operation: Operation) -> OperationFacts:
+    machine = operation.machine
+    return OperationFacts(
+        id=operation.id,
+        workshop_id=operation.workshop_id,
+        difficulty=operation.difficulty,
+        machine_id=machine.id if machine else None,
+        machine_name=machine.name if machine else "",
+        machine_regulated=bool(machine and machine.regulated),
+    )
+
+
+def busy_slots(
+    student_ids: Iterable[int], start: date, end: date, ignore: int | None = None
+) -> set[tuple[int, HalfDay]]:
+    stmt = sa.select(Assignment.student_id, Assignment.day, Assignment.half).where(
+        Assignment.student_id.in_(list(student_ids)), Assignment.day >= start, Assignment.day <= end
+    )
+    if ignore is not None:
+        stmt = stmt.where(Assignment.id != ignore)
+    return {(sid, HalfDay(day, half)) for sid, day, half in db.session.execute(stmt)}
+
+
+def hours_per_half_day(school_id: int) -> Decimal:
+    return db.session.get(School, school_id).half_day_hours
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+
+@dataclass
+class OperationInput:
+    workshop_id: int
+    kind: OperationKind
+    name: str
+    estimated_hours: Decimal
+    difficulty: int = 1
+    machine_id: int | None = None
+    competence_ids: Sequence[int] = ()
+
+
+def _check_operation_input(order: Order, data: OperationInput) -> Workshop:
+    if order.state not in PLANNABLE_ORDER_STATES:
+        raise PlanningError(
+            [str(_l("Only a firm order (accepted, planned or in production) can be split into operations."))]
+        )
+    workshop = db.session.get(Workshop, data.workshop_id)
+    if workshop is None or workshop.school_id != order.school_id:
+        raise PlanningError([str(_l("Choose one of the school's workshops."))])
+    if data.machine_id is not None and all(m.id != data.machine_id for m in workshop.machines):
+        raise PlanningError([str(_l("The machine must belong to the operation's workshop."))])
+    return workshop
+
+
+def add_operation(order: Order, data: OperationInput) -> Operation:
+    _check_operation_input(order, data)
+    last = (
+        db.session.scalar(sa.select(sa.func.max(Operation.position)).where(Operation.order_id == order.id))
+        or 0
+    )
+    operation = Operation(school_id=order.school_id, order=order, position=last + 1)
+    _apply_operation(operation, data)
+    db.session.add(operation)
+    db.session.flush()
+    refresh_order(order)
+    return operation
+
+
+def update_operation(operation: Operation, data: OperationInput) -> None:
+    _check_operation_input(operation.order, data)
+    if data.workshop_id != operation.workshop_id and operation.assignments:
+        raise PlanningError(
+            [str(_l("Remove the assignments before moving the operation to another workshop."))]
+        )
+    _apply_operation(operation, data)
+    db.session.flush()
+    refresh_status(operation)
+
+
+def _apply_operation(operation: Operation, data: OperationInput) -> None:
+    operation.workshop_id = data.workshop_id
+    operation.kind = data.kind
+    operation.name = data.name
+    operation.estimated_hours = data.estimated_hours
+    operation.difficulty = data.difficulty
+    operation.machine_id = data.machine_id
+    operation.competences = (
+        list(db.session.scalars(sa.select(Competence).where(Competence.id.in_(list(data.competence_ids)))))
+        if data.competence_ids
+        else []
+    )
+
+
+def delete_operation(operation: Operation) -> None:
+    if operation.time_logs:
+        raise PlanningError([str(_l("Time has been logged on this operation: it cannot be deleted."))])
+    order = operation.order
+    db.session.delete(operation)
+    db.session.flush()
+    refresh_order(order)
+
+
+def move_operation(operation: Operation, direction: int) -> None:
+    """Swap with the previous (-1) or next (+1) operation of the order."""
+    siblings = list(
+        db.session.scalars(
+            sa.select(Operation).where(Operation.order_id == operation.order_id).order_by(Operation.position)
+        )
+    )
+    index = siblings.index(operation)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index].position, siblings[other].position = (
+            siblings[other].position,
+            siblings[index].position,
+        )
+
+
+def apply_template(order: Order, template: RoutingTemplate) -> list[Operation]:
+    return [
+        add_operation(
+            order,
+            OperationInput(
+                workshop_id=template.workshop_id,
+                kind=step.kind,
+                name=step.name,
+                estimated_hours=step.estimated_hours,
+                difficulty=step.difficulty,
+                machine_id=step.machine_id,
+            ),
+        )
+        for step in template.steps
+    ]
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+def check_slots(
+    operation: Operation, student: Student, slots: Sequence[HalfDay], ignore: int | None = None
+) -> tuple[list[str], list[str]]:
+    """(refusals, warnings) for putting ``student`` on ``operation`` on each of ``slots``."""
+    if not slots:
+        return [], []
+    start, end = min(s.day for s in slots), max(s.day for s in slots)
+    time = school_time(operation.school_id, start, end)
+    facts = student_facts([student], start, end)[student.id]
+    op_facts = operation_facts(operation)
+    busy = busy_slots([student.id], start, end, ignore)
+    refusals: list[str] = []
+    for slot in slots:
+        reasons = slot_refusals(facts, op_facts, slot, time, busy)
+        refusals += explain(reasons, facts, op_facts, slot, time)
+        busy.add((student.id, slot))
+    warnings = []
+    if Warning.LEVEL in warnings_for(facts, op_facts):
+        warnings.append(
+            str(
+                _l(
+                    "%(student)s's level (%(level)s) is below the difficulty of the operation (%(difficulty)s).",
+                    student=facts.name,
+                    level=facts.level,
+                    difficulty=op_facts.difficulty,
+                )
+            )
+        )
+    return refusals, warnings
+
+
+def assign(operation: Operation, student: Student, slots: Sequence[HalfDay], by: User | None) -> list[str]:
+    """Put the student on the operation for these half-days, or refuse with every reason."""
+    if operation.order.state not in PLANNABLE_ORDER_STATES:
+        raise PlanningError([str(_l("This order is not being planned."))])
+    refusals, warnings = check_slots(operation, student, slots)
+    if refusals:
+        raise PlanningError(refusals)
+    hours = hours_per_half_day(operation.school_id)
+    for slot in slots:
+        operation.assignments.append(
+            Assignment(
+                school_id=operation.school_id,
+                student_id=student.id,
+                day=slot.day,
+                half=slot.half,
+                hours=hours,
+                created_by_id=by.id if by else None,
+            )
+        )
+    db.session.flush()
+    refresh_status(operation)
+    return warnings + capacity_warnings(operation.workshop, {week_start(s.day) for s in slots})
+
+
+def move_assignment(assignment: Assignment, student: Student, slot: HalfDay, by: User | None) -> list[str]:
+    refusals, warnings = check_slots(assignment.operation, student, [slot], ignore=assignment.id)
+    if refusals:
+        raise PlanningError(refusals)
+    assignment.student_id, assignment.day, assignment.half = student.id, slot.day, slot.half
+    db.session.flush()
+    return warnings + capacity_warnings(assignment.operation.workshop, {week_start(slot.day)})
+
+
+def unassign(assignment: Assignment) -> None:
+    operation = assignment.operation
+    operation.assignments.remove(assignment)
+    db.session.flush()
+    refresh_status(operation)
+
+
+# --- Capacity ------------------------------------------------------------------------------
+
+
+def week_capacity(workshop: Workshop, monday: date) -> tuple[Decimal, Decimal]:
+    """(capacity, planned) hours of a workshop in the week starting on ``monday``."""
+    sunday = monday + timedelta(days=6)
+    students = list(
+        db.session.scalars(
+            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+        )
+    )
+    time = school_time(workshop.school_id, monday, sunday)
+    facts = student_facts(students, monday, sunday)
+    per_half_day = hours_per_half_day(workshop.school_id)
+    available = sum(
+        1
+        for slot in half_days(monday, sunday)
+        if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
+        for f in facts.values()
+        if in_pattern(f.pattern, slot) and not f.absent(slot)
+    )
+    planned = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Assignment.hours), 0))
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= sunday)
+    )
+    return per_half_day * available, Decimal(planned or 0)
+
+
+def capacity_warnings(workshop: Workshop, mondays: Iterable[date]) -> list[str]:
+    warnings = []
+    for monday in sorted(mondays):
+        capacity, planned = week_capacity(workshop, monday)
+        if planned > capacity:
+            warnings.append(
+                str(
+                    _l(
+                        "The week of %(day)s is over capacity in %(workshop)s: %(planned)s h planned for %(capacity)s h.",
+                        day=format_date(monday, "d MMMM"),
+                        workshop=workshop.name,
+                        planned=planned,
+                        capacity=capacity,
+                    )
+                )
+            )
+    return warnings
+
+
+# --- Statuses ----------------------------------------------------------------------------------
+
+
+def refresh_status(operation: Operation) -> None:
+    if operation.status in (OperationStatus.IN_PROGRESS, OperationStatus.DONE, OperationStatus.BLOCKED):
+        refresh_order(operation.order)
+        return
+    operation.status = (
+        OperationStatus.SCHEDULED
+        if operation.planned_hours >= operation.estimated_hours
+        else OperationStatus.TODO
+    )
+    refresh_order(operation.order)
+
+
+def refresh_order(order: Order, by: User | None = None) -> None:
+    """Move the order along with its operations: planned, in production, ready."""
+    operations = list(db.session.scalars(sa.select(Operation).where(Operation.order_id == order.id)))
+    if not operations:
+        return
+    statuses = {op.status for op in operations}
+    started = statuses & {OperationStatus.IN_PROGRESS, OperationStatus.DONE} or any(
+        op.time_logs for op in operations
+    )
+    all_planned = statuses <= {OperationStatus.SCHEDULED, OperationStatus.IN_PROGRESS, OperationStatus.DONE}
+    if order.state is OrderState.ACCEPTED and all_planned:
+        lifecycle.transition(order, OrderState.PLANNED, by)
+    if order.state is OrderState.PLANNED and not all_planned and not started:
+        lifecycle.transition(order, OrderState.ACCEPTED, by)
+    if order.state is OrderState.PLANNED and started:
+        lifecycle.transition(order, OrderState.IN_PRODUCTION, by)
+    if order.state is OrderState.IN_PRODUCTION and is_ready(operations):
+        lifecycle.transition(order, OrderState.READY, by)
+
+
+def is_ready(operations: Sequence[Operation]) -> bool:
+    """Every operation done, and a final inspection that passed."""
+    if not operations or any(op.status is not OperationStatus.DONE for op in operations):
+        return False
+    inspections = [op for op in operations if op.kind is OperationKind.INSPECT]
+    return bool(inspections) and inspections[-1].quality is QualityResult.PASSED
+
+
+# --- Progress ----------------------------------------------------------------------------------
+
+
+def log_time(
+    operation: Operation, student: Student, day: date, hours: Decimal, by: User, note: str | None = None
+) -> TimeLog:
+    if student.workshop_id != operation.workshop_id and not any(
+        a.student_id == student.id for a in operation.assignments
+    ):
+        raise PlanningError(
+            [str(_l("%(student)s does not work on this operation.", student=student.full_name))]
+        )
+    if day > local_today():
+        raise PlanningError([str(_l("Time can only be logged for today or earlier."))])
+    if operation.order.state not in PLANNABLE_ORDER_STATES:
+        raise PlanningError([str(_l("This order is not in production."))])
+    entry = TimeLog(
+        school_id=operation.school_id,
+        student_id=student.id,
+        day=day,
+        hours=hours,
+        note=note,
+        logged_by_id=by.id,
+    )
+    operation.time_logs.append(entry)
+    if operation.status in (OperationStatus.TODO, OperationStatus.SCHEDULED):
+        operation.status = OperationStatus.IN_PROGRESS
+    db.session.flush()
+    if operation.order.state is OrderState.ACCEPTED:
+        lifecycle.transition(operation.order, OrderState.PLANNED, by)
+    refresh_order(operation.order, by)
+    return entry
+
+
+@dataclass
+class ProgressInput:
+    status: OperationStatus
+    percent_done: int
+    blocked_reason: str | None = None
+    quality: QualityResult = QualityResult.NONE
+    quality_note: str | None = None
+
+
+def update_progress(operation: Operation, data: ProgressInput, by: User) -> None:
+    if data.status is OperationStatus.BLOCKED and not (data.blocked_reason or "").strip():
+        raise PlanningError([str(_l("Say why the operation is blocked."))])
+    if data.status is OperationStatus.DONE:
+        data.percent_done = 100
+    operation.status = data.status
+    operation.percent_done = data.percent_done
+    operation.blocked_reason = data.blocked_reason if data.status is OperationStatus.BLOCKED else None
+    operation.quality = data.quality
+    operation.quality_note = data.quality_note
+    db.session.flush()
+    if data.status in (OperationStatus.TODO, OperationStatus.SCHEDULED):
+        refresh_status(operation)
+    else:
+        if operation.order.state is OrderState.ACCEPTED and data.status is not OperationStatus.BLOCKED:
+            lifecycle.transition(operation.order, OrderState.PLANNED, by)
+        refresh_order(operation.order, by)
+
+
+def sign_off(student: Student, operation: Operation, competence: Competence, by: User) -> CompetenceSignoff:
+    if competence not in operation.competences:
+        raise PlanningError([str(_l("This competence is not trained by this operation."))])
+    existing = db.session.scalars(
+        sa.select(CompetenceSignoff).where(
+            CompetenceSignoff.student_id == student.id,
+            CompetenceSignoff.operation_id == operation.id,
+            CompetenceSignoff.competence_id == competence.id,
+        )
+    ).first()
+    if existing:
+        return existing
+    signoff = CompetenceSignoff(
+        school_id=operation.school_id,
+        student_id=student.id,
+        operation_id=operation.id,
+        competence_id=competence.id,
+        signed_by_id=by.id,
+        signed_at=utcnow(),
+    )
+    db.session.add(signoff)
+    db.session.flush()
+    return signoff
+
+
+# --- Late risk -----------------------------------------------------------------------------------
+
+
+def remaining_hours(operation: Operation) -> Decimal:
+    if operation.status is OperationStatus.DONE:
+        return Decimal("0")
+    return max(operation.estimated_hours - operation.logged_hours, Decimal("0"))
+
+
+def late_risk(order: Order, today: date | None = None) -> bool:
+    """The hours still to do cannot fit in the workshops' free capacity before the promised date."""
+    if order.promised_date is None or order.state not in PLANNABLE_ORDER_STATES:
+        return False
+    today = today or local_today()
+    operations = list(db.session.scalars(sa.select(Operation).where(Operation.order_id == order.id)))
+    need: dict[int, Decimal] = defaultdict(Decimal)
+    for op in operations:
+        need[op.workshop_id] += remaining_hours(op)
+    if order.promised_date < today:
+        return any(need.values())
+    for workshop_id, hours in need.items():
+        if not hours:
+            continue
+        workshop = db.session.get(Workshop, workshop_id)
+        free = free_capacity(workshop, today, order.promised_date, for_order=order.id)
+        if hours > free:
+            return True
+    return False
+
+
+def notify_late(order: Order) -> bool:
+    """Tell the masters of the order's workshops (and the admins), once a day at most."""
+    today = local_today()
+    if order.late_notified_on == today:
+        return False
+    order.late_notified_on = today
+    workshop_ids = {
+        op.workshop_id
+        for op in db.session.scalars(sa.select(Operation).where(Operation.order_id == order.id))
+    }
+    masters = db.session.scalars(
+        sa.select(User)
+        .outerjoin(workshop_masters, workshop_masters.c.user_id == User.id)
+        .where(
+            User.school_id == order.school_id,
+            User.status == UserStatus.ACTIVE,
+            sa.or_(User.role == Role.ADMIN, workshop_masters.c.workshop_id.in_(workshop_ids)),
+        )
+        .distinct()
+    )
+    link = external_url("orders.detail", order_id=order.id)
+    for user in masters:
+        queue_email(
+            user.email, "late_risk", locale=user.locale, school_id=order.school_id, order=order, link=link
+        )
+    return True
+
+
+def free_capacity(workshop: Workshop, start: date, end: date, for_order: int | None = None) -> Decimal:
+    """Student half-days of the workshop until ``end`` not taken by other orders' work, in hours."""
+    students = list(
+        db.session.scalars(
+            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+        )
+    )
+    time = school_time(workshop.school_id, start, end)
+    facts = student_facts(students, start, end)
+    taken_stmt = (
+        sa.select(Assignment.student_id, Assignment.day, Assignment.half)
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= start, Assignment.day <= end)
+    )
+    if for_order is not None:
+        taken_stmt = taken_stmt.where(Operation.order_id != for_order)
+    taken = {(sid, HalfDay(day, half)) for sid, day, half in db.session.execute(taken_stmt)}
+    free = sum(
+        1
+        for slot in half_days(start, end)
+        if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
+        for f in facts.values()
+        if in_pattern(f.pattern, slot) and not f.absent(slot) and (f.id, slot) not in taken
+    )
+    return hours_per_half_day(workshop.school_id) * free
+
+
+# --- Auto-plan ------------------------------------------------------------------------------------
+
+HORIZON_WEEKS = 12
+
+
+def propose(
+    workshop: Workshop, start: date | None = None, weeks: int = HORIZON_WEEKS
+) -> tuple[autoplan.Proposal, dict[int, Operation]]:
+    """A schedule for the workshop's unscheduled operations of firm orders; nothing is written."""
+    start = start or local_today()
+    end = start + timedelta(weeks=weeks) - timedelta(days=1)
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .join(Order, Order.id == Operation.order_id)
+            .where(
+                Operation.workshop_id == workshop.id,
+                Operation.status == OperationStatus.TODO,
+                Order.state.in_(list(PLANNABLE_ORDER_STATES)),
+            )
+            .options(
+                sa.orm.selectinload(Operation.assignments),
+                sa.orm.joinedload(Operation.machine),
+                sa.orm.joinedload(Operation.order),
+            )
+        )
+    )
+    order_ids = {op.order_id for op in operations}
+    earlier = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.order_id.in_(order_ids))
+            .options(sa.orm.selectinload(Operation.assignments))
+        )
+    )
+    todo_ids = {op.id for op in operations}
+    to_plan = []
+    for op in operations:
+        before = [e for e in earlier if e.order_id == op.order_id and e.position < op.position]
+        waiting = any(e.id not in todo_ids and e.status is OperationStatus.TODO for e in before)
+        slots = [a.slot for e in before for a in e.assignments]
+        to_plan.append(
+            autoplan.OperationToPlan(
+                facts=operation_facts(op),
+                order_id=op.order_id,
+                position=op.position,
+                promised_date=op.order.promised_date,
+                remaining_hours=max(op.estimated_hours - op.planned_hours, Decimal("0")),
+                after=max(slots) if slots else None,
+                waiting=waiting,
+            )
+        )
+    students = list(
+        db.session.scalars(
+            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+        )
+    )
+    facts = student_facts(students, start, end)
+    time = school_time(workshop.school_id, start, end)
+    busy = busy_slots(facts.keys(), start, end)
+    proposal = autoplan.auto_plan(
+        to_plan, list(facts.values()), time, start, end, hours_per_half_day(workshop.school_id), busy
+    )
+    return proposal, {op.id: op for op in operations}
+
+
+def apply_proposal(workshop: Workshop, proposal: autoplan.Proposal, by: User) -> int:
+    """Write a reviewed proposal, each assignment checked again by the same rules."""
+    operations = {
+        op.id: op
+        for op in db.session.scalars(
+            sa.select(Operation).where(Operation.id.in_({a[0] for a in proposal.assignments}))
+        )
+    }
+    students = {
+        s.id: s
+        for s in db.session.scalars(
+            sa.select(Student).where(Student.id.in_({a[1] for a in proposal.assignments}))
+        )
+    }
+    by_pair: dict[tuple[int, int], list[HalfDay]] = defaultdict(list)
+    for op_id, student_id, slot in proposal.assignments:
+        by_pair[(op_id, student_id)].append(slot)
+    for (op_id, student_id), slots in by_pair.items():
+        assign(operations[op_id], students[student_id], slots, by)
+    return len(proposal.assignments)

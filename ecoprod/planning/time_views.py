@@ -1,0 +1,417 @@
+"""The school's time: calendar (with .ics import), competences, each student's timetable,
+absences and file for the rules on minors, and the student's own task list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import icalendar
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ecoprod.accounts import services as accounts
+from ecoprod.accounts.models import Role, User, UserStatus
+from ecoprod.accounts.permissions import admin_required, roles_required, staff_required
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.forms import options
+from ecoprod.i18n import gettext as _
+from ecoprod.i18n import local_today
+from ecoprod.minors import services as minors
+from ecoprod.minors.forms import MedicalOpinionForm, TrainingForm
+from ecoprod.planning import access, services
+from ecoprod.planning.forms import (
+    AbsenceForm,
+    CalendarEventForm,
+    CalendarImportForm,
+    CompetenceForm,
+    OwnTimeForm,
+    StudentAccountForm,
+    TimetableForm,
+)
+from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
+from ecoprod.planning.slots import Half, pattern_from_keys, pattern_keys
+from ecoprod.planning.views import bp, feed_key
+from ecoprod.web.forms import ActionForm
+from ecoprod.workshops.models import Machine
+
+MAX_ICS_BYTES = 1024 * 1024
+
+# --- Calendar (administrators) ------------------------------------------------------------------
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@admin_required
+def calendar() -> Any:
+    form = CalendarEventForm()
+    if form.validate_on_submit():
+        db.session.add(
+            CalendarEvent(
+                school_id=g.school.id,
+                kind=CalendarKind(form.kind.data),
+                label=form.label.data,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+            )
+        )
+        db.session.commit()
+        flash(_("The days have been added to the calendar."), "success")
+        return redirect(url_for("planning.calendar"))
+    events = db.session.scalars(
+        sa.select(CalendarEvent)
+        .where(CalendarEvent.end_date >= local_today() - timedelta(days=60))
+        .order_by(CalendarEvent.start_date)
+    ).all()
+    return render_template(
+        "planning/calendar.html",
+        form=form,
+        import_form=CalendarImportForm(prefix="ics"),
+        events=events,
+        action_form=ActionForm(),
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/admin/calendar/import")
+@admin_required
+def import_calendar() -> Response:
+    form = CalendarImportForm(prefix="ics")
+    if not form.validate_on_submit():
+        flash(_("Choose a .ics file."), "error")
+        return redirect(url_for("planning.calendar"))
+    data = form.ics.data.stream.read(MAX_ICS_BYTES + 1)
+    try:
+        if len(data) > MAX_ICS_BYTES:
+            raise ValueError("too large")
+        added = import_ics(data, CalendarKind(form.kind.data))
+    except ValueError:
+        db.session.rollback()
+        flash(_("This file is not a calendar (.ics) that can be read, or it is larger than 1 MB."), "error")
+        return redirect(url_for("planning.calendar"))
+    db.session.commit()
+    flash(_("%(n)s periods imported.", n=added), "success")
+    return redirect(url_for("planning.calendar"))
+
+
+def import_ics(data: bytes, kind: CalendarKind) -> int:
+    """All-day events of an iCalendar file become closed days; already imported UIDs are updated."""
+    try:
+        parsed = icalendar.Calendar.from_ical(data)
+    except Exception as exc:  # icalendar raises many kinds on bad input
+        raise ValueError(str(exc)) from exc
+    count = 0
+    for component in parsed.walk("VEVENT"):
+        start = component.decoded("dtstart", None)
+        if start is None:
+            continue
+        end = component.decoded("dtend", None)
+        start_day = start if isinstance(start, date) and not hasattr(start, "hour") else start.date()
+        if end is None:
+            end_day = start_day
+        else:
+            end_day = end if not hasattr(end, "hour") else end.date()
+            if not hasattr(end, "hour"):
+                end_day -= timedelta(days=1)  # DTEND of an all-day event is exclusive
+        end_day = max(end_day, start_day)
+        uid = str(component.get("uid", "")) or None
+        label = str(component.get("summary", "")) or _("Closed")
+        existing = (
+            db.session.scalars(sa.select(CalendarEvent).where(CalendarEvent.source_uid == uid)).first()
+            if uid
+            else None
+        )
+        event = existing or CalendarEvent(school_id=g.school.id, source_uid=uid)
+        event.kind, event.label, event.start_date, event.end_date = kind, label[:200], start_day, end_day
+        db.session.add(event)
+        count += 1
+    return count
+
+
+@bp.post("/admin/calendar/<int:event_id>/delete")
+@admin_required
+def delete_calendar_event(event_id: int) -> Response:
+    event = db.get_or_404(CalendarEvent, event_id)
+    db.session.delete(event)
+    db.session.commit()
+    flash(_("The period has been removed from the calendar."), "success")
+    return redirect(url_for("planning.calendar"))
+
+
+# --- Competences (administrators) ----------------------------------------------------------------
+
+
+@bp.route("/admin/competences", methods=["GET", "POST"])
+@admin_required
+def competences() -> Any:
+    form = CompetenceForm()
+    if form.validate_on_submit():
+        exists = db.session.scalars(sa.select(Competence).where(Competence.code == form.code.data)).first()
+        if exists:
+            form.code.errors = [*form.code.errors, _("This code is already used.")]
+        else:
+            db.session.add(
+                Competence(
+                    school_id=g.school.id, code=form.code.data, name=form.name.data, diploma=form.diploma.data
+                )
+            )
+            db.session.commit()
+            flash(_("The competence has been added."), "success")
+            return redirect(url_for("planning.competences"))
+    items = db.session.scalars(
+        sa.select(Competence).order_by(Competence.archived_at.is_not(None), Competence.code)
+    ).all()
+    return render_template(
+        "planning/competences.html", form=form, items=items, action_form=ActionForm()
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/admin/competences/<int:competence_id>/archive")
+@admin_required
+def archive_competence(competence_id: int) -> Response:
+    competence = db.get_or_404(Competence, competence_id)
+    competence.archived_at = None if competence.archived_at else utcnow()
+    db.session.commit()
+    return redirect(url_for("planning.competences"))
+
+
+# --- A student's timetable and file ----------------------------------------------------------------
+
+
+def _half_day_choices() -> list[SelectChoice]:
+    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday")]
+    return [SelectChoice(f"{d}-{h.value}", f"{names[d]} {h.label}") for d in range(6) for h in Half]
+
+
+def _supervisor_choices() -> list[SelectChoice]:
+    staff = db.session.scalars(
+        sa.select(User)
+        .where(User.role.in_([Role.MASTER, Role.ADMIN]), User.status == UserStatus.ACTIVE)
+        .order_by(User.full_name)
+    )
+    return [SelectChoice(0, _("Nobody yet")), *options((u.id, u.full_name) for u in staff)]
+
+
+def _student_page(student: Any, timetable: TimetableForm | None = None, status: int = 200) -> Any:
+    machines = db.session.scalars(
+        sa.select(Machine)
+        .where(Machine.regulated.is_(True), Machine.archived_at.is_(None))
+        .order_by(Machine.name)
+    ).all()
+    training_form = TrainingForm(prefix="training")
+    training_form.machine_id.choices = options((m.id, m.name) for m in machines)
+    if timetable is None:
+        timetable = TimetableForm(prefix="tt")
+        timetable.pattern.data = pattern_keys(student.workshop_pattern)
+        timetable.level.data = student.level
+        timetable.supervisor_id.data = student.supervisor_id or 0
+    timetable.pattern.choices = _half_day_choices()
+    timetable.supervisor_id.choices = _supervisor_choices()
+    files = {f.student.id: f for f in minors.student_files(student.school_id)}
+    absences = db.session.scalars(
+        sa.select(Absence)
+        .where(Absence.student_id == student.id, Absence.end_date >= local_today() - timedelta(days=30))
+        .order_by(Absence.start_date)
+    ).all()
+    upcoming = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.student_id == student.id, Assignment.day >= local_today())
+        .options(sa.orm.joinedload(Assignment.operation).joinedload(Operation.order))
+        .order_by(Assignment.day, Assignment.half)
+        .limit(20)
+    ).all()
+    return render_template(
+        "planning/student.html",
+        student=student,
+        file=files.get(student.id),
+        today=local_today(),
+        timetable=timetable,
+        absence_form=AbsenceForm(prefix="absence"),
+        medical_form=MedicalOpinionForm(prefix="medical"),
+        training_form=training_form,
+        account_form=StudentAccountForm(prefix="account"),
+        absences=absences,
+        upcoming=upcoming,
+        can_manage=access.can_manage_student(current_user, student),
+        feed_url=url_for(
+            "planning.student_feed",
+            student_id=student.id,
+            key=feed_key("student", student.id, student.school_id),
+            _external=True,
+        ),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.route("/planning/students/<int:student_id>", methods=["GET", "POST"])
+@staff_required
+def student(student_id: int) -> Any:
+    student = access.student_or_404(student_id)
+    if request.method == "POST":
+        access.require(access.can_manage_student(current_user, student))
+        form = TimetableForm(prefix="tt")
+        form.pattern.choices = _half_day_choices()
+        form.supervisor_id.choices = _supervisor_choices()
+        if form.validate_on_submit():
+            student.workshop_pattern = pattern_from_keys(form.pattern.data or [])
+            student.level = form.level.data
+            student.supervisor_id = form.supervisor_id.data or None
+            db.session.commit()
+            flash(_("The timetable of %(name)s has been saved.", name=student.full_name), "success")
+            return redirect(url_for("planning.student", student_id=student.id))
+        return _student_page(student, form, 400)
+    return _student_page(student)
+
+
+@bp.post("/planning/students/<int:student_id>/absences")
+@staff_required
+def add_absence(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    access.require(access.can_manage_student(current_user, student))
+    form = AbsenceForm(prefix="absence")
+    if form.validate_on_submit():
+        half = Half(form.half.data) if form.half.data else None
+        if half is not None and form.start_date.data != form.end_date.data:
+            flash(_("A morning or an afternoon is for a single day."), "error")
+        else:
+            db.session.add(
+                Absence(
+                    school_id=student.school_id,
+                    student_id=student.id,
+                    start_date=form.start_date.data,
+                    end_date=form.end_date.data,
+                    half=half,
+                    reason=form.reason.data,
+                )
+            )
+            db.session.commit()
+            flash(_("The absence has been recorded."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("planning.student", student_id=student.id))
+
+
+@bp.post("/planning/absences/<int:absence_id>/delete")
+@staff_required
+def delete_absence(absence_id: int) -> Response:
+    absence = db.get_or_404(Absence, absence_id)
+    access.require(access.can_manage_student(current_user, absence.student))
+    student_id = absence.student_id
+    db.session.delete(absence)
+    db.session.commit()
+    return redirect(url_for("planning.student", student_id=student_id))
+
+
+@bp.post("/planning/students/<int:student_id>/medical")
+@staff_required
+def add_medical(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    access.require(access.can_manage_student(current_user, student))
+    form = MedicalOpinionForm(prefix="medical")
+    if form.validate_on_submit():
+        minors.add_medical_opinion(student, form.given_on.data, form.valid_until.data, form.fit.data)
+        db.session.commit()
+        flash(_("The medical opinion has been recorded."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("planning.student", student_id=student.id))
+
+
+@bp.post("/planning/students/<int:student_id>/trainings")
+@staff_required
+def add_training(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    access.require(access.can_manage_student(current_user, student))
+    form = TrainingForm(prefix="training")
+    form.machine_id.choices = options(
+        (m.id, m.name) for m in db.session.scalars(sa.select(Machine).where(Machine.regulated.is_(True)))
+    )
+    if form.validate_on_submit():
+        machine = db.get_or_404(Machine, form.machine_id.data)
+        minors.record_training(student, machine, form.trained_on.data)
+        db.session.commit()
+        flash(_("The safety training has been recorded."), "success")
+    else:
+        flash(_("Choose the machine and the day of the training."), "error")
+    return redirect(url_for("planning.student", student_id=student.id))
+
+
+@bp.post("/planning/students/<int:student_id>/account")
+@admin_required
+def student_account(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    form = StudentAccountForm(prefix="account")
+    if not form.validate_on_submit():
+        flash(_("Give an e-mail address and a first password."), "error")
+        return redirect(url_for("planning.student", student_id=student.id))
+    if student.user_id:
+        flash(_("%(name)s already has a sign-in.", name=student.full_name), "error")
+        return redirect(url_for("planning.student", student_id=student.id))
+    try:
+        user = accounts.new_user(
+            g.school, form.email.data, student.full_name, Role.STUDENT, UserStatus.ACTIVE
+        )
+        accounts.set_password(user, form.password.data)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("planning.student", student_id=student.id))
+    db.session.add(user)
+    db.session.flush()
+    student.user_id = user.id
+    db.session.commit()
+    flash(_("%(name)s can now sign in on the workshop tablet.", name=student.full_name), "success")
+    return redirect(url_for("planning.student", student_id=student.id))
+
+
+# --- The student's own space ------------------------------------------------------------------
+
+
+student_required = roles_required(Role.STUDENT)
+
+
+@bp.get("/my-tasks")
+@student_required
+def my_tasks() -> str:
+    me = access.own_student(current_user)
+    if me is None:
+        abort(404)
+    upcoming = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.student_id == me.id, Assignment.day >= local_today() - timedelta(days=7))
+        .options(sa.orm.joinedload(Assignment.operation).joinedload(Operation.order))
+        .order_by(Assignment.day, Assignment.half)
+    ).all()
+    operations = {a.operation.id: a.operation for a in upcoming}
+    forms = {op_id: OwnTimeForm(prefix=f"t{op_id}", day=local_today()) for op_id in operations}
+    return render_template(
+        "planning/my_tasks.html", me=me, upcoming=upcoming, operations=operations, forms=forms
+    )
+
+
+@bp.post("/my-tasks/operations/<int:operation_id>/time")
+@student_required
+def log_own_time(operation_id: int) -> Response:
+    me = access.own_student(current_user)
+    operation = access.operation_or_404(operation_id)
+    if me is None or all(a.student_id != me.id for a in operation.assignments):
+        abort(404)  # only the operations one is assigned to
+    form = OwnTimeForm(prefix=f"t{operation.id}")
+    if form.validate_on_submit():
+        try:
+            services.log_time(operation, me, form.day.data, form.hours.data, current_user, form.note.data)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            for reason in exc.reasons:
+                flash(reason, "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you, your time is recorded."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("planning.my_tasks"))

@@ -1,0 +1,844 @@
+"""Planning pages: operations of an order, the workshop board, auto-plan, progress, feeds."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ecoprod.accounts.permissions import school_member_required, staff_required
+from ecoprod.database import utcnow
+from ecoprod.extensions import db
+from ecoprod.forms import options
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
+from ecoprod.i18n import gettext as _
+from ecoprod.orders import access as orders_access
+from ecoprod.orders.models import Order
+from ecoprod.planning import access, charts, services
+from ecoprod.planning.forms import (
+    ApplyTemplateForm,
+    AssignForm,
+    MoveForm,
+    OperationForm,
+    PhotoForm,
+    ProgressForm,
+    SignoffForm,
+    TemplateForm,
+    TimeLogForm,
+)
+from ecoprod.planning.models import (
+    Assignment,
+    Competence,
+    Operation,
+    OperationKind,
+    OperationPhoto,
+    OperationStatus,
+    QualityResult,
+    RoutingStep,
+    RoutingTemplate,
+)
+from ecoprod.planning.rules import slot_refusals
+from ecoprod.planning.slots import Half, HalfDay, half_days, in_pattern, slot_label, week_start
+from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload
+from ecoprod.students.models import Student
+from ecoprod.web.forms import ActionForm
+from ecoprod.workshops.models import Machine, Workshop
+
+bp = Blueprint("planning", __name__)
+
+
+def file_store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_FOLDER"])
+
+
+def _flash_reasons(exc: services.PlanningError) -> None:
+    for reason in exc.reasons:
+        flash(reason, "error")
+
+
+def _flash_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        flash(warning, "warning")
+
+
+# --- Index -----------------------------------------------------------------------------------
+
+
+@bp.get("/planning")
+@staff_required
+def index() -> str:
+    workshops = list(
+        db.session.scalars(sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name))
+    )
+    mine = {w.id for w in current_user.workshops}
+    workshops.sort(key=lambda w: (w.id not in mine, w.name))
+    counts = dict(
+        db.session.execute(
+            sa.select(Operation.workshop_id, sa.func.count())
+            .where(Operation.status == OperationStatus.TODO)
+            .group_by(Operation.workshop_id)
+        ).all()
+    )
+    return render_template("planning/index.html", workshops=workshops, mine=mine, todo=counts)
+
+
+# --- Operations of an order ------------------------------------------------------------------
+
+
+def operation_form(order: Order, operation: Operation | None = None) -> OperationForm:
+    form = OperationForm(obj=operation)
+    workshops = list(
+        db.session.scalars(sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name))
+    )
+    form.workshop_id.choices = options((w.id, w.name) for w in workshops)
+    machines = db.session.scalars(
+        sa.select(Machine)
+        .where(Machine.archived_at.is_(None))
+        .options(sa.orm.joinedload(Machine.workshop))
+        .order_by(Machine.name)
+    )
+    form.machine_id.choices = [
+        SelectChoice(0, _("None")),
+        *(SelectChoice(m.id, f"{m.name} ({m.workshop.name}){' ⚠' if m.regulated else ''}") for m in machines),
+    ]
+    competences = db.session.scalars(
+        sa.select(Competence).where(Competence.archived_at.is_(None)).order_by(Competence.code)
+    )
+    form.competence_ids.choices = options((c.id, c.title) for c in competences)
+    if operation is not None and request.method == "GET":
+        form.kind.data = operation.kind.value
+        form.machine_id.data = operation.machine_id or 0
+        form.competence_ids.data = [c.id for c in operation.competences]
+    return form
+
+
+def _operation_input(form: OperationForm) -> services.OperationInput:
+    return services.OperationInput(
+        workshop_id=form.workshop_id.data,
+        kind=OperationKind(form.kind.data),
+        name=form.name.data,
+        estimated_hours=form.estimated_hours.data,
+        difficulty=form.difficulty.data,
+        machine_id=form.machine_id.data or None,
+        competence_ids=form.competence_ids.data or [],
+    )
+
+
+@bp.post("/requests/<int:order_id>/operations")
+@staff_required
+def add_operation(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    access.require(access.can_plan_order(current_user, order))
+    form = operation_form(order)
+    if form.validate_on_submit():
+        try:
+            services.add_operation(order, _operation_input(form))
+        except services.PlanningError as exc:
+            db.session.rollback()
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(_("The operation has been added."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
+
+
+@bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_operation(operation_id: int) -> Any:
+    operation = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, operation))
+    form = operation_form(operation.order, operation)
+    if form.validate_on_submit():
+        try:
+            services.update_operation(operation, _operation_input(form))
+        except services.PlanningError as exc:
+            db.session.rollback()
+            form.form_errors.extend(exc.reasons)
+        else:
+            db.session.commit()
+            flash(_("The operation has been saved."), "success")
+            return redirect(url_for("planning.operation", operation_id=operation.id))
+    return render_template(
+        "planning/operation_form.html", form=form, operation=operation
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/operations/<int:operation_id>/delete")
+@staff_required
+def delete_operation(operation_id: int) -> Response:
+    operation = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, operation))
+    order_id = operation.order_id
+    try:
+        services.delete_operation(operation)
+    except services.PlanningError as exc:
+        db.session.rollback()
+        _flash_reasons(exc)
+        return redirect(url_for("planning.operation", operation_id=operation_id))
+    db.session.commit()
+    flash(_("The operation has been deleted."), "success")
+    return redirect(url_for("orders.detail", order_id=order_id, _anchor="operations"))
+
+
+@bp.post("/operations/<int:operation_id>/move")
+@staff_required
+def reorder_operation(operation_id: int) -> Response:
+    operation = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, operation))
+    services.move_operation(operation, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("orders.detail", order_id=operation.order_id, _anchor="operations"))
+
+
+@bp.post("/requests/<int:order_id>/routing")
+@staff_required
+def apply_routing(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    access.require(access.can_plan_order(current_user, order))
+    form = ApplyTemplateForm()
+    form.template_id.choices = options((t.id, t.name) for t in db.session.scalars(sa.select(RoutingTemplate)))
+    if form.validate_on_submit():
+        template = db.get_or_404(RoutingTemplate, form.template_id.data)
+        try:
+            services.apply_template(order, template)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(_("The routing “%(name)s” has been applied.", name=template.name), "success")
+    return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
+
+
+@bp.post("/requests/<int:order_id>/routing/save")
+@staff_required
+def save_routing(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    access.require(access.can_plan_order(current_user, order))
+    form = TemplateForm()
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation).where(Operation.order_id == order.id).order_by(Operation.position)
+        )
+    )
+    if form.validate_on_submit() and operations:
+        template = RoutingTemplate(
+            school_id=order.school_id, workshop_id=operations[0].workshop_id, name=form.name.data
+        )
+        for op in operations:
+            template.steps.append(
+                RoutingStep(
+                    school_id=order.school_id,
+                    position=op.position,
+                    kind=op.kind,
+                    name=op.name,
+                    estimated_hours=op.estimated_hours,
+                    difficulty=op.difficulty,
+                    machine_id=op.machine_id,
+                )
+            )
+        db.session.add(template)
+        db.session.commit()
+        flash(_("The routing “%(name)s” has been saved for later orders.", name=template.name), "success")
+    return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
+
+
+@bp.get("/requests/<int:order_id>/gantt")
+@staff_required
+def order_gantt(order_id: int) -> str:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.order_id == order.id)
+            .order_by(Operation.position)
+            .options(sa.orm.selectinload(Operation.assignments), sa.orm.joinedload(Operation.workshop))
+        )
+    )
+    return render_template(
+        "planning/gantt.html",
+        title=order.reference + " · " + order.title,
+        gantt=_gantt(operations),
+        back=url_for("orders.detail", order_id=order.id),
+    )
+
+
+def _gantt(operations: list[Operation]) -> charts.Gantt | None:
+    rows = [
+        (
+            f"{op.position}. {op.name}",
+            op.workshop.name,
+            min(a.day for a in op.assignments),
+            max(a.day for a in op.assignments),
+            op.status.tone,
+            url_for("planning.operation", operation_id=op.id),
+        )
+        for op in operations
+        if op.assignments
+    ]
+    return charts.gantt(rows, local_today())
+
+
+# --- One operation ----------------------------------------------------------------------------
+
+
+def _slot_choices(start: date, weeks: int = 4) -> list[SelectChoice]:
+    end = start + timedelta(weeks=weeks)
+    return [
+        SelectChoice(slot.key(), slot_label(slot)) for slot in half_days(start, end) if slot.day.weekday() < 5
+    ]
+
+
+@bp.get("/operations/<int:operation_id>")
+@staff_required
+def operation(operation_id: int) -> str:
+    op = access.operation_or_404(operation_id)
+    students = access.workshop_students(op.workshop)
+    return render_template(
+        "planning/operation.html",
+        op=op,
+        can_manage=access.can_manage_operation(current_user, op),
+        assign_form=_assign_form(op, students),
+        time_form=_time_form(op, students),
+        progress_form=_progress_form(op),
+        photo_form=PhotoForm(),
+        signoff_form=_signoff_form(op, students),
+        action_form=ActionForm(),
+    )
+
+
+def _assign_form(op: Operation, students: list[Student]) -> AssignForm:
+    form = AssignForm(prefix="assign")
+    form.student_id.choices = options((s.id, f"{s.full_name} (niv. {s.level})") for s in students)
+    form.slots.choices = _slot_choices(week_start(local_today()))
+    return form
+
+
+def _time_form(op: Operation, students: list[Student]) -> TimeLogForm:
+    form = TimeLogForm(prefix="time")
+    people = {s.id: s for s in students} | {a.student_id: a.student for a in op.assignments}
+    form.student_id.choices = options(
+        (s.id, s.full_name) for s in sorted(people.values(), key=lambda s: s.last_name)
+    )
+    if not form.is_submitted():
+        form.day.data = local_today()
+    return form
+
+
+def _progress_form(op: Operation) -> ProgressForm:
+    form = ProgressForm(prefix="progress", obj=op)
+    if not form.is_submitted():
+        form.status.data = op.status.value
+        form.quality.data = op.quality.value
+    return form
+
+
+def _signoff_form(op: Operation, students: list[Student]) -> SignoffForm:
+    form = SignoffForm(prefix="signoff")
+    people = {a.student_id: a.student for a in op.assignments} | {
+        t.student_id: t.student for t in op.time_logs
+    }
+    form.student_id.choices = options((s.id, s.full_name) for s in people.values())
+    form.competence_id.choices = options((c.id, c.title) for c in op.competences)
+    return form
+
+
+@bp.post("/operations/<int:operation_id>/assign")
+@staff_required
+def assign(operation_id: int) -> Response:
+    op = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, op))
+    form = _assign_form(op, access.workshop_students(op.workshop))
+    if form.validate_on_submit():
+        student = access.student_or_404(form.student_id.data)
+        try:
+            warnings = services.assign(op, student, [HalfDay.parse(k) for k in form.slots.data], current_user)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            flash(_("Assignment refused:"), "error")
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is assigned.", name=student.full_name), "success")
+            _flash_warnings(warnings)
+    else:
+        flash(_("Choose a student and at least one half-day."), "error")
+    return redirect(url_for("planning.operation", operation_id=op.id))
+
+
+@bp.post("/planning/assignments/<int:assignment_id>/delete")
+@staff_required
+def unassign(assignment_id: int) -> Response:
+    assignment = db.get_or_404(Assignment, assignment_id)
+    op = assignment.operation
+    access.require(access.can_manage_operation(current_user, op))
+    services.unassign(assignment)
+    db.session.commit()
+    flash(_("The assignment has been removed."), "success")
+    return redirect(
+        request.form.get("next")
+        if _safe(request.form.get("next"))
+        else url_for("planning.operation", operation_id=op.id)
+    )
+
+
+def _safe(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")
+
+
+@bp.post("/operations/<int:operation_id>/time")
+@staff_required
+def log_time(operation_id: int) -> Response:
+    op = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, op))
+    form = _time_form(op, access.workshop_students(op.workshop))
+    if form.validate_on_submit():
+        student = access.student_or_404(form.student_id.data)
+        try:
+            services.log_time(op, student, form.day.data, form.hours.data, current_user, form.note.data)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(
+                _("%(hours)s h logged for %(name)s.", hours=form.hours.data, name=student.full_name),
+                "success",
+            )
+            _warn_if_late(op.order)
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("planning.operation", operation_id=op.id))
+
+
+def _warn_if_late(order: Order) -> None:
+    if services.late_risk(order):
+        services.notify_late(order)
+        db.session.commit()
+        flash(_("Late risk: the remaining hours no longer fit before the promised date."), "warning")
+
+
+@bp.post("/operations/<int:operation_id>/progress")
+@staff_required
+def progress(operation_id: int) -> Response:
+    op = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, op))
+    form = _progress_form(op)
+    if form.validate_on_submit():
+        try:
+            services.update_progress(
+                op,
+                services.ProgressInput(
+                    status=OperationStatus(form.status.data),
+                    percent_done=form.percent_done.data,
+                    blocked_reason=form.blocked_reason.data,
+                    quality=QualityResult(form.quality.data),
+                    quality_note=form.quality_note.data,
+                ),
+                current_user,
+            )
+        except services.PlanningError as exc:
+            db.session.rollback()
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(_("Progress saved."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("planning.operation", operation_id=op.id))
+
+
+@bp.post("/operations/<int:operation_id>/photos")
+@staff_required
+def add_photo(operation_id: int) -> Response:
+    op = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, op))
+    form = PhotoForm()
+    if form.validate_on_submit():
+        upload = form.photo.data
+        try:
+            image = inspect_upload(
+                upload.stream, upload.filename, IMAGE_KINDS, current_app.config["UPLOAD_MAX_BYTES"]
+            )
+        except UploadRefused as exc:
+            flash(str(exc), "error")
+        else:
+            stored = file_store().save(op.school_id, image.data, db.session)
+            op.photos.append(
+                OperationPhoto(
+                    school_id=op.school_id,
+                    stored_name=stored,
+                    content_type=image.kind.content_type,
+                    caption=form.caption.data,
+                    shared_with_customer=form.shared.data,
+                    uploaded_by_id=current_user.id,
+                )
+            )
+            db.session.commit()
+            flash(_("The photo has been added."), "success")
+    else:
+        flash(_("Choose a photo."), "error")
+    return redirect(url_for("planning.operation", operation_id=op.id))
+
+
+@bp.post("/planning/photos/<int:photo_id>/share")
+@staff_required
+def share_photo(photo_id: int) -> Response:
+    photo = db.get_or_404(OperationPhoto, photo_id)
+    access.require(access.can_manage_operation(current_user, photo.operation))
+    photo.shared_with_customer = not photo.shared_with_customer
+    db.session.commit()
+    return redirect(url_for("planning.operation", operation_id=photo.operation_id))
+
+
+@bp.get("/photos/<int:photo_id>")
+@school_member_required
+def photo(photo_id: int) -> Response:
+    """Staff see every photo; a customer only those shared, of their own orders."""
+    item = db.get_or_404(OperationPhoto, photo_id)
+    if current_user.is_customer:
+        order = orders_access.load_order_or_404(item.operation.order_id, current_user)
+        if not item.shared_with_customer or order.id != item.operation.order_id:
+            abort(404)
+    elif not current_user.is_staff:
+        abort(403)
+    response = send_file(
+        file_store().path(item.school_id, item.stored_name), mimetype=item.content_type, max_age=3600
+    )
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.post("/operations/<int:operation_id>/signoff")
+@staff_required
+def signoff(operation_id: int) -> Response:
+    op = access.operation_or_404(operation_id)
+    access.require(access.can_manage_operation(current_user, op))
+    form = _signoff_form(op, [])
+    if form.validate_on_submit():
+        student = access.student_or_404(form.student_id.data)
+        competence = db.get_or_404(Competence, form.competence_id.data)
+        try:
+            services.sign_off(student, op, competence, current_user)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(
+                _("Signed off: %(name)s practised %(code)s.", name=student.full_name, code=competence.code),
+                "success",
+            )
+    return redirect(url_for("planning.operation", operation_id=op.id))
+
+
+# --- The workshop board --------------------------------------------------------------------------
+
+
+def _week_param() -> date:
+    try:
+        return week_start(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return week_start(local_today())
+
+
+def _board_context(workshop: Workshop, monday: date) -> dict[str, Any]:
+    friday = monday + timedelta(days=4)
+    students = access.workshop_students(workshop)
+    slots = list(half_days(monday, friday))
+    time = services.school_time(workshop.school_id, monday, friday)
+    facts = services.student_facts(students, monday, friday)
+    assignments = list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .join(Operation, Operation.id == Assignment.operation_id)
+            .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
+            .options(
+                sa.orm.contains_eager(Assignment.operation).joinedload(Operation.order),
+                sa.orm.joinedload(Assignment.operation, Operation.machine),
+            )
+        )
+    )
+    busy = {(a.student_id, a.slot) for a in assignments}
+    cells: dict[tuple[int, str], list[tuple[Assignment, list[str]]]] = {}
+    for a in assignments:
+        student_facts = facts.get(a.student_id)
+        problems = []
+        if student_facts:
+            reasons = slot_refusals(
+                student_facts,
+                services.operation_facts(a.operation),
+                a.slot,
+                time,
+                busy - {(a.student_id, a.slot)},
+            )
+            problems = [r for r in reasons if r.value != "past"]
+        cells.setdefault((a.student_id, a.slot.key()), []).append((a, problems))
+    open_slot = {
+        slot.key(): slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots
+    }
+    available = {
+        (s.id, slot.key()): open_slot[slot.key()]
+        and in_pattern(facts[s.id].pattern, slot)
+        and not facts[s.id].absent(slot)
+        for s in students
+        for slot in slots
+    }
+    free = {
+        slot.key(): sum(1 for s in students if available[(s.id, slot.key())] and (s.id, slot) not in busy)
+        for slot in slots
+    }
+    capacity, planned = services.week_capacity(workshop, monday)
+    return {
+        "workshop": workshop,
+        "monday": monday,
+        "slots": slots,
+        "students": students,
+        "cells": cells,
+        "available": available,
+        "open_slot": open_slot,
+        "closed": time.closed,
+        "free": free,
+        "capacity": capacity,
+        "planned": planned,
+        "move_slots": [SelectChoice(slot.key(), slot_label(slot)) for slot in slots],
+        "student_choices": [SelectChoice(s.id, s.full_name) for s in students],
+        "can_manage": access.can_manage_workshop(current_user, workshop),
+        "prev_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+    }
+
+
+@bp.get("/planning/workshops/<int:workshop_id>")
+@staff_required
+def board(workshop_id: int) -> str:
+    workshop = access.workshop_or_404(workshop_id)
+    monday = _week_param()
+    weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
+    load = charts.load_chart([(m, *services.week_capacity(workshop, m)) for m in weeks])
+    return render_template(
+        "planning/board.html", load=load, move_form=ActionForm(), **_board_context(workshop, monday)
+    )
+
+
+@bp.post("/planning/assignments/<int:assignment_id>/move")
+@staff_required
+def move(assignment_id: int) -> Any:
+    assignment = db.get_or_404(Assignment, assignment_id)
+    workshop = assignment.operation.workshop
+    access.require(
+        access.can_manage_workshop(current_user, workshop)
+        or access.can_manage_operation(current_user, assignment.operation)
+    )
+    form = MoveForm(prefix=f"move{assignment.id}")
+    students = access.workshop_students(workshop)
+    form.student_id.choices = options((s.id, s.full_name) for s in students)
+    monday = week_start(assignment.day)
+    form.slot.choices = [
+        SelectChoice(slot.key(), slot.key()) for slot in half_days(monday, monday + timedelta(days=4))
+    ]
+    if form.validate_on_submit():
+        student = access.student_or_404(form.student_id.data)
+        try:
+            warnings = services.move_assignment(
+                assignment, student, HalfDay.parse(form.slot.data), current_user
+            )
+        except services.PlanningError as exc:
+            db.session.rollback()
+            flash(_("Move refused:"), "error")
+            _flash_reasons(exc)
+        else:
+            db.session.commit()
+            flash(_("Moved."), "success")
+            _flash_warnings(warnings)
+    target = url_for("planning.board", workshop_id=workshop.id, week=monday.isoformat())
+    if request.headers.get("HX-Request"):
+        weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
+        load = charts.load_chart([(m, *services.week_capacity(workshop, m)) for m in weeks])
+        return render_template(
+            "planning/board.html", load=load, move_form=ActionForm(), **_board_context(workshop, monday)
+        )
+    return redirect(target)
+
+
+@bp.get("/planning/workshops/<int:workshop_id>/gantt")
+@staff_required
+def workshop_gantt(workshop_id: int) -> str:
+    workshop = access.workshop_or_404(workshop_id)
+    start = week_start(local_today())
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.workshop_id == workshop.id, Operation.assignments.any(Assignment.day >= start))
+            .options(
+                sa.orm.selectinload(Operation.assignments),
+                sa.orm.joinedload(Operation.order),
+                sa.orm.joinedload(Operation.workshop),
+            )
+            .order_by(Operation.order_id, Operation.position)
+        )
+    )
+    rows = [
+        (
+            f"{op.order.reference} · {op.name}",
+            op.order.title,
+            min(a.day for a in op.assignments),
+            max(a.day for a in op.assignments),
+            op.status.tone,
+            url_for("planning.operation", operation_id=op.id),
+        )
+        for op in operations
+    ]
+    return render_template(
+        "planning/gantt.html",
+        title=workshop.name,
+        gantt=charts.gantt(rows, local_today()),
+        back=url_for("planning.board", workshop_id=workshop.id),
+    )
+
+
+# --- Auto-plan -------------------------------------------------------------------------------------
+
+
+def _digest(proposal: Any) -> str:
+    text = ";".join(
+        f"{o}:{s}:{slot.key()}"
+        for o, s, slot in sorted(proposal.assignments, key=lambda a: (a[0], a[1], a[2]))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@bp.route("/planning/workshops/<int:workshop_id>/autoplan", methods=["GET", "POST"])
+@staff_required
+def autoplan(workshop_id: int) -> Any:
+    workshop = access.workshop_or_404(workshop_id)
+    access.require(access.can_manage_workshop(current_user, workshop))
+    proposal, operations = services.propose(workshop)
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if request.form.get("digest") != _digest(proposal):
+            flash(_("The planning changed while you were reviewing it: here is the new proposal."), "warning")
+        elif not proposal.assignments:
+            flash(_("Nothing to apply."), "info")
+        else:
+            try:
+                count = services.apply_proposal(workshop, proposal, current_user)
+            except services.PlanningError as exc:
+                db.session.rollback()
+                _flash_reasons(exc)
+            else:
+                db.session.commit()
+                flash(_("%(count)s half-days planned.", count=count), "success")
+                return redirect(url_for("planning.board", workshop_id=workshop.id))
+    students = {s.id: s for s in access.workshop_students(workshop)}
+    rows: dict[int, list[tuple[Student, HalfDay]]] = {}
+    for op_id, student_id, slot in proposal.assignments:
+        rows.setdefault(op_id, []).append((students[student_id], slot))
+    return render_template(
+        "planning/autoplan.html",
+        workshop=workshop,
+        proposal=proposal,
+        operations=operations,
+        rows=rows,
+        digest=_digest(proposal),
+        form=form,
+        slot_label=slot_label,
+    )
+
+
+# --- iCalendar feeds ---------------------------------------------------------------------------------
+
+
+def _feed_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ecoprod-ics-feed")
+
+
+@bp.app_template_global()
+def feed_key(kind: str, object_id: int, school_id: int) -> str:
+    """The secret part of a calendar feed's address (a calendar client has no session)."""
+    return _feed_signer().dumps([kind, object_id, school_id])
+
+
+def _check_feed_key(kind: str, object_id: int) -> int:
+    try:
+        found_kind, found_id, school_id = _feed_signer().loads(request.args.get("key", ""))
+    except (BadSignature, ValueError):
+        abort(404)
+    if (found_kind, found_id) != (kind, object_id):
+        abort(404)
+    return school_id
+
+
+def _calendar(name: str, assignments: list[Assignment]) -> Response:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//EcoProd//planning//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for a in assignments:
+        start_hour = 8 if a.half is Half.AM else 13
+        event = icalendar.Event()
+        event.add("uid", f"assignment-{a.id}@ecoprod")
+        event.add("summary", f"{a.operation.order.reference} · {a.operation.name}")
+        event.add("dtstart", _local(a.day, start_hour, 30))
+        event.add("dtend", _local(a.day, start_hour + 3, 59 if a.half is Half.AM else 30))
+        event.add("dtstamp", utcnow())
+        calendar.add_component(event)
+    return Response(
+        calendar.to_ical(),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=planning.ics"},
+    )
+
+
+def _local(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SCHOOL_TIMEZONE)
+
+
+def _feed_assignments(condition: Any, school_id: int) -> list[Assignment]:
+    since = local_today() - timedelta(days=30)
+    stmt = (
+        sa.select(Assignment)
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .where(condition, Assignment.school_id == school_id, Assignment.day >= since)
+        .options(sa.orm.contains_eager(Assignment.operation).joinedload(Operation.order))
+        .execution_options(all_schools=True)  # a feed reader has no session: the signed key names the school
+        .order_by(Assignment.day, Assignment.half)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+@bp.get("/feeds/workshops/<int:workshop_id>.ics")
+def workshop_feed(workshop_id: int) -> Response:
+    school_id = _check_feed_key("workshop", workshop_id)
+    return _calendar(
+        f"Atelier {workshop_id}", _feed_assignments(Operation.workshop_id == workshop_id, school_id)
+    )
+
+
+@bp.get("/feeds/students/<int:student_id>.ics")
+def student_feed(student_id: int) -> Response:
+    school_id = _check_feed_key("student", student_id)
+    return _calendar("Mon planning", _feed_assignments(Assignment.student_id == student_id, school_id))

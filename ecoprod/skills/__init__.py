@@ -1,0 +1,1 @@
+"""The student's skills record (livret de suivi): work done, hours, competences signed off."""

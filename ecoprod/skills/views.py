@@ -1,0 +1,69 @@
+"""A student's skills record: the page, the PDF livret and a CSV for the school's files."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, g, render_template
+
+from ecoprod.accounts.permissions import staff_required
+from ecoprod.csvsafe import safe_cell
+from ecoprod.i18n import gettext as _
+from ecoprod.i18n import local_today
+from ecoprod.pdf import render_pdf
+from ecoprod.planning import access
+from ecoprod.skills import services
+
+bp = Blueprint("skills", __name__, url_prefix="/skills")
+
+
+@bp.get("/students/<int:student_id>")
+@staff_required
+def record(student_id: int) -> str:
+    student = access.student_or_404(student_id)
+    return render_template("skills/record.html", record=services.record(student))
+
+
+@bp.get("/students/<int:student_id>.pdf")
+@staff_required
+def record_pdf(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    data = render_pdf(
+        "pdf/skills_record.html", record=services.record(student), school=g.school, today=local_today()
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=livret-{student.id}.pdf"},
+    )
+
+
+@bp.get("/students/<int:student_id>.csv")
+@staff_required
+def record_csv(student_id: int) -> Response:
+    student = access.student_or_404(student_id)
+    rec = services.record(student)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 with a byte order mark
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [_("Order"), _("Operation"), _("Workshop"), _("Status"), _("Hours"), _("Competences signed off")]
+    )
+    for line in rec.lines:
+        op = line.operation
+        writer.writerow(
+            [
+                safe_cell(op.order.reference),
+                safe_cell(op.name),
+                safe_cell(op.workshop.name),
+                safe_cell(op.status.label),
+                f"{line.hours:.2f}".replace(".", ","),
+                safe_cell(", ".join(s.competence.code for s in line.competences)),
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=livret-{student.id}.csv"},
+    )
