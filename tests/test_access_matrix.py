@@ -20,17 +20,31 @@ from ecoprod.accounts.models import Role, SignupRequest, User, UserStatus
 from ecoprod.customers.models import Contact
 from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
+from ecoprod.i18n import local_today
+from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
 from ecoprod.orders.models import Order, OrderEvent
+from ecoprod.planning.models import (
+    Absence,
+    Assignment,
+    CalendarEvent,
+    Competence,
+    CompetenceSignoff,
+    Operation,
+    OperationPhoto,
+    RoutingTemplate,
+    TimeLog,
+)
 from ecoprod.quotes import services as quotes
 from ecoprod.quotes.models import Quote
 from ecoprod.schools import services as schools
 from ecoprod.schools.models import VatRate
 from ecoprod.storage import PNG, InspectedFile
+from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from tests.conftest import csrf_token, login_as
-from tests.factories import Factory
+from tests.factories import Factory, Planning, plan_world
 
-ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator")
+ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator", "student")
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 # What each role must never find in any response.
@@ -41,15 +55,28 @@ SCHOOL_A_MARKERS = (
     "Rampe Rivale",
     "Secretnom",
     "Usinage Alpha",
+    "Châssis Zéphyr",
+    "Autrenom",
 )
+# A customer never meets a student: not a name, not an initial, not a birth date.
+STUDENT_DATA = ("Secretnom", "Théo", "Autrenom", "Lina", "14/03/2010", "2010-03-14")
 FORBIDDEN = {
     "anonymous": SCHOOL_A_MARKERS,
-    "customer": ("Secretnom", "Rampe Rivale", "Rivale Industrie"),
-    "rival": ("Mécanique Zéphyr", "Axes Zéphyr", "Brouillon Zéphyr", "Plans Zéphyr", "Secretnom"),
+    "customer": (*STUDENT_DATA, "Rampe Rivale", "Rivale Industrie"),
+    "rival": (
+        "Mécanique Zéphyr",
+        "Axes Zéphyr",
+        "Brouillon Zéphyr",
+        "Plans Zéphyr",
+        "Châssis Zéphyr",
+        *STUDENT_DATA,
+    ),
     "master": (),
     "admin": ("Table Bravo", "Bois Bravo"),
     "other_admin": SCHOOL_A_MARKERS,
     "operator": SCHOOL_A_MARKERS,
+    # A student's sign-in sees its own tasks: not a classmate's, not another school's.
+    "student": ("Autrenom", "Rampe Rivale", "Table Bravo", "Bois Bravo"),
 }
 
 
@@ -63,6 +90,7 @@ class Scene:
     invited: User
     signup: SignupRequest
     vat_rate: VatRate
+    plan: Planning
     sent_quote: Quote | None = None
     draft_quote: Quote | None = None
     accepted_quote: Quote | None = None
@@ -104,7 +132,9 @@ def build_scene(factory: Factory, with_quotes: bool = True) -> Scene:
         "other_admin": world.other_admin,
         "operator": world.operator,
     }
-    scene = Scene(world, users, contact, invited, signup, vat_rate)
+    plan = plan_world(factory, world)
+    users["student"] = plan.student_user
+    scene = Scene(world, users, contact, invited, signup, vat_rate, plan)
     if with_quotes:  # rendering PDFs costs time: only for the routes that need them
         add_quotes(scene, factory)
     return scene
@@ -135,7 +165,7 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 ADMIN_PAGE = expect(403, anonymous=302, admin=200, other_admin=200)
 ADMIN_OBJECT = expect(403, anonymous=302, admin=200, other_admin=404)
 ADMIN_ACTION = expect(403, anonymous=302, admin=302, other_admin=404)
-MEMBER_PAGE = expect(200, anonymous=302, operator=403)
+MEMBER_PAGE = expect(200, anonymous=302, operator=403, student=403)
 OPERATOR_PAGE = expect(403, anonymous=302, operator=200)
 STAFF_PAGE = expect(403, anonymous=302, master=200, admin=200, other_admin=200)
 CUSTOMER_PAGE = expect(403, anonymous=302, customer=200, rival=200)
@@ -210,7 +240,9 @@ MATRIX: dict[str, Case] = {
     # School and platform
     "schools.settings": Case("GET", lambda s: "/admin/school", ADMIN_PAGE),
     "schools.logo": Case(
-        "GET", lambda s: "/school/logo", expect(200, anonymous=302, operator=403, other_admin=404)
+        "GET",
+        lambda s: "/school/logo",
+        expect(200, anonymous=302, operator=403, other_admin=404, student=403),
     ),
     "schools.platform_schools": Case("GET", lambda s: "/platform/schools", OPERATOR_PAGE),
     "schools.platform_new_school": Case("GET", lambda s: "/platform/schools/new", OPERATOR_PAGE),
@@ -282,7 +314,7 @@ MATRIX: dict[str, Case] = {
     "orders.detail": Case(
         "GET",
         w("submitted", "/requests/{id}"),
-        expect(200, anonymous=302, rival=404, other_admin=404, operator=403),
+        expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403),
     ),
     "orders.submit": Case(
         "POST",
@@ -309,7 +341,7 @@ MATRIX: dict[str, Case] = {
         lambda s: (
             f"/requests/{s.world.submitted_with_drawing.id}/drawings/{s.attachment_of(s.world.submitted_with_drawing)}"
         ),
-        expect(200, anonymous=302, rival=404, other_admin=404, operator=403),
+        expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403),
     ),
     "orders.delete_drawing": Case(
         "POST",
@@ -322,7 +354,7 @@ MATRIX: dict[str, Case] = {
 STAFF_ACTION = expect(403, anonymous=302, master=302, admin=302, other_admin=404)
 STAFF_OBJECT = expect(403, anonymous=302, master=200, admin=200, other_admin=404)
 CUSTOMER_ACTION = expect(403, anonymous=302, customer=302, rival=404)
-SEEN_BY_ITS_COMPANY = expect(200, anonymous=302, rival=404, other_admin=404, operator=403)
+SEEN_BY_ITS_COMPANY = expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403)
 
 
 def q(attr: str, path: str) -> Callable[[Scene], str]:
@@ -386,6 +418,252 @@ MATRIX.update(
             ADMIN_ACTION,
             changes=lambda s: db.session.get(VatRate, s.vat_rate.id).is_default,
         ),
+    }
+)
+
+
+# --- Planning, the minors' register, the skills record ------------------------------------------
+
+
+def p(attr: str, path: str) -> Callable[[Scene], str]:
+    """A URL built from ``path`` with ``{id}`` replaced by the id of ``scene.plan.<attr>``."""
+    return lambda s: path.format(id=getattr(s.plan, attr).id)
+
+
+def count(model: Any) -> Callable[[Scene], int]:
+    return lambda s: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def column(model: Any, attr: str, name: str) -> Callable[[Scene], Any]:
+    return lambda s: getattr(db.session.get(model, getattr(s.plan, attr).id), name, None)
+
+
+def feed(kind: str, attr: str, path: str) -> Callable[[Scene], str]:
+    def url(scene: Scene) -> str:
+        from ecoprod.planning.views import feed_key
+
+        target = getattr(scene.world, attr, None) or getattr(scene.plan, attr, None)
+        return path.format(id=target.id) + "?key=" + feed_key(kind, target.id, scene.world.school.id)
+
+    return url
+
+
+def week(scene: Scene) -> str:
+    return scene.plan.monday.isoformat()
+
+
+PLANNER = STAFF_OBJECT  # admins, and the master of the workshop; another school: not found
+SCHOOL_ACTION = expect(403, anonymous=302, admin=302, other_admin=302)  # acts on one's own school
+STUDENT_ONLY = expect(403, anonymous=302, student=200)
+
+MATRIX.update(
+    {
+        "planning.index": Case("GET", lambda s: "/planning", STAFF_PAGE),
+        "planning.add_operation": Case(
+            "POST",
+            p("order", "/requests/{id}/operations"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "kind": "weld",
+                "workshop_id": s.world.machining.id,
+                "name": "Soudure du cadre",
+                "estimated_hours": "4",
+                "difficulty": "2",
+                "machine_id": "0",
+            },
+            changes=count(Operation),
+        ),
+        "planning.edit_operation": Case("GET", p("operation", "/operations/{id}/edit"), PLANNER),
+        "planning.delete_operation": Case(
+            "POST", p("operation", "/operations/{id}/delete"), STAFF_ACTION, changes=count(Operation)
+        ),
+        "planning.reorder_operation": Case(
+            "POST",
+            p("classmate_operation", "/operations/{id}/move"),
+            STAFF_ACTION,
+            data=lambda s: {"direction": "up"},
+            changes=column(Operation, "classmate_operation", "position"),
+        ),
+        "planning.apply_routing": Case(
+            "POST", p("order", "/requests/{id}/routing"), STAFF_ACTION, changes=count(Operation)
+        ),
+        "planning.save_routing": Case(
+            "POST",
+            p("order", "/requests/{id}/routing/save"),
+            STAFF_ACTION,
+            data=lambda s: {"name": "Axes standard"},
+            changes=count(RoutingTemplate),
+        ),
+        "planning.order_gantt": Case("GET", p("order", "/requests/{id}/gantt"), PLANNER),
+        "planning.operation": Case("GET", p("operation", "/operations/{id}"), PLANNER),
+        "planning.assign": Case(
+            "POST",
+            p("classmate_operation", "/operations/{id}/assign"),
+            STAFF_ACTION,
+            data=lambda s: {"assign-student_id": s.plan.classmate.id, "assign-slots": f"{week(s)}-am"},
+            changes=count(Assignment),
+        ),
+        "planning.unassign": Case(
+            "POST",
+            p("assignment", "/planning/assignments/{id}/delete"),
+            STAFF_ACTION,
+            changes=count(Assignment),
+        ),
+        "planning.move": Case(
+            "POST",
+            p("assignment", "/planning/assignments/{id}/move"),
+            STAFF_ACTION,
+            data=lambda s: {
+                f"move{s.plan.assignment.id}-student_id": s.world.student.id,
+                f"move{s.plan.assignment.id}-slot": f"{week(s)}-pm",
+            },
+            changes=column(Assignment, "assignment", "half"),
+        ),
+        "planning.log_time": Case(
+            "POST",
+            p("operation", "/operations/{id}/time"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "time-student_id": s.world.student.id,
+                "time-day": local_today().isoformat(),
+                "time-hours": "3",
+            },
+            changes=count(TimeLog),
+        ),
+        "planning.progress": Case(
+            "POST",
+            p("operation", "/operations/{id}/progress"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "progress-status": "in_progress",
+                "progress-percent_done": "40",
+                "progress-quality": "none",
+            },
+            changes=column(Operation, "operation", "percent_done"),
+        ),
+        "planning.add_photo": Case(
+            "POST", p("operation", "/operations/{id}/photos"), STAFF_ACTION, changes=count(OperationPhoto)
+        ),
+        "planning.share_photo": Case(
+            "POST",
+            p("private_photo", "/planning/photos/{id}/share"),
+            STAFF_ACTION,
+            changes=column(OperationPhoto, "private_photo", "shared_with_customer"),
+        ),
+        "planning.photo": Case(
+            "GET",
+            p("photo", "/photos/{id}"),
+            expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403),
+        ),
+        "planning.signoff": Case(
+            "POST",
+            p("operation", "/operations/{id}/signoff"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "signoff-student_id": s.world.student.id,
+                "signoff-competence_id": s.plan.competence.id,
+            },
+            changes=count(CompetenceSignoff),
+        ),
+        "planning.board": Case("GET", w("machining", "/planning/workshops/{id}"), PLANNER),
+        "planning.workshop_gantt": Case("GET", w("machining", "/planning/workshops/{id}/gantt"), PLANNER),
+        "planning.autoplan": Case("GET", w("machining", "/planning/workshops/{id}/autoplan"), PLANNER),
+        "planning.workshop_feed": Case(
+            "GET", feed("workshop", "machining", "/feeds/workshops/{id}.ics"), expect(200)
+        ),
+        "planning.student_feed": Case(
+            "GET", feed("student", "student", "/feeds/students/{id}.ics"), expect(200)
+        ),
+        "planning.calendar": Case("GET", lambda s: "/admin/calendar", ADMIN_PAGE),
+        "planning.import_calendar": Case("POST", lambda s: "/admin/calendar/import", SCHOOL_ACTION),
+        "planning.delete_calendar_event": Case(
+            "POST", p("holiday", "/admin/calendar/{id}/delete"), ADMIN_ACTION, changes=count(CalendarEvent)
+        ),
+        "planning.competences": Case("GET", lambda s: "/admin/competences", ADMIN_PAGE),
+        "planning.archive_competence": Case(
+            "POST",
+            p("competence", "/admin/competences/{id}/archive"),
+            ADMIN_ACTION,
+            changes=column(Competence, "competence", "archived_at"),
+        ),
+        "planning.student": Case("GET", w("student", "/planning/students/{id}"), PLANNER),
+        "planning.add_absence": Case(
+            "POST",
+            w("student", "/planning/students/{id}/absences"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "absence-start_date": week(s),
+                "absence-end_date": week(s),
+                "absence-half": "",
+                "absence-reason": "Stage",
+            },
+            changes=count(Absence),
+        ),
+        "planning.delete_absence": Case(
+            "POST", p("absence", "/planning/absences/{id}/delete"), STAFF_ACTION, changes=count(Absence)
+        ),
+        "planning.add_medical": Case(
+            "POST",
+            w("student", "/planning/students/{id}/medical"),
+            STAFF_ACTION,
+            data=lambda s: {
+                "medical-given_on": "2026-09-01",
+                "medical-valid_until": "2027-08-31",
+                "medical-fit": "y",
+            },
+            changes=count(MedicalOpinion),
+        ),
+        "planning.add_training": Case(
+            "POST",
+            w("student", "/planning/students/{id}/trainings"),
+            STAFF_ACTION,
+            data=lambda s: {"training-machine_id": s.world.machine.id, "training-trained_on": "2026-09-15"},
+            changes=count(SafetyTraining),
+        ),
+        "planning.student_account": Case(
+            "POST",
+            p("classmate", "/planning/students/{id}/account"),
+            ADMIN_ACTION,
+            data=lambda s: {
+                "account-email": "lina@eleves.example.com",
+                "account-password": "a-long-password-2",
+            },
+            changes=lambda s: db.session.get(Student, s.plan.classmate.id).user_id,
+        ),
+        "planning.my_tasks": Case("GET", lambda s: "/my-tasks", STUDENT_ONLY),
+        "planning.log_own_time": Case(
+            "POST",
+            p("operation", "/my-tasks/operations/{id}/time"),
+            expect(403, anonymous=302, student=302),
+            data=lambda s: {
+                f"t{s.plan.operation.id}-day": local_today().isoformat(),
+                f"t{s.plan.operation.id}-hours": "2",
+            },
+            changes=count(TimeLog),
+        ),
+        "minors.register": Case("GET", lambda s: "/minors/", STAFF_PAGE),
+        "minors.register_pdf": Case("GET", lambda s: "/minors/register.pdf", STAFF_PAGE),
+        "minors.add_declaration": Case(
+            "POST",
+            lambda s: "/minors/declarations",
+            expect(403, anonymous=302, admin=302, other_admin=400),  # another school's machine: refused
+            data=lambda s: {
+                "declared_on": "2026-09-01",
+                "work_covered": "Perçage",
+                "reference": "DD-2",
+                "machine_ids": s.world.machine.id,
+            },
+            changes=count(DerogationDeclaration),
+        ),
+        "minors.delete_declaration": Case(
+            "POST",
+            p("declaration", "/minors/declarations/{id}/delete"),
+            ADMIN_ACTION,
+            changes=count(DerogationDeclaration),
+        ),
+        "skills.record": Case("GET", w("student", "/skills/students/{id}"), PLANNER),
+        "skills.record_pdf": Case("GET", w("student", "/skills/students/{id}.pdf"), PLANNER),
+        "skills.record_csv": Case("GET", w("student", "/skills/students/{id}.csv"), PLANNER),
     }
 )
 

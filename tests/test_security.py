@@ -19,6 +19,7 @@ ALLOWED_ROLE = {
     "orders.decline": "master",
     "quotes.accept": "customer",
     "quotes.refuse": "customer",
+    "planning.log_own_time": "student",
 }
 
 

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from ecoprod.forms import BaseForm, LocalDecimalField, options, text_field
@@ -136,7 +137,7 @@ class AbsenceForm(BaseForm):
     start_date = DateField(_l("From"), validators=[InputRequired()])
     end_date = DateField(_l("To"), validators=[InputRequired()])
     half = SelectField(
-        _l("Part of the day"), choices=[("", _l("Whole days")), *HALVES], validators=[Optional()]
+        _l("Part of the day"), choices=[SelectChoice("", _l("Whole days")), *HALVES], validators=[Optional()]
     )
     reason = text_field(_l("Reason"), 200)
 
