@@ -24,6 +24,7 @@ from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders.views import bp as orders_bp
 from ecoprod.planning import time_views  # noqa: F401 - adds the school-time routes to the planning blueprint
+from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
@@ -70,7 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
-    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli):
+    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli):
         app.cli.add_command(command)
     return app
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import icalendar
 import sqlalchemy as sa
 from flask_babel import format_date
 
@@ -29,6 +30,7 @@ from ecoprod.planning.models import (
     Absence,
     Assignment,
     CalendarEvent,
+    CalendarKind,
     Competence,
     CompetenceSignoff,
     Operation,
@@ -265,6 +267,47 @@ def apply_template(order: Order, template: RoutingTemplate) -> list[Operation]:
         )
         for step in template.steps
     ]
+
+
+# --- The school calendar ---------------------------------------------------------------------
+
+
+def import_calendar(school_id: int, data: bytes, kind: CalendarKind) -> int:
+    """All-day events of an iCalendar file become closed days; already imported UIDs are updated."""
+    try:
+        parsed = icalendar.Calendar.from_ical(data)
+    except Exception as exc:  # icalendar raises many kinds on bad input
+        raise ValueError(str(exc)) from exc
+    count = 0
+    for component in parsed.walk("VEVENT"):
+        start = component.decoded("dtstart", None)
+        if start is None:
+            continue
+        end = component.decoded("dtend", None)
+        start_day = start if isinstance(start, date) and not hasattr(start, "hour") else start.date()
+        if end is None:
+            end_day = start_day
+        else:
+            end_day = end if not hasattr(end, "hour") else end.date()
+            if not hasattr(end, "hour"):
+                end_day -= timedelta(days=1)  # DTEND of an all-day event is exclusive
+        end_day = max(end_day, start_day)
+        uid = str(component.get("uid", "")) or None
+        label = str(component.get("summary", "")) or str(_l("Closed"))
+        existing = (
+            db.session.scalars(
+                sa.select(CalendarEvent).where(
+                    CalendarEvent.school_id == school_id, CalendarEvent.source_uid == uid
+                )
+            ).first()
+            if uid
+            else None
+        )
+        event = existing or CalendarEvent(school_id=school_id, source_uid=uid)
+        event.kind, event.label, event.start_date, event.end_date = kind, label[:200], start_day, end_day
+        db.session.add(event)
+        count += 1
+    return count
 
 
 # --- Assignments -------------------------------------------------------------------------------
@@ -575,6 +618,17 @@ def notify_late(order: Order) -> bool:
             user.email, "late_risk", locale=user.locale, school_id=order.school_id, order=order, link=link
         )
     return True
+
+
+def notify_late_orders(today: date | None = None) -> int:
+    """Every school's firm orders at risk, each notified at most once a day; how many were."""
+    orders = db.session.scalars(
+        sa.select(Order)
+        .where(Order.state.in_(list(PLANNABLE_ORDER_STATES)), Order.promised_date.is_not(None))
+        .order_by(Order.id)
+        .execution_options(all_schools=True)
+    )
+    return sum(1 for order in orders if late_risk(order, today) and notify_late(order))
 
 
 def free_capacity(workshop: Workshop, start: date, end: date, for_order: int | None = None) -> Decimal:

@@ -3,10 +3,9 @@ absences and file for the rules on minors, and the student's own task list."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-import icalendar
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -86,7 +85,7 @@ def import_calendar() -> Response:
     try:
         if len(data) > MAX_ICS_BYTES:
             raise ValueError("too large")
-        added = import_ics(data, CalendarKind(form.kind.data))
+        added = services.import_calendar(g.school.id, data, CalendarKind(form.kind.data))
     except ValueError:
         db.session.rollback()
         flash(_("This file is not a calendar (.ics) that can be read, or it is larger than 1 MB."), "error")
@@ -94,40 +93,6 @@ def import_calendar() -> Response:
     db.session.commit()
     flash(_("%(n)s periods imported.", n=added), "success")
     return redirect(url_for("planning.calendar"))
-
-
-def import_ics(data: bytes, kind: CalendarKind) -> int:
-    """All-day events of an iCalendar file become closed days; already imported UIDs are updated."""
-    try:
-        parsed = icalendar.Calendar.from_ical(data)
-    except Exception as exc:  # icalendar raises many kinds on bad input
-        raise ValueError(str(exc)) from exc
-    count = 0
-    for component in parsed.walk("VEVENT"):
-        start = component.decoded("dtstart", None)
-        if start is None:
-            continue
-        end = component.decoded("dtend", None)
-        start_day = start if isinstance(start, date) and not hasattr(start, "hour") else start.date()
-        if end is None:
-            end_day = start_day
-        else:
-            end_day = end if not hasattr(end, "hour") else end.date()
-            if not hasattr(end, "hour"):
-                end_day -= timedelta(days=1)  # DTEND of an all-day event is exclusive
-        end_day = max(end_day, start_day)
-        uid = str(component.get("uid", "")) or None
-        label = str(component.get("summary", "")) or _("Closed")
-        existing = (
-            db.session.scalars(sa.select(CalendarEvent).where(CalendarEvent.source_uid == uid)).first()
-            if uid
-            else None
-        )
-        event = existing or CalendarEvent(school_id=g.school.id, source_uid=uid)
-        event.kind, event.label, event.start_date, event.end_date = kind, label[:200], start_day, end_day
-        db.session.add(event)
-        count += 1
-    return count
 
 
 @bp.post("/admin/calendar/<int:event_id>/delete")

@@ -144,7 +144,7 @@ def _operation_input(form: OperationForm) -> services.OperationInput:
 
 @bp.post("/requests/<int:order_id>/operations")
 @staff_required
-def add_operation(order_id: int) -> Response:
+def add_operation(order_id: int) -> Any:
     order = orders_access.load_order_or_404(order_id, current_user)
     access.require(access.can_plan_order(current_user, order))
     form = operation_form(order)
@@ -153,14 +153,13 @@ def add_operation(order_id: int) -> Response:
             services.add_operation(order, _operation_input(form))
         except services.PlanningError as exc:
             db.session.rollback()
-            _flash_reasons(exc)
+            form.form_errors.extend(exc.reasons)
         else:
             db.session.commit()
             flash(_("The operation has been added."), "success")
-    else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
-    return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
+            return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
+    # Errors are shown beside their fields, on a page of their own.
+    return render_template("planning/operation_form.html", form=form, order=order, operation=None), 400
 
 
 @bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])
@@ -180,7 +179,7 @@ def edit_operation(operation_id: int) -> Any:
             flash(_("The operation has been saved."), "success")
             return redirect(url_for("planning.operation", operation_id=operation.id))
     return render_template(
-        "planning/operation_form.html", form=form, operation=operation
+        "planning/operation_form.html", form=form, order=operation.order, operation=operation
     ), 400 if form.is_submitted() else 200
 
 
