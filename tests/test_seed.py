@@ -5,8 +5,10 @@ import sqlalchemy as sa
 from ecoprod.accounts.models import Role, User
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
+from ecoprod.minors.models import DerogationDeclaration
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
+from ecoprod.planning.models import Assignment, CalendarEvent, Operation, OperationStatus, TimeLog
 from ecoprod.quotes.models import Quote, QuoteState
 from ecoprod.schools.models import School
 from ecoprod.students.models import Student
@@ -32,6 +34,8 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
         OrderState.SUBMITTED,
         OrderState.QUOTED,
         OrderState.ACCEPTED,
+        OrderState.PLANNED,
+        OrderState.IN_PRODUCTION,
         OrderState.DECLINED,
         OrderState.CANCELLED,
     }
@@ -49,6 +53,13 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
         == 0
     )
     assert count(OutboxEmail) == 0
+    # Planning: operations from routings, placed by the auto-planner, work started, the registers.
+    assert count(Operation, Operation.status == OperationStatus.TODO) == 0
+    assert count(Assignment) >= 20
+    assert count(TimeLog) == 2
+    assert count(DerogationDeclaration) == 2
+    assert count(CalendarEvent) >= 8
+    assert count(User, User.role == Role.STUDENT) == 2
     for workshop in db.session.scalars(sa.select(Workshop)):
         assert workshop.masters, f"{workshop.name} has no master"
     customer_companies = {
@@ -65,7 +76,12 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
 
 def test_demo_logins_sign_in(app):
     app.test_cli_runner().invoke(args=["seed", "demo"])
-    for email in ("admin@lumiere.example.com", "usinage@lumiere.example.com", "achats@mecarhone.example.com"):
+    for email in (
+        "admin@lumiere.example.com",
+        "usinage@lumiere.example.com",
+        "achats@mecarhone.example.com",
+        "eleve@lumiere.example.com",
+    ):
         assert sign_in(app.test_client(), email, "ecoprod-demo").status_code == 302
 
 

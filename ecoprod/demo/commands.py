@@ -16,6 +16,7 @@ from ecoprod.customers.models import Contact, Customer, PaymentTerms
 from ecoprod.database import Address
 from ecoprod.deferred import run_committed
 from ecoprod.demo import identifiers as ids
+from ecoprod.demo.planning import seed_planning
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter, format_number
@@ -346,6 +347,8 @@ def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> list[tup
             OrderState.SUBMITTED,
             OrderState.DRAFT,
             OrderState.SUBMITTED,
+            OrderState.SUBMITTED,
+            OrderState.SUBMITTED,
         ]
         for k, target in enumerate(plan):
             customer, user = customers[k % len(customers)]
@@ -385,7 +388,13 @@ def _demo_school(spec: dict, password_hash: str, rng: random.Random) -> list[tup
 
 
 # Which of the planned requests get a quote, and what the customer did with it.
-QUOTE_PLAN = {3: QuoteState.SENT, 5: QuoteState.ACCEPTED, 7: QuoteState.DECLINED}
+QUOTE_PLAN = {
+    0: QuoteState.ACCEPTED,
+    3: QuoteState.SENT,
+    5: QuoteState.ACCEPTED,
+    7: QuoteState.DECLINED,
+    8: QuoteState.ACCEPTED,
+}
 
 
 def _demo_quote(order: Order, master: User) -> Quote:
@@ -452,6 +461,9 @@ def seed_demo(if_empty: bool) -> None:
         _answer(db.session.merge(quote), db.session.merge(customer_user), outcome)
     db.session.commit()
     run_committed()  # the accepted copies
+    for n, school_id in enumerate(db.session.scalars(sa.select(School.id).order_by(School.id))):
+        seed_planning(school_id, password_hash, expiring_soon=n == 1)
+    db.session.commit()
     # The demo's own notifications are not worth sending.
     db.session.execute(sa.delete(OutboxEmail))
     db.session.commit()
