@@ -491,7 +491,7 @@ MATRIX.update(
             "POST",
             p("order", "/requests/{id}/routing/save"),
             STAFF_ACTION,
-            data=lambda s: {"name": "Axes standard"},
+            data=lambda s: {"template-name": "Axes standard"},
             changes=count(RoutingTemplate),
         ),
         "planning.order_gantt": Case("GET", p("order", "/requests/{id}/gantt"), PLANNER),

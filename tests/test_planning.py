@@ -26,6 +26,7 @@ from ecoprod.planning.models import (
     OperationKind,
     OperationStatus,
     QualityResult,
+    RoutingTemplate,
     TimeLog,
 )
 from ecoprod.planning.slots import Half, HalfDay
@@ -474,3 +475,24 @@ def test_an_absence_frees_the_student_and_is_checked(app, client, world, plan):
     )
     assert "Le dernier jour doit suivre le premier." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Absence)) == 1
+
+
+def test_a_routing_saved_from_an_order_splits_the_next_one(app, client, factory, world, plan):
+    login_as(client, world.master)
+    saved = post(client, f"/requests/{plan.order.id}/routing/save", {"template-name": "Axes standard"})
+    assert saved.status_code == 302
+    template = db.session.scalars(sa.select(RoutingTemplate)).one()
+    assert [s.name for s in template.steps] == ["Tournage des axes", "Ébavurage"]
+    with scoped_to(db.session, world.school.id):
+        other = firm_order(factory, world.customer_user, "Axes Zéphyr bis")
+    applied = post(client, f"/requests/{other.id}/routing", {"routing-template_id": template.id})
+    assert applied.status_code == 302
+    names = db.session.scalars(
+        sa.select(Operation.name).where(Operation.order_id == other.id).order_by(Operation.position)
+    ).all()
+    assert names == ["Tournage des axes", "Ébavurage"]
+    nameless = post(
+        client, f"/requests/{other.id}/routing/save", {"template-name": ""}, follow_redirects=True
+    )
+    assert "Donnez un nom à la gamme." in nameless.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoutingTemplate)) == 1

@@ -215,7 +215,7 @@ def reorder_operation(operation_id: int) -> Response:
 def apply_routing(order_id: int) -> Response:
     order = orders_access.load_order_or_404(order_id, current_user)
     access.require(access.can_plan_order(current_user, order))
-    form = ApplyTemplateForm()
+    form = ApplyTemplateForm(prefix="routing")
     form.template_id.choices = options((t.id, t.name) for t in db.session.scalars(sa.select(RoutingTemplate)))
     if form.validate_on_submit():
         template = db.get_or_404(RoutingTemplate, form.template_id.data)
@@ -227,6 +227,8 @@ def apply_routing(order_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("The routing “%(name)s” has been applied.", name=template.name), "success")
+    else:
+        flash(_("Choose a routing."), "error")
     return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
 
 
@@ -235,7 +237,7 @@ def apply_routing(order_id: int) -> Response:
 def save_routing(order_id: int) -> Response:
     order = orders_access.load_order_or_404(order_id, current_user)
     access.require(access.can_plan_order(current_user, order))
-    form = TemplateForm()
+    form = TemplateForm(prefix="template")
     operations = list(
         db.session.scalars(
             sa.select(Operation).where(Operation.order_id == order.id).order_by(Operation.position)
@@ -246,6 +248,8 @@ def save_routing(order_id: int) -> Response:
             school_id=order.school_id, workshop_id=operations[0].workshop_id, name=form.name.data
         )
         for op in operations:
+            if op.workshop_id != template.workshop_id:
+                continue  # a routing belongs to one workshop
             template.steps.append(
                 RoutingStep(
                     school_id=order.school_id,
@@ -260,6 +264,8 @@ def save_routing(order_id: int) -> Response:
         db.session.add(template)
         db.session.commit()
         flash(_("The routing “%(name)s” has been saved for later orders.", name=template.name), "success")
+    else:
+        flash(_("Give the routing a name."), "error")
     return redirect(url_for("orders.detail", order_id=order.id, _anchor="operations"))
 
 
