@@ -20,7 +20,7 @@ from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.i18n import local_today
+from ecoprod.i18n import local_today, number
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
 from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.orders import lifecycle
@@ -424,8 +424,8 @@ def capacity_warnings(workshop: Workshop, mondays: Iterable[date]) -> list[str]:
                         "The week of %(day)s is over capacity in %(workshop)s: %(planned)s h planned for %(capacity)s h.",
                         day=format_date(monday, "d MMMM"),
                         workshop=workshop.name,
-                        planned=planned,
-                        capacity=capacity,
+                        planned=number(planned),
+                        capacity=number(capacity),
                     )
                 )
             )

@@ -28,7 +28,7 @@ from ecoprod.accounts.permissions import school_member_required, staff_required
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.forms import options
-from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
 from ecoprod.i18n import gettext as _
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
@@ -123,11 +123,21 @@ def operation_form(order: Order, operation: Operation | None = None) -> Operatio
         sa.select(Competence).where(Competence.archived_at.is_(None)).order_by(Competence.code)
     )
     form.competence_ids.choices = options((c.id, c.title) for c in competences)
+    if operation is None and request.method == "GET":
+        form.workshop_id.data = _likely_workshop(order, workshops)
     if operation is not None and request.method == "GET":
         form.kind.data = operation.kind.value
         form.machine_id.data = operation.machine_id or 0
         form.competence_ids.data = [c.id for c in operation.competences]
     return form
+
+
+def _likely_workshop(order: Order, workshops: list[Workshop]) -> int | None:
+    """The workshop a new operation most likely goes to: the user's own, for the order's trades."""
+    trades = {line.trade for line in order.lines}
+    mine = {w.id for w in current_user.workshops} if current_user.is_master else set()
+    ranked = sorted((w for w in workshops if w.trade in trades), key=lambda w: (w.id not in mine, w.name))
+    return ranked[0].id if ranked else None
 
 
 def _operation_input(form: OperationForm) -> services.OperationInput:
@@ -335,7 +345,9 @@ def operation(operation_id: int) -> str:
 
 def _assign_form(op: Operation, students: list[Student]) -> AssignForm:
     form = AssignForm(prefix="assign")
-    form.student_id.choices = options((s.id, f"{s.full_name} (niv. {s.level})") for s in students)
+    form.student_id.choices = options(
+        (s.id, _("%(name)s (level %(n)s)", name=s.full_name, n=s.level)) for s in students
+    )
     form.slots.choices = _slot_choices(week_start(local_today()))
     return form
 
@@ -428,7 +440,7 @@ def log_time(operation_id: int) -> Response:
         else:
             db.session.commit()
             flash(
-                _("%(hours)s h logged for %(name)s.", hours=form.hours.data, name=student.full_name),
+                _("%(hours)s h logged for %(name)s.", hours=number(form.hours.data), name=student.full_name),
                 "success",
             )
             _warn_if_late(op.order)
