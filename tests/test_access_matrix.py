@@ -519,6 +519,7 @@ MATRIX.update(
             },
             changes=column(Assignment, "assignment", "half"),
         ),
+        "planning.move_form": Case("GET", p("assignment", "/planning/assignments/{id}/move"), PLANNER),
         "planning.log_time": Case(
             "POST",
             p("operation", "/operations/{id}/time"),

@@ -496,3 +496,20 @@ def test_a_routing_saved_from_an_order_splits_the_next_one(app, client, factory,
     )
     assert "Donnez un nom à la gamme." in nameless.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoutingTemplate)) == 1
+
+
+def test_a_proposal_outdated_by_an_absence_is_refused_whole(app, world, plan):
+    with scoped_to(db.session, world.school.id):
+        services.add_operation(plan.order, op_input(world, "Taraudage", hours="7"))
+        db.session.commit()
+        proposal, _ = services.propose(world.machining)
+        _op, student_id, slot = proposal.assignments[0]
+        db.session.add(
+            Absence(school_id=world.school.id, student_id=student_id, start_date=slot.day, end_date=slot.day)
+        )
+        db.session.commit()
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment))
+        with pytest.raises(services.PlanningError, match="absent"):
+            services.apply_proposal(world.machining, proposal, world.master)
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == before

@@ -16,7 +16,7 @@ from ecoprod.customers.models import Contact, Customer, PaymentTerms
 from ecoprod.database import Address
 from ecoprod.deferred import run_committed
 from ecoprod.demo import identifiers as ids
-from ecoprod.demo.planning import seed_planning
+from ecoprod.demo.planning import seed_bench_planning, seed_planning
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter, format_number
@@ -493,6 +493,16 @@ def logins() -> None:
 
 
 # --- Large data set for benchmarks -----------------------------------------------------------
+
+
+@seed_cli.command("planning")
+@click.option("--operations", "operation_count", default=2000, show_default=True)
+@click.option("--students", "student_count", default=40, show_default=True)
+@click.option("--slug", default="bench", show_default=True)
+def seed_planning_load(operation_count: int, student_count: int, slug: str) -> None:
+    """Split a large school's requests into operations to plan (after ``seed large``)."""
+    seed_bench_planning(slug, operation_count, student_count)
+    click.echo(f"School '{slug}': {operation_count} operations to plan, {student_count} students.")
 
 
 @seed_cli.command("large")

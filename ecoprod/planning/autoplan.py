@@ -13,8 +13,9 @@ Greedy list scheduling, chosen because a master must be able to predict and corr
 4. an operation is placed whole or not at all (with the reason), never half.
 
 Each workshop keeps a *frontier*, the first half-day where anyone is still free, so full
-half-days are never scanned again: the work grows with operations × students, not with
-operations × the whole horizon.
+half-days are never scanned again, and each student a count of free half-days left, so an
+operation that cannot fit fails at once: the work grows with operations × students, not
+with operations × the whole horizon.
 """
 
 from __future__ import annotations
@@ -84,6 +85,14 @@ def auto_plan(
             else []
             for slot in horizon
         ]
+    # Per student: the half-days still free in the horizon, a bound that fails hopeless
+    # operations at once instead of scanning the whole horizon for them.
+    still_free: dict[int, int] = defaultdict(int)
+    for per_slot in available.values():
+        for i, free_students in enumerate(per_slot):
+            for s in free_students:
+                if (s.id, horizon[i]) not in busy:
+                    still_free[s.id] += 1
     frontier: dict[int, int] = defaultdict(int)
     load: dict[int, int] = defaultdict(int)
     last_of_order: dict[int, HalfDay] = {}
@@ -111,6 +120,10 @@ def auto_plan(
         candidates = [s for s in by_workshop.get(facts.workshop_id, []) if s.level >= facts.difficulty]
         if not slots_of_workshop or not candidates:
             proposal.unplaced[facts.id] = UNPLACED_NO_STUDENT
+            blocked_orders.add(op.order_id)
+            continue
+        if sum(still_free[s.id] for s in candidates) < needed:
+            proposal.unplaced[facts.id] = UNPLACED_NO_TIME
             blocked_orders.add(op.order_id)
             continue
         candidate_ids = {s.id for s in candidates}
@@ -147,6 +160,7 @@ def auto_plan(
             continue
         for student_id, slot in chosen:
             load[student_id] += 1
+            still_free[student_id] -= 1
             proposal.assignments.append((facts.id, student_id, slot))
         last_of_order[op.order_id] = max(slot for _, slot in chosen)
     return proposal

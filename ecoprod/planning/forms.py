@@ -65,9 +65,15 @@ class AssignForm(BaseForm):
     )
 
 
+def _int_or_none(value: object) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
 class MoveForm(BaseForm):
-    student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
-    slot = SelectField(_l("Half-day"), validators=[DataRequired()])
+    """Where to move an assignment; a blank field keeps the current student or half-day."""
+
+    student_id = SelectField(_l("Student"), coerce=_int_or_none, validators=[Optional()])
+    slot = SelectField(_l("Half-day"), validators=[Optional()])
 
 
 class TimeLogForm(BaseForm):

@@ -387,36 +387,78 @@ def unassign(assignment: Assignment) -> None:
 # --- Capacity ------------------------------------------------------------------------------
 
 
-def week_capacity(workshop: Workshop, monday: date) -> tuple[Decimal, Decimal]:
-    """(capacity, planned) hours of a workshop in the week starting on ``monday``."""
-    sunday = monday + timedelta(days=6)
+@dataclass
+class WorkshopTime:
+    """A workshop's students and the school's time over a period, read once for a page."""
+
+    start: date
+    end: date
+    students: list[Student]
+    time: SchoolTime
+    facts: dict[int, StudentFacts]
+
+    def covers(self, start: date, end: date) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
     students = list(
         db.session.scalars(
-            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+            sa.select(Student)
+            .where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+            .order_by(Student.last_name, Student.first_name)
         )
     )
-    time = school_time(workshop.school_id, monday, sunday)
-    facts = student_facts(students, monday, sunday)
-    per_half_day = hours_per_half_day(workshop.school_id)
-    available = sum(
-        1
-        for slot in half_days(monday, sunday)
-        if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
-        for f in facts.values()
-        if in_pattern(f.pattern, slot) and not f.absent(slot)
+    return WorkshopTime(
+        start, end, students, school_time(workshop.school_id, start, end), student_facts(students, start, end)
     )
-    planned = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Assignment.hours), 0))
+
+
+def weekly_load(
+    workshop: Workshop, mondays: Sequence[date], loaded: WorkshopTime | None = None
+) -> list[tuple[date, Decimal, Decimal]]:
+    """(monday, capacity, planned) hours of a workshop for each week, read in one pass.
+
+    Capacity is the students' workshop half-days of the week (timetable, calendar, absences)
+    when the workshop is open; planned is the hours of the assignments on its operations.
+    """
+    if not mondays:
+        return []
+    first, last = min(mondays), max(mondays) + timedelta(days=6)
+    if loaded is None or not loaded.covers(first, last):
+        loaded = workshop_time(workshop, first, last)
+    facts = list(loaded.facts.values())
+    weeks = set(mondays)
+    available: dict[date, int] = defaultdict(int)
+    for slot in half_days(first, last):
+        monday = week_start(slot.day)
+        bit = slot.bit
+        if monday in weeks and slot.day not in loaded.time.closed and workshop.open_pattern & bit:
+            available[monday] += sum(
+                1 for f in facts if f.pattern & bit and not (f.absences and f.absent(slot))
+            )
+    planned: dict[date, Decimal] = defaultdict(Decimal)
+    rows = db.session.execute(
+        sa.select(Assignment.day, sa.func.sum(Assignment.hours))
         .join(Operation, Operation.id == Assignment.operation_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= sunday)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= first, Assignment.day <= last)
+        .group_by(Assignment.day)
     )
-    return per_half_day * available, Decimal(planned or 0)
+    for day, hours in rows:
+        planned[week_start(day)] += hours
+    per_half_day = hours_per_half_day(workshop.school_id)
+    return [(m, per_half_day * available[m], planned[m]) for m in mondays]
+
+
+def week_capacity(workshop: Workshop, monday: date) -> tuple[Decimal, Decimal]:
+    """(capacity, planned) hours of a workshop in the week starting on ``monday``."""
+    _, capacity, planned = weekly_load(workshop, [monday])[0]
+    return capacity, planned
 
 
 def capacity_warnings(workshop: Workshop, mondays: Iterable[date]) -> list[str]:
     warnings = []
-    for monday in sorted(mondays):
-        capacity, planned = week_capacity(workshop, monday)
+    for monday, capacity, planned in weekly_load(workshop, sorted(mondays)):
         if planned > capacity:
             warnings.append(
                 str(
@@ -725,22 +767,61 @@ def propose(
 
 
 def apply_proposal(workshop: Workshop, proposal: autoplan.Proposal, by: User) -> int:
-    """Write a reviewed proposal, each assignment checked again by the same rules."""
+    """Write a reviewed proposal, every assignment checked again by the same rules.
+
+    The school's time is read once for the proposal's whole span; a single refusal (the
+    data changed since the proposal was made) refuses everything, with its reasons.
+    """
+    if not proposal.assignments:
+        return 0
     operations = {
         op.id: op
         for op in db.session.scalars(
-            sa.select(Operation).where(Operation.id.in_({a[0] for a in proposal.assignments}))
+            sa.select(Operation)
+            .where(Operation.id.in_({a[0] for a in proposal.assignments}))
+            .options(
+                sa.orm.joinedload(Operation.machine),
+                sa.orm.joinedload(Operation.order),
+                sa.orm.selectinload(Operation.assignments),
+            )
         )
     }
-    students = {
-        s.id: s
-        for s in db.session.scalars(
-            sa.select(Student).where(Student.id.in_({a[1] for a in proposal.assignments}))
-        )
-    }
-    by_pair: dict[tuple[int, int], list[HalfDay]] = defaultdict(list)
+    students = list(
+        db.session.scalars(sa.select(Student).where(Student.id.in_({a[1] for a in proposal.assignments})))
+    )
+    start = min(slot.day for _, _, slot in proposal.assignments)
+    end = max(slot.day for _, _, slot in proposal.assignments)
+    time = school_time(workshop.school_id, start, end)
+    facts = student_facts(students, start, end)
+    busy = busy_slots(facts.keys(), start, end)
+    op_facts = {op_id: operation_facts(op) for op_id, op in operations.items()}
+    refusals: list[str] = []
     for op_id, student_id, slot in proposal.assignments:
-        by_pair[(op_id, student_id)].append(slot)
-    for (op_id, student_id), slots in by_pair.items():
-        assign(operations[op_id], students[student_id], slots, by)
+        if operations[op_id].order.state not in PLANNABLE_ORDER_STATES:
+            raise PlanningError([str(_l("This order is not being planned."))])
+        reasons = slot_refusals(facts[student_id], op_facts[op_id], slot, time, busy)
+        refusals += explain(reasons, facts[student_id], op_facts[op_id], slot, time)
+        busy.add((student_id, slot))
+    if refusals:
+        raise PlanningError(refusals)
+    hours = hours_per_half_day(workshop.school_id)
+    for op_id, student_id, slot in proposal.assignments:
+        operations[op_id].assignments.append(
+            Assignment(
+                school_id=workshop.school_id,
+                student_id=student_id,
+                day=slot.day,
+                half=slot.half,
+                hours=hours,
+                created_by_id=by.id,
+            )
+        )
+    db.session.flush()
+    for op in operations.values():
+        if op.status not in (OperationStatus.IN_PROGRESS, OperationStatus.DONE, OperationStatus.BLOCKED):
+            op.status = (
+                OperationStatus.SCHEDULED if op.planned_hours >= op.estimated_hours else OperationStatus.TODO
+            )
+    for order in {op.order.id: op.order for op in operations.values()}.values():
+        refresh_order(order, by)
     return len(proposal.assignments)

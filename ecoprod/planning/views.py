@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import icalendar
@@ -63,6 +66,7 @@ from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine, Workshop
 
 bp = Blueprint("planning", __name__)
+bp.add_app_template_global(slot_label)
 
 
 def file_store() -> FileStore:
@@ -582,12 +586,42 @@ def _week_param() -> date:
         return week_start(local_today())
 
 
-def _board_context(workshop: Workshop, monday: date) -> dict[str, Any]:
+def _board_page(workshop: Workshop, monday: date) -> str:
+    """The weekly board and the 12-week load chart, the school's time read once for both."""
+    weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
+    if weeks[0] <= monday <= weeks[-1]:
+        loaded = services.workshop_time(workshop, weeks[0], weeks[-1] + timedelta(days=6))
+    else:
+        loaded = services.workshop_time(workshop, monday, monday + timedelta(days=6))
+    load = services.weekly_load(workshop, weeks, loaded)
+    week = (
+        next((row for row in load if row[0] == monday), None)
+        or services.weekly_load(workshop, [monday], loaded)[0]
+    )
+    return render_template(
+        "planning/board.html",
+        load=charts.load_chart(load),
+        **_board_context(workshop, monday, loaded, week[1], week[2]),
+    )
+
+
+@dataclass
+class BoardCell:
+    available: bool
+    chips: list[tuple[Assignment, bool, str, str]]  # assignment, in conflict, operation URL, move URL
+
+
+def _url_template(endpoint: str, **values: int) -> str:
+    """``url_for`` once, as a ``str.format`` pattern: a busy board builds hundreds of links."""
+    return url_for(endpoint, **dict.fromkeys(values, 987654321)).replace("987654321", "{}")
+
+
+def _board_context(
+    workshop: Workshop, monday: date, loaded: services.WorkshopTime, capacity: Decimal, planned: Decimal
+) -> dict[str, Any]:
     friday = monday + timedelta(days=4)
-    students = access.workshop_students(workshop)
+    students, time, facts = loaded.students, loaded.time, loaded.facts
     slots = list(half_days(monday, friday))
-    time = services.school_time(workshop.school_id, monday, friday)
-    facts = services.student_facts(students, monday, friday)
     assignments = list(
         db.session.scalars(
             sa.select(Assignment)
@@ -600,49 +634,41 @@ def _board_context(workshop: Workshop, monday: date) -> dict[str, Any]:
         )
     )
     busy = {(a.student_id, a.slot) for a in assignments}
-    cells: dict[tuple[int, str], list[tuple[Assignment, list[str]]]] = {}
+    operation_url = _url_template("planning.operation", operation_id=0)
+    move_url = _url_template("planning.move_form", assignment_id=0)
+    op_facts = {a.operation_id: services.operation_facts(a.operation) for a in assignments}
+    chips: dict[tuple[int, HalfDay], list[tuple[Assignment, bool, str, str]]] = defaultdict(list)
     for a in assignments:
-        student_facts = facts.get(a.student_id)
-        problems = []
-        if student_facts:
+        conflict = False
+        if a.student_id in facts:
             reasons = slot_refusals(
-                student_facts,
-                services.operation_facts(a.operation),
-                a.slot,
-                time,
-                busy - {(a.student_id, a.slot)},
+                facts[a.student_id], op_facts[a.operation_id], a.slot, time, busy - {(a.student_id, a.slot)}
             )
-            problems = [r for r in reasons if r.value != "past"]
-        cells.setdefault((a.student_id, a.slot.key()), []).append((a, problems))
-    open_slot = {
-        slot.key(): slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots
-    }
-    available = {
-        (s.id, slot.key()): open_slot[slot.key()]
-        and in_pattern(facts[s.id].pattern, slot)
-        and not facts[s.id].absent(slot)
-        for s in students
-        for slot in slots
-    }
-    free = {
-        slot.key(): sum(1 for s in students if available[(s.id, slot.key())] and (s.id, slot) not in busy)
-        for slot in slots
-    }
-    capacity, planned = services.week_capacity(workshop, monday)
+            conflict = any(r.value != "past" for r in reasons)
+        chips[(a.student_id, a.slot)].append(
+            (a, conflict, operation_url.format(a.operation_id), move_url.format(a.id))
+        )
+    open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
+    rows = []
+    free = [0] * len(slots)
+    for student in students:
+        f = facts[student.id]
+        cells = []
+        for i, slot in enumerate(slots):
+            available = open_slot[i] and in_pattern(f.pattern, slot) and not f.absent(slot)
+            taken = chips.get((student.id, slot), [])
+            free[i] += available and not taken
+            cells.append(BoardCell(available, taken))
+        rows.append((student, student.is_minor_on(monday), cells))
     return {
         "workshop": workshop,
         "monday": monday,
-        "slots": slots,
-        "students": students,
-        "cells": cells,
-        "available": available,
-        "open_slot": open_slot,
+        "slots": list(zip(slots, open_slot, strict=True)),
+        "rows": rows,
         "closed": time.closed,
         "free": free,
         "capacity": capacity,
         "planned": planned,
-        "move_slots": [SelectChoice(slot.key(), slot_label(slot)) for slot in slots],
-        "student_choices": [SelectChoice(s.id, s.full_name) for s in students],
         "can_manage": access.can_manage_workshop(current_user, workshop),
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
@@ -652,37 +678,56 @@ def _board_context(workshop: Workshop, monday: date) -> dict[str, Any]:
 @bp.get("/planning/workshops/<int:workshop_id>")
 @staff_required
 def board(workshop_id: int) -> str:
-    workshop = access.workshop_or_404(workshop_id)
-    monday = _week_param()
-    weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
-    load = charts.load_chart([(m, *services.week_capacity(workshop, m)) for m in weeks])
-    return render_template(
-        "planning/board.html", load=load, move_form=ActionForm(), **_board_context(workshop, monday)
+    return _board_page(access.workshop_or_404(workshop_id), _week_param())
+
+
+def _movable(assignment_id: int) -> Assignment:
+    assignment = db.get_or_404(Assignment, assignment_id)
+    access.require(
+        access.can_manage_workshop(current_user, assignment.operation.workshop)
+        or access.can_manage_operation(current_user, assignment.operation)
     )
+    return assignment
+
+
+@bp.get("/planning/assignments/<int:assignment_id>/move")
+@staff_required
+def move_form(assignment_id: int) -> str:
+    """Where to move an assignment: a fragment for the board (htmx), or a page of its own."""
+    a = _movable(assignment_id)
+    monday = week_start(a.day)
+    context = {
+        "a": a,
+        "student_choices": options(
+            (s.id, s.full_name) for s in access.workshop_students(a.operation.workshop)
+        ),
+        "slot_choices": options(
+            (slot.key(), slot_label(slot)) for slot in half_days(monday, monday + timedelta(days=4))
+        ),
+    }
+    if request.headers.get("HX-Request"):
+        return render_template("planning/_move_form.html", **context)
+    return render_template("planning/move.html", **context)
 
 
 @bp.post("/planning/assignments/<int:assignment_id>/move")
 @staff_required
 def move(assignment_id: int) -> Any:
-    assignment = db.get_or_404(Assignment, assignment_id)
+    assignment = _movable(assignment_id)
     workshop = assignment.operation.workshop
-    access.require(
-        access.can_manage_workshop(current_user, workshop)
-        or access.can_manage_operation(current_user, assignment.operation)
-    )
     form = MoveForm(prefix=f"move{assignment.id}")
     students = access.workshop_students(workshop)
-    form.student_id.choices = options((s.id, s.full_name) for s in students)
+    form.student_id.choices = [SelectChoice(None, ""), *options((s.id, s.full_name) for s in students)]
     monday = week_start(assignment.day)
     form.slot.choices = [
-        SelectChoice(slot.key(), slot.key()) for slot in half_days(monday, monday + timedelta(days=4))
+        SelectChoice("", ""),
+        *(SelectChoice(slot.key(), slot.key()) for slot in half_days(monday, monday + timedelta(days=4))),
     ]
     if form.validate_on_submit():
-        student = access.student_or_404(form.student_id.data)
+        student = access.student_or_404(form.student_id.data) if form.student_id.data else assignment.student
+        slot = HalfDay.parse(form.slot.data) if form.slot.data else assignment.slot
         try:
-            warnings = services.move_assignment(
-                assignment, student, HalfDay.parse(form.slot.data), current_user
-            )
+            warnings = services.move_assignment(assignment, student, slot, current_user)
         except services.PlanningError as exc:
             db.session.rollback()
             flash(_("Move refused:"), "error")
@@ -693,11 +738,7 @@ def move(assignment_id: int) -> Any:
             _flash_warnings(warnings)
     target = url_for("planning.board", workshop_id=workshop.id, week=monday.isoformat())
     if request.headers.get("HX-Request"):
-        weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
-        load = charts.load_chart([(m, *services.week_capacity(workshop, m)) for m in weeks])
-        return render_template(
-            "planning/board.html", load=load, move_form=ActionForm(), **_board_context(workshop, monday)
-        )
+        return _board_page(workshop, monday)
     return redirect(target)
 
 
@@ -782,7 +823,6 @@ def autoplan(workshop_id: int) -> Any:
         rows=rows,
         digest=_digest(proposal),
         form=form,
-        slot_label=slot_label,
     )
 
 

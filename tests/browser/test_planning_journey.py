@@ -104,11 +104,12 @@ def test_master_plans_an_order_and_the_customer_follows_it_without_students(worl
     assert target is not None
     page.goto(f"/planning/workshops/{world.machining.id}?week={week_start(moved.day).isoformat()}")
     master.check_page("board")
-    chip = page.locator(".chip", has=page.locator(f"form[action$='/assignments/{moved.id}/move']"))
-    chip.get_by_text("Déplacer", exact=True).click()
-    chip.locator(f"#move{moved.id}-slot").select_option(target.key())
+    chip = page.locator(".chip", has=page.locator(f"a[href$='/assignments/{moved.id}/move']"))
+    chip.get_by_role("link", name="Déplacer", exact=True).click()  # htmx brings the form into the chip
+    form = page.locator(f"form[action$='/assignments/{moved.id}/move']")
+    form.locator(f"#move{moved.id}-slot").select_option(target.key())
     url_before = page.url
-    chip.get_by_role("button", name="Déplacer ici").click()
+    form.get_by_role("button", name="Déplacer ici").click()
     expect(page.locator("#board .flash-success")).to_contain_text("Déplacé")
     assert page.url == url_before  # htmx swapped the board; no page load
     db.session.expire_all()
