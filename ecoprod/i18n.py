@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
@@ -67,13 +68,14 @@ _LABELS: dict[tuple[str, int], str] = {}
 def money(amount: Decimal | None, currency: str = "EUR") -> str:
     if amount is None:
         return ""
-    return format_currency(amount, currency)
+    return babel_numbers.format_currency(amount, currency, locale=get_locale())
 
 
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0.###")
+    # Babel directly, as for dates: boards and totals format dozens of numbers per page.
+    return babel_numbers.format_decimal(value, format="#,##0.###", locale=get_locale())
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -38,6 +38,11 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def declaration_valid_until(declared_on: date) -> date:
+    """Last day a declaration covers: the day before its third anniversary."""
+    return add_years(declared_on, DECLARATION_YEARS) - timedelta(days=1)
+
+
 class DerogationDeclaration(TenantMixin, TimestampMixin, db.Model):
     """A declaration to the labour inspectorate covering machines and work, for three years."""
 
@@ -52,8 +57,7 @@ class DerogationDeclaration(TenantMixin, TimestampMixin, db.Model):
 
     @property
     def valid_until(self) -> date:
-        """Last day covered: the day before the third anniversary."""
-        return add_years(self.declared_on, DECLARATION_YEARS) - timedelta(days=1)
+        return declaration_valid_until(self.declared_on)
 
     def valid_on(self, day: date) -> bool:
         return self.declared_on <= day <= self.valid_until

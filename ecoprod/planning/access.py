@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
-from ecoprod.accounts.models import User
+from ecoprod.accounts.models import User, workshop_masters
 from ecoprod.extensions import db
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
@@ -19,7 +19,20 @@ def can_plan_order(user: User, order: Order) -> bool:
 
 
 def can_manage_workshop(user: User, workshop: Workshop) -> bool:
-    return user.is_admin or (user.is_master and any(w.id == workshop.id for w in user.workshops))
+    if user.is_admin:
+        return True
+    if not user.is_master:
+        return False
+    # One indexed lookup rather than loading the user's workshops (busy pages ask this often).
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == workshop.id
+                )
+            )
+        )
+    )
 
 
 def can_manage_operation(user: User, operation: Operation) -> bool:

@@ -21,7 +21,13 @@ from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today, number
-from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
+from ecoprod.minors.models import (
+    DerogationDeclaration,
+    MedicalOpinion,
+    SafetyTraining,
+    declaration_machines,
+    declaration_valid_until,
+)
 from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState
@@ -68,7 +74,14 @@ class PlanningError(ValueError):
 # --- Facts --------------------------------------------------------------------------------
 
 
-def school_time(school_id: int, start: date, end: date) -> SchoolTime:
+def school_time(
+    school_id: int, start: date, end: date, *, workshop: Workshop | None = None, declarations: bool = True
+) -> SchoolTime:
+    """The calendar, workshops' opening and derogation declarations between two days.
+
+    A page about one ``workshop`` needs only its opening; one without regulated machines,
+    no declarations: each saved query counts on the busiest pages.
+    """
     closed: dict[date, str] = {}
     for event in db.session.scalars(
         sa.select(CalendarEvent).where(
@@ -81,21 +94,34 @@ def school_time(school_id: int, start: date, end: date) -> SchoolTime:
         while day <= min(event.end_date, end):
             closed.setdefault(day, event.label)
             day += timedelta(days=1)
-    patterns = dict(
-        db.session.execute(
-            sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == school_id)
-        ).all()
-    )
-    declarations = tuple(
-        (d.declared_on, d.valid_until, frozenset(m.id for m in d.machines))
-        for d in db.session.scalars(
-            sa.select(DerogationDeclaration)
-            .where(DerogationDeclaration.school_id == school_id)
-            .options(sa.orm.selectinload(DerogationDeclaration.machines))
+    if workshop is not None:
+        patterns = {workshop.id: workshop.open_pattern}
+    else:
+        patterns = dict(
+            db.session.execute(
+                sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == school_id)
+            ).all()
         )
+    found = declarations_of(school_id) if declarations else ()
+    return SchoolTime(closed=closed, workshop_patterns=patterns, declarations=found, today=local_today())
+
+
+def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], ...]:
+    """(declared on, valid until, machine ids) of each derogation declaration of the school."""
+    rows = db.session.execute(
+        sa.select(
+            DerogationDeclaration.id, DerogationDeclaration.declared_on, declaration_machines.c.machine_id
+        )
+        .join(declaration_machines, declaration_machines.c.declaration_id == DerogationDeclaration.id)
+        .where(DerogationDeclaration.school_id == school_id)
     )
-    return SchoolTime(
-        closed=closed, workshop_patterns=patterns, declarations=declarations, today=local_today()
+    declared: dict[int, date] = {}
+    machines: dict[int, set[int]] = defaultdict(set)
+    for declaration_id, declared_on, machine_id in rows:
+        declared[declaration_id] = declared_on
+        machines[declaration_id].add(machine_id)
+    return tuple(
+        (declared[d], declaration_valid_until(declared[d]), frozenset(machines[d])) for d in declared
     )
 
 
@@ -389,7 +415,9 @@ def unassign(assignment: Assignment) -> None:
 
 @dataclass
 class WorkshopTime:
-    """A workshop's students and the school's time over a period, read once for a page."""
+    """A workshop's students and the school's time over a period, read once for a page
+    (without the derogation declarations: ask ``school_time`` when a regulated machine is
+    concerned)."""
 
     start: date
     end: date
@@ -409,9 +437,8 @@ def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
             .order_by(Student.last_name, Student.first_name)
         )
     )
-    return WorkshopTime(
-        start, end, students, school_time(workshop.school_id, start, end), student_facts(students, start, end)
-    )
+    time = school_time(workshop.school_id, start, end, workshop=workshop, declarations=False)
+    return WorkshopTime(start, end, students, time, student_facts(students, start, end))
 
 
 def weekly_load(
@@ -428,15 +455,22 @@ def weekly_load(
     if loaded is None or not loaded.covers(first, last):
         loaded = workshop_time(workshop, first, last)
     facts = list(loaded.facts.values())
-    weeks = set(mondays)
-    available: dict[date, int] = defaultdict(int)
+    # A week's capacity: every student's workshop half-days the workshop is open (the same
+    # each week), less the half-days closed by the calendar or lost to an absence.
+    open_pattern = workshop.open_pattern
+    weekly = sum((f.pattern & open_pattern).bit_count() for f in facts)
+    available = dict.fromkeys(mondays, weekly)
     for slot in half_days(first, last):
-        monday = week_start(slot.day)
         bit = slot.bit
-        if monday in weeks and slot.day not in loaded.time.closed and workshop.open_pattern & bit:
-            available[monday] += sum(
-                1 for f in facts if f.pattern & bit and not (f.absences and f.absent(slot))
-            )
+        if not open_pattern & bit:
+            continue
+        monday = week_start(slot.day)
+        if monday not in available:
+            continue
+        if slot.day in loaded.time.closed:
+            available[monday] -= sum(1 for f in facts if f.pattern & bit)
+        else:
+            available[monday] -= sum(1 for f in facts if f.absences and f.pattern & bit and f.absent(slot))
     planned: dict[date, Decimal] = defaultdict(Decimal)
     rows = db.session.execute(
         sa.select(Assignment.day, sa.func.sum(Assignment.hours))
@@ -736,9 +770,12 @@ def propose(
         )
     )
     todo_ids = {op.id for op in operations}
+    by_order: dict[int, list[Operation]] = defaultdict(list)
+    for e in earlier:
+        by_order[e.order_id].append(e)
     to_plan = []
     for op in operations:
-        before = [e for e in earlier if e.order_id == op.order_id and e.position < op.position]
+        before = [e for e in by_order[op.order_id] if e.position < op.position]
         waiting = any(e.id not in todo_ids and e.status is OperationStatus.TODO for e in before)
         slots = [a.slot for e in before for a in e.assignments]
         to_plan.append(

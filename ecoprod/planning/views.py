@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -58,7 +58,7 @@ from ecoprod.planning.models import (
     RoutingStep,
     RoutingTemplate,
 )
-from ecoprod.planning.rules import slot_refusals
+from ecoprod.planning.rules import OperationFacts, slot_refusals
 from ecoprod.planning.slots import Half, HalfDay, half_days, in_pattern, slot_label, week_start
 from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload
 from ecoprod.students.models import Student
@@ -605,10 +605,18 @@ def _board_page(workshop: Workshop, monday: date) -> str:
     )
 
 
+@dataclass(frozen=True)
+class BoardChip:
+    label: str  # order reference · operation
+    conflict: bool
+    operation_url: str
+    move_url: str
+
+
 @dataclass
 class BoardCell:
     available: bool
-    chips: list[tuple[Assignment, bool, str, str]]  # assignment, in conflict, operation URL, move URL
+    chips: list[BoardChip]
 
 
 def _url_template(endpoint: str, **values: int) -> str:
@@ -622,31 +630,54 @@ def _board_context(
     friday = monday + timedelta(days=4)
     students, time, facts = loaded.students, loaded.time, loaded.facts
     slots = list(half_days(monday, friday))
-    assignments = list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .join(Operation, Operation.id == Assignment.operation_id)
-            .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
-            .options(
-                sa.orm.contains_eager(Assignment.operation).joinedload(Operation.order),
-                sa.orm.joinedload(Assignment.operation, Operation.machine),
-            )
+    # Plain rows rather than ORM objects: a busy week has a chip per student and half-day.
+    rows = db.session.execute(
+        sa.select(
+            Assignment.id,
+            Assignment.student_id,
+            Assignment.day,
+            Assignment.half,
+            Operation.id.label("operation_id"),
+            Operation.name,
+            Operation.difficulty,
+            Operation.machine_id,
+            Machine.name.label("machine_name"),
+            Machine.regulated,
+            Order.number,
+            Order.id.label("order_id"),
         )
-    )
-    busy = {(a.student_id, a.slot) for a in assignments}
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .join(Order, Order.id == Operation.order_id)
+        .outerjoin(Machine, Machine.id == Operation.machine_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
+    ).all()
+    busy = {(r.student_id, HalfDay(r.day, r.half)) for r in rows}
+    if any(r.regulated for r in rows):  # the minors' rule needs the declarations
+        time = replace(time, declarations=services.declarations_of(workshop.school_id))
     operation_url = _url_template("planning.operation", operation_id=0)
     move_url = _url_template("planning.move_form", assignment_id=0)
-    op_facts = {a.operation_id: services.operation_facts(a.operation) for a in assignments}
-    chips: dict[tuple[int, HalfDay], list[tuple[Assignment, bool, str, str]]] = defaultdict(list)
-    for a in assignments:
-        conflict = False
-        if a.student_id in facts:
-            reasons = slot_refusals(
-                facts[a.student_id], op_facts[a.operation_id], a.slot, time, busy - {(a.student_id, a.slot)}
+    chips: dict[tuple[int, HalfDay], list[BoardChip]] = defaultdict(list)
+    for r in rows:
+        slot = HalfDay(r.day, r.half)
+        op = OperationFacts(
+            id=r.operation_id,
+            workshop_id=workshop.id,
+            difficulty=r.difficulty,
+            machine_id=r.machine_id,
+            machine_name=r.machine_name or "",
+            machine_regulated=bool(r.regulated),
+        )
+        conflict = r.student_id in facts and any(
+            reason.value != "past"
+            for reason in slot_refusals(facts[r.student_id], op, slot, time, busy - {(r.student_id, slot)})
+        )
+        chips[(r.student_id, slot)].append(
+            BoardChip(
+                f"{r.number or f'#{r.order_id}'} · {r.name}",
+                conflict,
+                operation_url.format(r.operation_id),
+                move_url.format(r.id),
             )
-            conflict = any(r.value != "past" for r in reasons)
-        chips[(a.student_id, a.slot)].append(
-            (a, conflict, operation_url.format(a.operation_id), move_url.format(a.id))
         )
     open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
     rows = []
