@@ -21,6 +21,7 @@ from ecoprod.quotes.models import Quote, QuoteState
 class Milestone:
     kind_label: str
     name: str
+    workshop: str
     status: OperationStatus
     percent: int
 
@@ -83,6 +84,7 @@ def order_progress(order: Order) -> Progress:
             Milestone(
                 op.kind.label,
                 op.name,
+                op.workshop.name,
                 op.status,
                 100 if op.status is OperationStatus.DONE else op.percent_done,
             )
