@@ -13,6 +13,7 @@ trivial endpoint, served by the same workers in the same run). Target: ≥ 10 %.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -25,6 +26,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 from ecoprod.demo.commands import DEMO_PASSWORD as PASSWORD
@@ -120,6 +122,48 @@ def drive(
     }
 
 
+@contextlib.contextmanager
+def serve(env: dict[str, str]) -> Iterator[int]:
+    """gunicorn with 2 sync workers on a free loopback port, until the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if Client(port).request("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def measure_pages(
+    port: int, cases: list[tuple[str, dict[str, str], str]], seconds: float, concurrency: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Each (name, cookies, path) driven for ``seconds``, after a second of warm-up for every worker."""
+    for _, cookies, path in cases:
+        drive(port, cookies, path, 1.0, concurrency)
+    return [(name, drive(port, cookies, path, seconds, concurrency)) for name, cookies, path in cases]
+
+
+def report(results: list[tuple[str, dict[str, float]]], seconds: float, concurrency: int) -> None:
+    """The table of latencies and throughputs, the first row being the trivial baseline."""
+    baseline = results[0][1]["rps"]
+    print(f"\n{concurrency} concurrent clients, {seconds:.0f} s per page, gunicorn 2 sync workers")
+    print(f"{'page':<26}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'% of trivial':>14}{'errors':>8}")
+    for name, r in results:
+        print(
+            f"{name:<26}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['rps']:>9.1f}{100 * r['rps'] / baseline:>13.1f}%{r['errors']:>8}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -158,19 +202,7 @@ def main() -> None:
     flask(env, "seed", "large", "--orders", str(args.orders))
     print(f"seeded {args.orders} orders in {time.perf_counter() - started:.1f} s", flush=True)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if Client(port).request("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serve(env) as port:
         customer, master = Client(port), Client(port)
         customer.sign_in("client0001@bench.example.com")
         master.sign_in("usinage@bench.example.com")
@@ -179,24 +211,9 @@ def main() -> None:
             ("customer: request list", customer.cookies, "/requests"),
             ("master: inbox", master.cookies, "/inbox"),
         ]
-        for _, cookies, path in cases:  # warm up every worker
-            drive(port, cookies, path, 1.0, args.concurrency)
-        results = [
-            (name, drive(port, cookies, path, args.seconds, args.concurrency))
-            for name, cookies, path in cases
-        ]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-    baseline = results[0][1]["rps"]
-    print(f"\n{args.concurrency} concurrent clients, {args.seconds:.0f} s per page, gunicorn 2 sync workers")
-    print(f"{'page':<26}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'% of trivial':>14}{'errors':>8}")
-    for name, r in results:
-        print(
-            f"{name:<26}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['rps']:>9.1f}{100 * r['rps'] / baseline:>13.1f}%{r['errors']:>8}"
-        )
-    worst = min(r["rps"] for _, r in results[1:]) / baseline
+        results = measure_pages(port, cases, args.seconds, args.concurrency)
+    report(results, args.seconds, args.concurrency)
+    worst = min(r["rps"] for _, r in results[1:]) / results[0][1]["rps"]
     print(f"\nslowest page at {100 * worst:.1f} % of the trivial endpoint (target ≥ 10 %)")
 
 

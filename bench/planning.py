@@ -28,7 +28,6 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import BIN, OUT, ROOT, Client, drive, flask, free_port
+from pages import OUT, Client, flask, measure_pages, report, serve
 
 
 def environment(workdir: Path) -> dict[str, str]:
@@ -212,19 +211,7 @@ def board(env: dict[str, str], args: argparse.Namespace) -> None:
         {k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "ECOPROD_ENV", "ECOPROD_UPLOAD_FOLDER")}
     )
     workshop_id, week, email = busiest_board(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if Client(port).request("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serve(env) as port:
         master = Client(port)
         master.sign_in(email)
         board = f"/planning/workshops/{workshop_id}?week={week}"
@@ -233,24 +220,9 @@ def board(env: dict[str, str], args: argparse.Namespace) -> None:
             ("master: planning board", master.cookies, board),
             ("master: inbox (reference)", master.cookies, "/inbox"),
         ]
-        for _, cookies, path in cases:
-            drive(port, cookies, path, 1.0, args.concurrency)
-        measured = [
-            (name, drive(port, cookies, path, args.seconds, args.concurrency))
-            for name, cookies, path in cases
-        ]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    baseline = measured[0][1]["rps"]
-    print(
-        f"\nboard of the busiest workshop week ({board}), {args.concurrency} clients, gunicorn 2 sync workers"
-    )
-    print(f"{'page':<26}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'% of trivial':>14}{'errors':>8}")
-    for name, r in measured:
-        print(
-            f"{name:<26}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['rps']:>9.1f}{100 * r['rps'] / baseline:>13.1f}%{r['errors']:>8}"
-        )
+        measured = measure_pages(port, cases, args.seconds, args.concurrency)
+    print(f"\nboard of the busiest workshop week: {board}")
+    report(measured, args.seconds, args.concurrency)
 
 
 if __name__ == "__main__":

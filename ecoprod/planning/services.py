@@ -43,6 +43,7 @@ from ecoprod.planning.models import (
     OperationKind,
     OperationStatus,
     QualityResult,
+    RoutingStep,
     RoutingTemplate,
     TimeLog,
 )
@@ -276,6 +277,36 @@ def move_operation(operation: Operation, direction: int) -> None:
             siblings[other].position,
             siblings[index].position,
         )
+
+
+def operations_of(order: Order) -> list[Operation]:
+    return list(
+        db.session.scalars(
+            sa.select(Operation).where(Operation.order_id == order.id).order_by(Operation.position)
+        )
+    )
+
+
+def save_routing(operations: Sequence[Operation], name: str) -> RoutingTemplate:
+    """A routing for later orders, from the operations of the first one's workshop."""
+    first = operations[0]
+    template = RoutingTemplate(school_id=first.school_id, workshop_id=first.workshop_id, name=name)
+    for op in operations:
+        if op.workshop_id == template.workshop_id:  # a routing belongs to one workshop
+            template.steps.append(
+                RoutingStep(
+                    school_id=op.school_id,
+                    position=op.position,
+                    kind=op.kind,
+                    name=op.name,
+                    estimated_hours=op.estimated_hours,
+                    difficulty=op.difficulty,
+                    machine_id=op.machine_id,
+                )
+            )
+    db.session.add(template)
+    db.session.flush()
+    return template
 
 
 def apply_template(order: Order, template: RoutingTemplate) -> list[Operation]:

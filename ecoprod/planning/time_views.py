@@ -34,7 +34,7 @@ from ecoprod.planning.forms import (
 )
 from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
 from ecoprod.planning.slots import Half, pattern_from_keys, pattern_keys
-from ecoprod.planning.views import bp, feed_key
+from ecoprod.planning.views import bp, feed_key, flash_form_errors
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 
@@ -254,8 +254,7 @@ def add_absence(student_id: int) -> Response:
             db.session.commit()
             flash(_("The absence has been recorded."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("planning.student", student_id=student.id))
 
 
@@ -281,8 +280,7 @@ def add_medical(student_id: int) -> Response:
         db.session.commit()
         flash(_("The medical opinion has been recorded."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("planning.student", student_id=student.id))
 
 
@@ -377,6 +375,5 @@ def log_own_time(operation_id: int) -> Response:
             db.session.commit()
             flash(_("Thank you, your time is recorded."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("planning.my_tasks"))

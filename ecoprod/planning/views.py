@@ -30,7 +30,7 @@ from wtforms import SelectChoice
 from ecoprod.accounts.permissions import school_member_required, staff_required
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
-from ecoprod.forms import options
+from ecoprod.forms import BaseForm, options
 from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
 from ecoprod.i18n import gettext as _
 from ecoprod.orders import access as orders_access
@@ -55,7 +55,6 @@ from ecoprod.planning.models import (
     OperationPhoto,
     OperationStatus,
     QualityResult,
-    RoutingStep,
     RoutingTemplate,
 )
 from ecoprod.planning.rules import OperationFacts, slot_refusals
@@ -76,6 +75,12 @@ def file_store() -> FileStore:
 def _flash_reasons(exc: services.PlanningError) -> None:
     for reason in exc.reasons:
         flash(reason, "error")
+
+
+def flash_form_errors(form: BaseForm) -> None:
+    """For the small forms of a busy page that redirect back to it: each error, its field named."""
+    for field, errors in form.errors.items():
+        flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
 
 
 def _flash_warnings(warnings: list[str]) -> None:
@@ -252,30 +257,9 @@ def save_routing(order_id: int) -> Response:
     order = orders_access.load_order_or_404(order_id, current_user)
     access.require(access.can_plan_order(current_user, order))
     form = TemplateForm(prefix="template")
-    operations = list(
-        db.session.scalars(
-            sa.select(Operation).where(Operation.order_id == order.id).order_by(Operation.position)
-        )
-    )
+    operations = services.operations_of(order)
     if form.validate_on_submit() and operations:
-        template = RoutingTemplate(
-            school_id=order.school_id, workshop_id=operations[0].workshop_id, name=form.name.data
-        )
-        for op in operations:
-            if op.workshop_id != template.workshop_id:
-                continue  # a routing belongs to one workshop
-            template.steps.append(
-                RoutingStep(
-                    school_id=order.school_id,
-                    position=op.position,
-                    kind=op.kind,
-                    name=op.name,
-                    estimated_hours=op.estimated_hours,
-                    difficulty=op.difficulty,
-                    machine_id=op.machine_id,
-                )
-            )
-        db.session.add(template)
+        template = services.save_routing(operations, form.name.data)
         db.session.commit()
         flash(_("The routing “%(name)s” has been saved for later orders.", name=template.name), "success")
     else:
@@ -449,8 +433,7 @@ def log_time(operation_id: int) -> Response:
             )
             _warn_if_late(op.order)
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("planning.operation", operation_id=op.id))
 
 
@@ -487,8 +470,7 @@ def progress(operation_id: int) -> Response:
             db.session.commit()
             flash(_("Progress saved."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("planning.operation", operation_id=op.id))
 
 
