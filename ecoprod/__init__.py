@@ -18,6 +18,7 @@ from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
 from ecoprod.config import load_config
 from ecoprod.customers.views import bp as customers_bp
+from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ecoprod.minors.views import bp as minors_bp
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     planning_bp,
     minors_bp,
     skills_bp,
+    delivery_bp,
 )
 
 

@@ -2,6 +2,7 @@
 
 from ecoprod.accounts.models import AuthToken, SignupRequest, User, workshop_masters
 from ecoprod.customers.models import Contact, Customer
+from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter
@@ -34,6 +35,8 @@ __all__ = [
     "CompetenceSignoff",
     "Contact",
     "Customer",
+    "DeliveryLine",
+    "DeliveryNote",
     "DerogationDeclaration",
     "Machine",
     "MedicalOpinion",

@@ -366,3 +366,13 @@ def plan_world(factory: Factory, world: World) -> Planning:
         classmate_operation=classmate_operation,
         monday=monday,
     )
+
+
+def ready_order(factory: Factory, user: User, title: str, quantity: str = "10") -> Order:
+    """An order whose work is done (the planning tests cover how it gets there)."""
+    order = factory.order(user, title=title)
+    order.lines[0].quantity = Decimal(quantity)
+    order.state = OrderState.READY
+    order.promised_date = local_today() + timedelta(days=10)
+    db.session.commit()
+    return order

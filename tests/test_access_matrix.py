@@ -8,8 +8,10 @@ expected; every response is also searched for the names of records the role must
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, SignupRequest, User, UserStatus
 from ecoprod.customers.models import Contact
 from ecoprod.deferred import run_committed
+from ecoprod.delivery.models import DeliveryNote
+from ecoprod.delivery.services import issue as deliver
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
@@ -42,7 +46,7 @@ from ecoprod.storage import PNG, InspectedFile
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from tests.conftest import csrf_token, login_as
-from tests.factories import Factory, Planning, plan_world
+from tests.factories import PDF_BYTES, Factory, Planning, plan_world, ready_order
 
 ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator", "student")
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -56,6 +60,7 @@ SCHOOL_A_MARKERS = (
     "Secretnom",
     "Usinage Alpha",
     "Châssis Zéphyr",
+    "Livraison Zéphyr",
     "Autrenom",
 )
 # A customer never meets a student: not a name, not an initial, not a birth date.
@@ -91,6 +96,7 @@ class Scene:
     signup: SignupRequest
     vat_rate: VatRate
     plan: Planning
+    delivery_note: DeliveryNote
     sent_quote: Quote | None = None
     draft_quote: Quote | None = None
     accepted_quote: Quote | None = None
@@ -134,7 +140,11 @@ def build_scene(factory: Factory, with_quotes: bool = True) -> Scene:
     }
     plan = plan_world(factory, world)
     users["student"] = plan.student_user
-    scene = Scene(world, users, contact, invited, signup, vat_rate, plan)
+    with scoped_to(db.session, world.school.id):
+        shipped = ready_order(factory, world.customer_user, "Livraison Zéphyr")
+        note = deliver(shipped, {shipped.lines[0].id: Decimal("4")}, world.admin)
+        db.session.commit()
+    scene = Scene(world, users, contact, invited, signup, vat_rate, plan, note)
     if with_quotes:  # rendering PDFs costs time: only for the routes that need them
         add_quotes(scene, factory)
     return scene
@@ -665,6 +675,58 @@ MATRIX.update(
         "skills.record": Case("GET", w("student", "/skills/students/{id}"), PLANNER),
         "skills.record_pdf": Case("GET", w("student", "/skills/students/{id}.pdf"), PLANNER),
         "skills.record_csv": Case("GET", w("student", "/skills/students/{id}.csv"), PLANNER),
+    }
+)
+
+
+# --- Deliveries ----------------------------------------------------------------------------------
+
+SEEN_BY_SCHOOL_AND_ITS_COMPANY = expect(
+    200, anonymous=302, rival=404, other_admin=404, operator=403, student=403
+)
+
+
+def dn(path: str) -> Callable[[Scene], str]:
+    return lambda s: path.format(id=s.delivery_note.id, order=s.delivery_note.order_id)
+
+
+def reception(scene: Scene) -> Any:
+    return db.session.get(DeliveryNote, scene.delivery_note.id).received_at
+
+
+MATRIX.update(
+    {
+        "delivery.index": Case("GET", lambda s: "/deliveries?pending=1", ADMIN_PAGE),
+        "delivery.new": Case(
+            "GET",
+            dn("/requests/{order}/deliveries/new"),
+            expect(403, anonymous=302, admin=200, other_admin=404),
+        ),
+        "delivery.detail": Case("GET", dn("/deliveries/{id}"), SEEN_BY_SCHOOL_AND_ITS_COMPANY),
+        "delivery.pdf": Case("GET", dn("/deliveries/{id}/pdf"), SEEN_BY_SCHOOL_AND_ITS_COMPANY),
+        "delivery.scan": Case(
+            "GET", dn("/deliveries/{id}/scan"), expect(404, anonymous=302, operator=403, student=403)
+        ),  # no scan filed yet (tests/test_delivery.py files one)
+        "delivery.receive": Case(
+            "POST",
+            dn("/deliveries/{id}/reception"),
+            expect(403, anonymous=302, customer=302, rival=404),
+            data=lambda s: {
+                "reception-name": "Claire Cliente",
+                "reception-received_on": local_today().isoformat(),
+            },
+            changes=reception,
+        ),
+        "delivery.upload_scan": Case(
+            "POST",
+            dn("/deliveries/{id}/scan"),
+            expect(403, anonymous=302, admin=302, other_admin=404),
+            data=lambda s: {
+                "scan-scan": (io.BytesIO(PDF_BYTES), "bl.pdf"),
+                "scan-received_on": local_today().isoformat(),
+            },
+            changes=reception,
+        ),
     }
 )
 

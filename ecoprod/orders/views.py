@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
 from ecoprod.customers.models import Customer
+from ecoprod.delivery import views as delivery_views
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
@@ -217,12 +218,14 @@ def detail(order_id: int) -> str:
         q for q in quote_services.history(order) if q.state is not QuoteState.DRAFT or current_user.is_staff
     ]
     planning = _planning_context(order) if current_user.is_staff else {}
+    deliveries = delivery_views.order_deliveries(order) if order.state in DELIVERY_STATES else {}
     return render_template(
         "orders/detail.html",
         order=order,
         quotes=quotes,
         progress=order_progress(order) if order.state in PROGRESS_STATES else None,
         **planning,
+        **deliveries,
         can_quote=quote_access.can_quote(current_user, order) and order.state is OrderState.SUBMITTED,
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
@@ -232,6 +235,17 @@ def detail(order_id: int) -> str:
         cancel_form=ReasonForm(prefix="cancel"),
     )
 
+
+DELIVERY_STATES = frozenset(
+    {
+        OrderState.IN_PRODUCTION,
+        OrderState.READY,
+        OrderState.PARTIALLY_DELIVERED,
+        OrderState.DELIVERED,
+        OrderState.INVOICED,
+        OrderState.CLOSED,
+    }
+)
 
 PROGRESS_STATES = frozenset(
     {

@@ -29,10 +29,11 @@ from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.numbering import next_number
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
-from ecoprod.pdf import data_url, render_pdf
+from ecoprod.pdf import render_pdf
 from ecoprod.quotes import access
 from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRate
+from ecoprod.schools.services import pdf_logo
 from ecoprod.storage import FileStore
 from ecoprod.workshops.models import Workshop
 
@@ -239,11 +240,7 @@ def send(quote: Quote, user: User) -> None:
 
 def pdf_context(quote: Quote) -> dict[str, object]:
     school = school_of(quote)
-    logo = None
-    if school.logo_file:
-        path = file_store().path(school.id, school.logo_file)
-        if path.exists():
-            logo = data_url(path.read_bytes(), school.logo_content_type or "image/png")
+    logo = pdf_logo(school)
     return {
         "quote": quote,
         "school": school,

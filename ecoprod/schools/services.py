@@ -13,6 +13,7 @@ from ecoprod.accounts.models import Role, User
 from ecoprod.database import Address
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.pdf import data_url
 from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
 from ecoprod.storage import IMAGE_KINDS, FileStore, InspectedFile
 from ecoprod.tenancy import scoped_to
@@ -40,6 +41,16 @@ class SchoolError(ValueError):
 
 def file_store() -> FileStore:
     return FileStore(current_app.config["UPLOAD_FOLDER"])
+
+
+def pdf_logo(school: School) -> str | None:
+    """The school's logo as a ``data:`` URL for a PDF (a PDF never fetches a URL)."""
+    if not school.logo_file:
+        return None
+    path = file_store().path(school.id, school.logo_file)
+    if not path.exists():
+        return None
+    return data_url(path.read_bytes(), school.logo_content_type or "image/png")
 
 
 def apply_settings(school: School, data: dict[str, Any]) -> None:

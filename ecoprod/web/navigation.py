@@ -49,6 +49,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
                 "skills.",
             ),
         ),
+        NavItem("delivery.index", _l("Deliveries"), ("delivery.",)),
         NavItem("customers.index", _l("Customers"), ("customers.",)),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.",)),

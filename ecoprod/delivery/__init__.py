@@ -1,0 +1,1 @@
+"""Delivery notes: what leaves the workshop, and its reception by the customer."""
