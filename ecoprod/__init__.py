@@ -21,6 +21,8 @@ from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.invoicing.commands import invoices_cli
+from ecoprod.invoicing.views import bp as invoicing_bp
 from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders.views import bp as orders_bp
@@ -52,6 +54,7 @@ BLUEPRINTS = (
     minors_bp,
     skills_bp,
     delivery_bp,
+    invoicing_bp,
 )
 
 
@@ -73,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
-    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli):
+    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli):
         app.cli.add_command(command)
     return app
 

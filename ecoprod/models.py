@@ -3,6 +3,7 @@
 from ecoprod.accounts.models import AuthToken, SignupRequest, User, workshop_masters
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
+from ecoprod.invoicing.models import Invoice, InvoiceLine, Payment, invoice_orders
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter
@@ -38,6 +39,8 @@ __all__ = [
     "DeliveryLine",
     "DeliveryNote",
     "DerogationDeclaration",
+    "Invoice",
+    "InvoiceLine",
     "Machine",
     "MedicalOpinion",
     "Operation",
@@ -46,6 +49,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OutboxEmail",
+    "Payment",
     "Quote",
     "QuoteLine",
     "RoutingStep",
@@ -60,6 +64,7 @@ __all__ = [
     "VatRate",
     "Workshop",
     "declaration_machines",
+    "invoice_orders",
     "operation_competences",
     "workshop_masters",
 ]

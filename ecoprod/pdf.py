@@ -63,9 +63,11 @@ def data_url(data: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
-    """Render ``templates/<template>`` to PDF bytes."""
+def render_pdf(template: str, pdf_variant: str | None = None, **context: Any) -> bytes:
+    """Render ``templates/<template>`` to PDF bytes (``pdf_variant="pdf/a-3b"`` for Factur-X)."""
     html = render_template(template, static_base=STATIC_BASE, **context)
     fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
     document = DocumentHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+    if pdf_variant:
+        return document.write_pdf(pdf_variant=pdf_variant)
     return document.write_pdf()

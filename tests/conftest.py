@@ -130,8 +130,16 @@ def empty_database(app: Flask) -> None:
                 quoted = ", ".join(f'"{name}"' for name in tables)
                 connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
             else:
+                # The triggers that keep issued invoices forever are set aside for the clean-up.
+                triggers = connection.execute(
+                    sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+                for name, _sql in triggers:
+                    connection.execute(sa.text(f'DROP TRIGGER "{name}"'))
                 for name in tables:
                     connection.execute(sa.text(f'DELETE FROM "{name}"'))  # noqa: S608 - table names from our metadata
+                for _name, sql in triggers:
+                    connection.execute(sa.text(sql))
 
 
 @pytest.fixture

@@ -61,6 +61,9 @@ class Factory:
             "name": f"École de production n°{n}",
             "address": Address("1 rue de l'Atelier", None, "69001", "Lyon", "FR"),
             "siret": ids.siret(3000000 + n),
+            "vat_number": ids.vat_fr(ids.siren(3000000 + n)),
+            "iban": "FR1420041010050500013M02606",
+            "bic": "PSSTFRPPLIL",
         }
         values.update(kwargs)
         school = School(**values)
@@ -375,4 +378,53 @@ def ready_order(factory: Factory, user: User, title: str, quantity: str = "10") 
     order.state = OrderState.READY
     order.promised_date = local_today() + timedelta(days=10)
     db.session.commit()
+    return order
+
+
+def accepted_order(
+    factory: Factory,
+    world: World,
+    title: str,
+    lines: list[tuple[str, str, str, str, str]],
+    discount: str = "0",
+    state: OrderState = OrderState.READY,
+) -> Order:
+    """An order whose quote (lines: kind, description, quantity, unit price, VAT rate) was
+    accepted, moved on to ``state`` (the planning tests cover the way there)."""
+    from ecoprod.deferred import run_committed
+    from ecoprod.quotes import services as quotes
+    from ecoprod.quotes.models import LineKind
+    from ecoprod.tenancy import scoped_to
+
+    with scoped_to(db.session, world.school.id):
+        order = factory.order(world.customer_user, title=title)
+        quote = quotes.start_quote(order, world.master)
+        quotes.save_draft(
+            quote,
+            world.master,
+            quotes.QuoteInput(
+                lines=[
+                    quotes.QuoteLineInput(
+                        LineKind(kind),
+                        description,
+                        orders.Unit.HOUR if kind == "labour" else orders.Unit.PIECE,
+                        Decimal(quantity),
+                        Decimal(price),
+                        Decimal(rate),
+                    )
+                    for kind, description, quantity, price, rate in lines
+                ],
+                valid_until=local_today() + timedelta(days=20),
+                discount_percent=Decimal(discount),
+            ),
+        )
+        quotes.send(quote, world.master)
+        db.session.commit()
+        run_committed()
+        quotes.accept(quote, world.customer_user, full_name="Claire Cliente", ip=None, user_agent=None)
+        db.session.commit()
+        run_committed()
+        order = db.session.get(Order, order.id)
+        order.state = state
+        db.session.commit()
     return order

@@ -16,6 +16,7 @@ from ecoprod.delivery import views as delivery_views
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
+from ecoprod.invoicing import views as invoicing_views
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
@@ -219,6 +220,7 @@ def detail(order_id: int) -> str:
     ]
     planning = _planning_context(order) if current_user.is_staff else {}
     deliveries = delivery_views.order_deliveries(order) if order.state in DELIVERY_STATES else {}
+    invoicing = invoicing_views.order_invoicing(order) if order.state in INVOICING_STATES else {}
     return render_template(
         "orders/detail.html",
         order=order,
@@ -226,6 +228,7 @@ def detail(order_id: int) -> str:
         progress=order_progress(order) if order.state in PROGRESS_STATES else None,
         **planning,
         **deliveries,
+        **invoicing,
         can_quote=quote_access.can_quote(current_user, order) and order.state is OrderState.SUBMITTED,
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
@@ -235,6 +238,19 @@ def detail(order_id: int) -> str:
         cancel_form=ReasonForm(prefix="cancel"),
     )
 
+
+INVOICING_STATES = frozenset(
+    {
+        OrderState.ACCEPTED,
+        OrderState.PLANNED,
+        OrderState.IN_PRODUCTION,
+        OrderState.READY,
+        OrderState.PARTIALLY_DELIVERED,
+        OrderState.DELIVERED,
+        OrderState.INVOICED,
+        OrderState.CLOSED,
+    }
+)
 
 DELIVERY_STATES = frozenset(
     {

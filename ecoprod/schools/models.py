@@ -68,6 +68,19 @@ class School(TimestampMixin, db.Model):
         ScaledDecimal(2), default=Decimal("3.5"), server_default=sa.text("350")
     )
     quote_validity_days: Mapped[int] = mapped_column(default=30, server_default=sa.text("30"))
+    # Invoicing: late-payment penalty rate (ECB rate + 10 points by default), early payment
+    # discount terms, VAT on debits option, default deposit, and the accountant's codes.
+    late_penalty_rate: Mapped[Decimal] = mapped_column(
+        ScaledDecimal(2), default=Decimal("12.15"), server_default=sa.text("1215")
+    )
+    early_payment_terms: Mapped[str | None] = mapped_column(sa.String(300))
+    vat_on_debits: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    deposit_percent: Mapped[Decimal] = mapped_column(
+        ScaledDecimal(2), default=Decimal("30"), server_default=sa.text("3000")
+    )
+    sales_journal: Mapped[str] = mapped_column(sa.String(10), default="VE", server_default="VE")
+    customer_account_prefix: Mapped[str] = mapped_column(sa.String(10), default="411", server_default="411")
+    sales_account: Mapped[str] = mapped_column(sa.String(10), default="706000", server_default="706000")
     quote_conditions: Mapped[str | None] = mapped_column(sa.Text)
     logo_file: Mapped[str | None] = mapped_column(sa.String(80))
     logo_content_type: Mapped[str | None] = mapped_column(sa.String(40))
@@ -107,6 +120,8 @@ class VatRate(TenantMixin, ArchivableMixin, db.Model):
     rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     label: Mapped[str | None] = mapped_column(sa.String(80))
     is_default: Mapped[bool] = mapped_column(default=False)
+    # The VAT account its amounts go to in the sales journal (445711 for 20 %…).
+    account: Mapped[str | None] = mapped_column(sa.String(10))
 
 
 DEFAULT_VAT_RATES = (

@@ -23,6 +23,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
         NavItem("orders.index", _l("My requests"), ("orders.index", "orders.detail", "orders.edit")),
         NavItem("orders.new", _l("New request"), ("orders.new",)),
         NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
+        NavItem("invoicing.index", _l("Invoices"), ("invoicing.",)),
     ),
     Role.MASTER: (
         NavItem("orders.inbox", _l("Inbox"), ("orders.inbox",)),
@@ -50,6 +51,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
             ),
         ),
         NavItem("delivery.index", _l("Deliveries"), ("delivery.",)),
+        NavItem("invoicing.index", _l("Invoices"), ("invoicing.",)),
         NavItem("customers.index", _l("Customers"), ("customers.",)),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.",)),

@@ -1,0 +1,1 @@
+"""Invoices, deposit invoices, credit notes, payments and the accountant's exports."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from wtforms import DateField, FieldList, FormField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ecoprod.forms import BaseForm, LocalDecimalField, none_if_empty, options, text_field
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.invoicing.models import PAYMENT_METHOD_LABELS, PaymentMethod
+from ecoprod.quotes.forms import MAX_LINES, QuoteLineForm
+
+
+class InvoiceLineForm(QuoteLineForm):
+    """A quote's line form, with the id that keeps a line tied to its order and quote line."""
+
+    line_id = HiddenField()
+
+
+class InvoiceForm(BaseForm):
+    lines = FieldList(FormField(InvoiceLineForm), min_entries=1, max_entries=MAX_LINES)
+    notes = TextAreaField(
+        _l("Note printed on the invoice"), validators=[Optional(), Length(max=2000)], filters=[none_if_empty]
+    )
+
+    def set_choices(self, workshops: list, rates: list) -> None:
+        for entry in self.lines:
+            entry.form.workshop_id.choices = workshops
+            entry.form.vat_rate.choices = rates
+        self._choices = (workshops, rates)
+
+    def blank_line(self) -> InvoiceLineForm:
+        line = InvoiceLineForm(prefix="lines-__index__-")
+        line.workshop_id.choices, line.vat_rate.choices = getattr(self, "_choices", ([], []))
+        return line
+
+
+class DepositForm(BaseForm):
+    percent = LocalDecimalField(
+        _l("Deposit (% of the quote)"),
+        places=2,
+        validators=[InputRequired(), NumberRange(min=Decimal("1"), max=Decimal("100"))],
+    )
+
+
+class GroupForm(BaseForm):
+    start = DateField(_l("Deliveries from"), validators=[InputRequired()])
+    end = DateField(_l("to"), validators=[InputRequired()])
+
+
+class PaymentForm(BaseForm):
+    paid_on = DateField(_l("Received on"), validators=[InputRequired()])
+    amount = LocalDecimalField(
+        _l("Amount (€)"),
+        places=2,
+        validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("100000000"))],
+    )
+    method = SelectField(
+        _l("Method"), choices=options((m.value, PAYMENT_METHOD_LABELS[m]) for m in PaymentMethod)
+    )
+    reference = text_field(_l("Reference (cheque number, transfer label…)"), 120)
+
+
+class PeriodForm(BaseForm):
+    start = DateField(_l("From"), validators=[InputRequired()])
+    end = DateField(_l("To"), validators=[InputRequired()])

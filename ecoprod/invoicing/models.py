@@ -1,0 +1,258 @@
+"""Invoices, deposit invoices and credit notes (one table, a kind), their lines and payments.
+
+A draft has no number and can change. Issuing draws the number, freezes the amounts and
+stores the Factur-X PDF with its SHA-256; from then on the database itself refuses any
+change to the number, the amounts, the lines or the PDF (triggers of migration 0007), and
+any deletion. Corrections are credit notes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecoprod.customers.models import PaymentTerms
+from ecoprod.database import (
+    Address,
+    Money,
+    Quantity,
+    ScaledDecimal,
+    TimestampMixin,
+    UTCDateTime,
+    address_columns,
+    enum_type,
+)
+from ecoprod.extensions import db
+from ecoprod.i18n import label, lazy_pgettext
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.money import Totals, compute_totals, line_amounts
+from ecoprod.orders.models import Unit
+from ecoprod.quotes.models import LineKind
+from ecoprod.tenancy import TenantMixin
+
+if TYPE_CHECKING:
+    from ecoprod.accounts.models import User
+    from ecoprod.customers.models import Customer
+    from ecoprod.orders.models import Order
+
+
+class InvoiceKind(enum.StrEnum):
+    INVOICE = "invoice"
+    DEPOSIT = "deposit"
+    CREDIT_NOTE = "credit_note"
+
+    @property
+    def label(self) -> str:
+        return label(INVOICE_KIND_LABELS[self])
+
+
+INVOICE_KIND_LABELS = {
+    InvoiceKind.INVOICE: _l("Invoice"),
+    InvoiceKind.DEPOSIT: _l("Deposit invoice"),
+    InvoiceKind.CREDIT_NOTE: _l("Credit note"),
+}
+
+
+class InvoiceState(enum.StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+
+    @property
+    def label(self) -> str:
+        return label(INVOICE_STATE_LABELS[self])
+
+    @property
+    def tone(self) -> str:
+        return {"draft": "neutral", "issued": "info", "partially_paid": "warning", "paid": "success"}[
+            self.value
+        ]
+
+
+INVOICE_STATE_LABELS = {
+    InvoiceState.DRAFT: lazy_pgettext("invoice", "Draft"),
+    InvoiceState.ISSUED: lazy_pgettext("invoice", "Issued"),
+    InvoiceState.PARTIALLY_PAID: _l("Partially paid"),
+    InvoiceState.PAID: lazy_pgettext("invoice", "Paid"),
+}
+
+
+class Category(enum.StrEnum):
+    """What the invoice sells (a mention of the e-invoicing reform; BT-23's first letter)."""
+
+    GOODS = "goods"
+    SERVICES = "services"
+    MIXED = "mixed"
+
+    @property
+    def label(self) -> str:
+        return label(CATEGORY_LABELS[self])
+
+
+CATEGORY_LABELS = {
+    Category.GOODS: _l("Delivery of goods"),
+    Category.SERVICES: _l("Provision of services"),
+    Category.MIXED: _l("Goods and services"),
+}
+
+
+class PaymentMethod(enum.StrEnum):
+    TRANSFER = "transfer"
+    CHEQUE = "cheque"
+    CARD = "card"
+    CASH = "cash"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return label(PAYMENT_METHOD_LABELS[self])
+
+
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.TRANSFER: _l("Bank transfer"),
+    PaymentMethod.CHEQUE: _l("Cheque"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.CASH: _l("Cash"),
+    PaymentMethod.OTHER: _l("Other"),
+}
+
+invoice_orders = sa.Table(
+    "invoice_orders",
+    db.metadata,
+    sa.Column("invoice_id", sa.ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("order_id", sa.ForeignKey("orders.id"), primary_key=True),
+)
+
+
+class Invoice(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "number"),
+        sa.Index("ix_invoices_school_state_due", "school_id", "state", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[InvoiceKind] = mapped_column(enum_type(InvoiceKind, 20), default=InvoiceKind.INVOICE)
+    state: Mapped[InvoiceState] = mapped_column(enum_type(InvoiceState, 20), default=InvoiceState.DRAFT)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    number: Mapped[str | None] = mapped_column(sa.String(30))
+    issue_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    delivery_date: Mapped[date | None] = mapped_column(sa.Date)  # of the sale (last delivery)
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    category: Mapped[Category] = mapped_column(enum_type(Category, 10), default=Category.MIXED)
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
+    # The buyer as billed, frozen at issue (the customer record may change later).
+    buyer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    buyer_siren: Mapped[str | None] = mapped_column(sa.String(9))
+    buyer_vat_number: Mapped[str | None] = mapped_column(sa.String(20))
+    billing_address: Mapped[Address] = address_columns("billing")
+    delivery_address: Mapped[Address] = address_columns("delivery")
+    buyer_reference: Mapped[str | None] = mapped_column(sa.String(80))  # the purchase order
+    payment_terms: Mapped[PaymentTerms | None] = mapped_column(enum_type(PaymentTerms, 20))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    # Frozen totals (issued documents); drafts compute them from their lines.
+    total_net: Mapped[Decimal | None] = mapped_column(Money())
+    total_vat: Mapped[Decimal | None] = mapped_column(Money())
+    total_gross: Mapped[Decimal | None] = mapped_column(Money())
+    prepaid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))  # deposits deducted (BT-113)
+    amount_due: Mapped[Decimal | None] = mapped_column(Money())  # BT-115
+    # What was paid or credited against it, kept in step by the payment services.
+    settled: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    credited_invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    deposit_percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    # A deposit invoice, once deducted from a final invoice: which one.
+    deducted_in_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_size: Mapped[int | None]
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    last_reminder_on: Mapped[date | None] = mapped_column(sa.Date)
+    row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    __mapper_args__ = {"version_id_col": row_version}
+
+    customer: Mapped[Customer] = relationship()
+    orders: Mapped[list[Order]] = relationship(secondary=invoice_orders, order_by="Order.id")
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position"
+    )
+    payments: Mapped[list[Payment]] = relationship(back_populates="invoice", order_by="Payment.paid_on")
+    credited_invoice: Mapped[Invoice | None] = relationship(
+        remote_side=[id], foreign_keys=[credited_invoice_id]
+    )
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state is InvoiceState.DRAFT
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind is InvoiceKind.CREDIT_NOTE
+
+    @property
+    def reference(self) -> str:
+        return self.number or f"#{self.id}"
+
+    def totals(self) -> Totals:
+        return compute_totals(((line.net, line.vat_rate) for line in self.lines), self.discount_percent)
+
+    @property
+    def balance(self) -> Decimal:
+        """What the customer still owes on it (negative: a credit in their favour)."""
+        if self.is_credit_note or self.amount_due is None:
+            return Decimal("0")
+        return self.amount_due - self.settled
+
+
+class InvoiceLine(TenantMixin, db.Model):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    kind: Mapped[LineKind] = mapped_column(enum_type(LineKind, 20))
+    description: Mapped[str] = mapped_column(sa.String(500))
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
+    vat_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    quote_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quote_lines.id"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+    @property
+    def amounts(self):
+        return line_amounts(self.quantity, self.unit_price, self.discount_percent)
+
+    @property
+    def net(self) -> Decimal:
+        return self.amounts.net
+
+
+class Payment(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "payments"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(sa.Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod, 10))
+    reference: Mapped[str | None] = mapped_column(sa.String(120))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")

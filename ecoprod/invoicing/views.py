@@ -1,0 +1,371 @@
+"""Invoices, deposits, credit notes and payments: administrators issue, customers read and pay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from ecoprod.accounts.models import Role, User
+from ecoprod.accounts.permissions import admin_required, roles_required
+from ecoprod.extensions import db
+from ecoprod.forms import options
+from ecoprod.i18n import gettext as _
+from ecoprod.i18n import local_today
+from ecoprod.invoicing import services
+from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm, PaymentForm
+from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
+from ecoprod.orders import access as orders_access
+from ecoprod.orders.models import Order, Unit
+from ecoprod.quotes.models import LineKind
+from ecoprod.quotes.services import vat_rates
+from ecoprod.web.forms import ActionForm
+from ecoprod.web.listing import paginate
+from ecoprod.workshops.services import workshop_options
+
+bp = Blueprint("invoicing", __name__)
+admin_or_customer = roles_required(Role.ADMIN, Role.CUSTOMER)
+
+
+def visible_invoices(user: User) -> sa.Select[tuple[Invoice]]:
+    stmt = sa.select(Invoice)
+    if user.is_customer:
+        return stmt.where(Invoice.customer_id == user.customer_id, Invoice.number.is_not(None))
+    if user.is_admin:
+        return stmt
+    return stmt.where(sa.false())
+
+
+def load_invoice_or_404(invoice_id: int) -> Invoice:
+    invoice = db.session.scalars(visible_invoices(current_user).where(Invoice.id == invoice_id)).one_or_none()
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+def order_invoicing(order: Order) -> dict[str, Any]:
+    """For the order page: its invoices and what the administrator can do now."""
+    invoices = db.session.scalars(
+        visible_invoices(current_user).join(Invoice.orders).where(Order.id == order.id).order_by(Invoice.id)
+    ).all()
+    admin = current_user.is_admin
+    return {
+        "invoices": invoices,
+        "can_invoice": admin and services.to_invoice(order) is not None,
+        "can_deposit": admin
+        and order.state in services.DEPOSIT_STATES
+        and services.accepted_quote(order) is not None,
+        "deposit_form": DepositForm(prefix="deposit", percent=g.school.deposit_percent) if admin else None,
+    }
+
+
+TABS = {
+    "drafts": lambda s: s.where(Invoice.state == InvoiceState.DRAFT),
+    "unpaid": lambda s: s.where(
+        Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
+        Invoice.kind != InvoiceKind.CREDIT_NOTE,
+    ),
+    "paid": lambda s: s.where(Invoice.state == InvoiceState.PAID),
+    "credit_notes": lambda s: s.where(Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.number.is_not(None)),
+}
+
+
+@bp.get("/invoices")
+@admin_or_customer
+def index() -> str:
+    tab = request.args.get("tab", "all")
+    stmt = visible_invoices(current_user).options(sa.orm.joinedload(Invoice.customer))
+    if tab in TABS and not (tab == "drafts" and current_user.is_customer):
+        stmt = TABS[tab](stmt)
+    else:
+        tab = "all"
+    page = paginate(stmt.order_by(Invoice.issue_date.desc().nulls_first(), Invoice.id.desc()))
+    return render_template("invoicing/index.html", page=page, tab=tab, tabs=TABS)
+
+
+@bp.get("/invoices/to-invoice")
+@admin_required
+def to_invoice() -> str:
+    orders = db.session.scalars(
+        sa.select(Order)
+        .where(Order.state.in_(list(services.INVOICEABLE_STATES)))
+        .options(sa.orm.joinedload(Order.customer))
+        .order_by(Order.customer_id, Order.id)
+    ).all()
+    pending = [o for o in orders if services.to_invoice(o) is not None]
+    today = local_today()
+    group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)
+    return render_template(
+        "invoicing/to_invoice.html", orders=pending, group_form=group_form, action_form=ActionForm()
+    )
+
+
+@bp.post("/requests/<int:order_id>/invoice")
+@admin_required
+def invoice_order(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    try:
+        invoice = services.draft_invoice([order], current_user)
+    except services.InvoicingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    db.session.commit()
+    return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
+
+
+@bp.post("/requests/<int:order_id>/deposit")
+@admin_required
+def deposit(order_id: int) -> Response:
+    order = orders_access.load_order_or_404(order_id, current_user)
+    form = DepositForm(prefix="deposit")
+    if not form.validate_on_submit():
+        flash(_("Give the deposit as a percentage of the quote, 1 to 100."), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    try:
+        invoice = services.draft_deposit(order, form.percent.data, current_user)
+    except services.InvoicingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    db.session.commit()
+    return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
+
+
+@bp.post("/invoices/group")
+@admin_required
+def group() -> Response:
+    form = GroupForm(prefix="group")
+    if not form.validate_on_submit() or form.start.data > form.end.data:
+        flash(_("Give a period: its first day, then its last."), "error")
+        return redirect(url_for("invoicing.to_invoice"))
+    made = 0
+    for _customer, orders in services.customers_to_invoice(form.start.data, form.end.data):
+        services.draft_invoice(orders, current_user)
+        made += 1
+    db.session.commit()
+    flash(_("%(n)s draft invoices prepared, one per customer.", n=made), "success" if made else "info")
+    return redirect(url_for("invoicing.index", tab="drafts"))
+
+
+def _line_choices(form: InvoiceForm, invoice: Invoice) -> None:
+    workshops = [SelectChoice(0, "—"), *workshop_options(with_rates=True)]
+    rates = sorted({*vat_rates(g.school), *(line.vat_rate for line in invoice.lines)}, reverse=True)
+    form.set_choices(workshops, options((f"{r:.2f}", f"{r.normalize():f} %") for r in rates))
+
+
+def _load_form(invoice: Invoice) -> InvoiceForm:
+    if request.method == "GET":
+        form = InvoiceForm(obj=invoice)
+        for entry, line in zip(form.lines, invoice.lines, strict=False):
+            entry.form.kind.data = line.kind.value
+            entry.form.unit.data = line.unit.value
+            entry.form.vat_rate.data = f"{line.vat_rate:.2f}"
+            entry.form.workshop_id.data = line.workshop_id or 0
+            entry.form.line_id.data = str(line.id)
+    else:
+        form = InvoiceForm()
+        if request.form.get("action") == "add_line" and len(form.lines) < form.lines.max_entries:
+            form.lines.append_entry()
+    _line_choices(form, invoice)
+    return form
+
+
+def _lines(form: InvoiceForm) -> list[tuple[int | None, services.LineInput]]:
+    return [
+        (
+            int(entry.form.line_id.data) if (entry.form.line_id.data or "").isdigit() else None,
+            services.LineInput(
+                kind=LineKind(entry.form.kind.data),
+                description=entry.form.description.data,
+                unit=Unit(entry.form.unit.data),
+                quantity=entry.form.quantity.data,
+                unit_price=entry.form.unit_price.data,
+                discount_percent=entry.form.discount_percent.data or Decimal("0"),
+                vat_rate=Decimal(entry.form.vat_rate.data),
+            ),
+        )
+        for entry in form.lines
+        if not entry.form.is_blank()
+    ]
+
+
+@bp.route("/invoices/<int:invoice_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(invoice_id: int) -> Any:
+    invoice = load_invoice_or_404(invoice_id)
+    if not invoice.is_draft:
+        return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+    form = _load_form(invoice)
+    action = request.form.get("action")
+    status = 200
+    if request.method == "POST" and action in ("save", "issue"):
+        if form.validate_on_submit():
+            try:
+                services.save_draft(invoice, _lines(form), form.notes.data)
+                if action == "issue":
+                    services.issue(invoice, current_user)
+            except services.InvoicingError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                if action == "issue":
+                    flash(
+                        _(
+                            "%(kind)s %(number)s issued and sent to the customer.",
+                            kind=invoice.kind.label,
+                            number=invoice.number,
+                        ),
+                        "success",
+                    )
+                    return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+                flash(_("The draft has been saved."), "success")
+                return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
+        status = 400
+    return render_template(
+        "invoicing/edit.html",
+        invoice=invoice,
+        form=form,
+        blank_line=form.blank_line(),
+        totals=invoice.totals(),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/invoices/<int:invoice_id>/delete")
+@admin_required
+def delete(invoice_id: int) -> Response:
+    invoice = load_invoice_or_404(invoice_id)
+    try:
+        services.delete_draft(invoice)
+    except services.InvoicingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    db.session.commit()
+    flash(_("The draft has been deleted."), "success")
+    return redirect(url_for("invoicing.index", tab="drafts"))
+
+
+@bp.get("/invoices/<int:invoice_id>")
+@admin_or_customer
+def detail(invoice_id: int) -> Any:
+    invoice = load_invoice_or_404(invoice_id)
+    if invoice.is_draft:
+        return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
+    credit_notes = db.session.scalars(
+        visible_invoices(current_user).where(Invoice.credited_invoice_id == invoice.id).order_by(Invoice.id)
+    ).all()
+    school = g.school
+    return render_template(
+        "invoicing/detail.html",
+        invoice=invoice,
+        credit_notes=credit_notes,
+        payment_form=PaymentForm(
+            prefix="payment",
+            paid_on=local_today(),
+            amount=max(invoice.balance, Decimal(0)) or None,
+            method=PaymentMethod.TRANSFER.value,
+        ),
+        penalty=services.late_penalty(invoice, school.late_penalty_rate),
+        days_late=(local_today() - invoice.due_date).days if invoice.due_date and invoice.balance > 0 else 0,
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/invoices/<int:invoice_id>/pdf")
+@admin_or_customer
+def pdf(invoice_id: int) -> Response:
+    invoice = load_invoice_or_404(invoice_id)
+    if not invoice.pdf_file:
+        abort(404)
+    path = services.file_store().path(invoice.school_id, invoice.pdf_file)
+    return send_file(path, mimetype="application/pdf", download_name=f"{invoice.number}.pdf")
+
+
+@bp.post("/invoices/<int:invoice_id>/payments")
+@admin_required
+def record_payment(invoice_id: int) -> Response:
+    invoice = load_invoice_or_404(invoice_id)
+    form = PaymentForm(prefix="payment")
+    if form.validate_on_submit():
+        try:
+            services.record_payment(
+                invoice,
+                form.paid_on.data,
+                form.amount.data,
+                PaymentMethod(form.method.data),
+                form.reference.data,
+                current_user,
+            )
+        except services.InvoicingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Payment recorded."), "success")
+    else:
+        for field, errors in form.errors.items():
+            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+
+
+@bp.post("/invoices/<int:invoice_id>/credit-note")
+@admin_required
+def credit_note(invoice_id: int) -> Response:
+    invoice = load_invoice_or_404(invoice_id)
+    chosen = None
+    if request.form.get("scope") == "lines":
+        chosen = []
+        for line in invoice.lines:
+            raw = (request.form.get(f"credit-{line.id}") or "").replace(",", ".").strip()
+            try:
+                quantity = Decimal(raw) if raw else Decimal(0)
+            except ArithmeticError:
+                quantity = Decimal(-1)
+            if quantity < 0:
+                flash(_("Give the quantities to credit as numbers."), "error")
+                return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+            chosen.append((line, quantity))
+    try:
+        note = services.draft_credit_note(invoice, current_user, chosen)
+    except services.InvoicingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+    db.session.commit()
+    return redirect(url_for("invoicing.edit", invoice_id=note.id))
+
+
+@bp.post("/invoices/<int:invoice_id>/remind")
+@admin_required
+def remind(invoice_id: int) -> Response:
+    invoice = load_invoice_or_404(invoice_id)
+    if services.remind(invoice):
+        db.session.commit()
+        flash(_("Reminder sent to %(email)s.", email=invoice.customer.email), "success")
+    else:
+        flash(
+            _("No reminder sent: nothing is due, one was sent today, or the customer has no e-mail."), "info"
+        )
+    return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+
+
+@bp.get("/invoices/overdue")
+@admin_required
+def overdue() -> str:
+    today = local_today()
+    rows = [
+        (invoice, days, services.late_penalty(invoice, g.school.late_penalty_rate, today))
+        for invoice, days in services.overdue(today)
+    ]
+    return render_template(
+        "invoicing/overdue.html", rows=rows, action_form=ActionForm(), soon=today + timedelta(days=7)
+    )

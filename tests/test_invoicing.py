@@ -1,0 +1,289 @@
+"""Invoices from deliveries, deposits, credit notes, payments — and every issued PDF a valid
+Factur-X EN 16931 document (XSD, EN 16931 schematron, French BR-FR rules) whose XML
+amounts are the invoice's."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import facturx
+import pytest
+import sqlalchemy as sa
+from lxml import etree
+from pypdf import PdfReader
+
+from ecoprod.delivery import services as delivery
+from ecoprod.extensions import db
+from ecoprod.i18n import local_today
+from ecoprod.invoicing import services
+from ecoprod.invoicing.documents import embedded_xml
+from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
+from ecoprod.notifications.models import OutboxEmail
+from ecoprod.orders.models import Order, OrderState
+from ecoprod.schools.models import VatRegime
+from ecoprod.tenancy import scoped_to
+from tests.factories import accepted_order
+from tests.facturx_check import check
+
+RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+
+TWO_RATES = [
+    ("labour", "Tournage des axes", "6", "48.00", "20"),
+    ("material", "Acier C45, barres", "40", "3.35", "20"),
+    ("other", "Livret technique", "2", "12.50", "5.5"),
+]
+
+
+def stored_pdf(invoice: Invoice) -> bytes:
+    return services.file_store().path(invoice.school_id, invoice.pdf_file).read_bytes()
+
+
+def xml_total(xml: bytes, tag: str) -> Decimal:
+    root = etree.fromstring(xml)
+    return Decimal(root.find(f".//{RAM}SpecifiedTradeSettlementHeaderMonetarySummation/{RAM}{tag}").text)
+
+
+def assert_valid_facturx(invoice: Invoice) -> bytes:
+    """The stored PDF is PDF/A-3 Factur-X EN 16931, its XML valid, its totals the invoice's."""
+    pdf = stored_pdf(invoice)
+    xml = embedded_xml(pdf)
+    check(xml)
+    assert facturx.get_level(etree.fromstring(xml)) == "en16931"
+    catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
+    assert "factur-x.xml" in xmp or "Factur-X" in xmp
+    assert xml_total(xml, "TaxBasisTotalAmount") == invoice.total_net
+    assert xml_total(xml, "TaxTotalAmount") == invoice.total_vat
+    assert xml_total(xml, "GrandTotalAmount") == invoice.total_gross
+    assert xml_total(xml, "TotalPrepaidAmount") == invoice.prepaid
+    root = etree.fromstring(xml)
+    assert root.find(f".//{RSM}ExchangedDocument/{RAM}ID").text == invoice.number
+    return xml
+
+
+def deliver(world, order: Order, quantity: str) -> None:
+    with scoped_to(db.session, world.school.id):
+        delivery.issue(order, {order.lines[0].id: Decimal(quantity)}, world.admin)
+        db.session.commit()
+
+
+def test_a_partial_delivery_is_invoiced_in_part_then_the_rest(app, factory, world):
+    world.company.email = "compta@zephyr.example.com"
+    order = accepted_order(factory, world, "Axes facturés", TWO_RATES)
+    order.lines[0].quantity = Decimal("10")
+    db.session.commit()
+    deliver(world, order, "4")
+    with scoped_to(db.session, world.school.id):
+        first = services.draft_invoice([order], world.admin)
+        assert [ln.quantity for ln in first.lines] == [Decimal("2.4"), Decimal("16"), Decimal("0.8")]
+        assert first.number is None and first.is_draft
+        services.issue(first, world.admin)
+        db.session.commit()
+    assert first.number == f"FA-{local_today().year}-0001"
+    assert first.pdf_sha256 and len(first.pdf_sha256) == 64
+    xml = assert_valid_facturx(first)
+    assert b"<ram:ID>M1</ram:ID>" in xml  # goods and services, no deposit
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(stored_pdf(first))).pages)
+    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    for mention in (
+        "FACTURE",
+        first.number,
+        "SIREN",
+        "40 €",
+        "Pénalités de retard",
+        "Pas d’escompte",
+        "Échéance",
+    ):
+        assert mention in text, mention
+    mail = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "invoice_issued")).one()
+    assert mail.to_address == world.company.email and first.number in mail.subject
+
+    deliver(world, order, "6")
+    with scoped_to(db.session, world.school.id):
+        rest = services.draft_invoice([order], world.admin)
+        assert [ln.quantity for ln in rest.lines] == [Decimal("3.6"), Decimal("24"), Decimal("1.2")]
+        services.issue(rest, world.admin)
+        db.session.commit()
+        assert services.to_invoice(order) is None
+    assert rest.number.endswith("-0002")
+    db.session.refresh(order)
+    assert order.state is OrderState.INVOICED
+    assert first.total_net + rest.total_net == order_quote_net(order)
+
+
+def order_quote_net(order: Order) -> Decimal:
+    return services.accepted_quote(order).total_net
+
+
+def test_a_deposit_is_deducted_from_the_final_invoice(app, factory, world):
+    order = accepted_order(factory, world, "Acompte", TWO_RATES, state=OrderState.ACCEPTED)
+    with scoped_to(db.session, world.school.id):
+        deposit = services.draft_deposit(order, Decimal("30"), world.admin)
+        assert len(deposit.lines) == 2  # one line per VAT rate of the quote
+        services.issue(deposit, world.admin)
+        db.session.commit()
+    xml = assert_valid_facturx(deposit)
+    assert b"<ram:TypeCode>386</ram:TypeCode>" in xml
+    quote_gross = services.accepted_quote(order).total_gross
+    assert abs(deposit.total_gross - quote_gross * Decimal("0.3")) <= Decimal("0.02")
+    order.state = OrderState.READY
+    db.session.commit()
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        final = services.draft_invoice([order], world.admin)
+        services.issue(final, world.admin)
+        db.session.commit()
+    assert final.prepaid == deposit.total_gross
+    assert final.amount_due == final.total_gross - deposit.total_gross
+    xml = assert_valid_facturx(final)
+    assert b"<ram:ID>M4</ram:ID>" in xml  # a final invoice after a deposit
+    assert xml_total(xml, "DuePayableAmount") == final.amount_due
+    db.session.refresh(deposit)
+    assert deposit.deducted_in_id == final.id
+
+
+def test_a_document_discount_and_a_line_discount_are_valid_factur_x(app, factory, world):
+    order = accepted_order(
+        factory,
+        world,
+        "Remises",
+        [("labour", "Fraisage", "3.5", "47.33", "20"), ("material", "Alu", "7", "9.99", "10")],
+        discount="7.5",
+    )
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.draft_invoice([order], world.admin)
+        invoice.lines[0].discount_percent = Decimal("12.5")
+        services.issue(invoice, world.admin)
+        db.session.commit()
+    assert invoice.discount_percent == Decimal("7.5")
+    assert_valid_facturx(invoice)
+
+
+def test_an_exempt_school_issues_valid_invoices_with_the_legal_basis(app, factory, world):
+    world.school.vat_regime = VatRegime.FRANCHISE
+    db.session.commit()
+    order = accepted_order(factory, world, "Franchise", [("labour", "Montage", "2", "45", "0")])
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.draft_invoice([order], world.admin)
+        services.issue(invoice, world.admin)
+        db.session.commit()
+    xml = assert_valid_facturx(invoice)
+    assert b"<ram:CategoryCode>E</ram:CategoryCode>" in xml and b"293 B" in xml
+    assert invoice.total_vat == 0
+
+
+def test_credit_notes_full_and_partial_reference_the_invoice_and_settle_it(app, factory, world):
+    order = accepted_order(factory, world, "Avoirs", TWO_RATES)
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        db.session.commit()
+        partial = services.draft_credit_note(invoice, world.admin, [(invoice.lines[1], Decimal("10"))])
+        services.issue(partial, world.admin)
+        db.session.commit()
+    assert partial.number == f"AV-{local_today().year}-0001"
+    xml = assert_valid_facturx(partial)
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and invoice.number.encode() in xml
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored_pdf(partial))).pages)
+    assert "AVOIR" in text and "Net à déduire" in text and invoice.number in text
+    db.session.refresh(invoice)
+    assert invoice.settled == partial.total_gross and invoice.state is InvoiceState.PARTIALLY_PAID
+    with scoped_to(db.session, world.school.id):
+        rest = services.draft_credit_note(invoice, world.admin)
+        with pytest.raises(services.InvoicingError, match=r"dépasser|exceed"):
+            services.issue(rest, world.admin)
+        db.session.rollback()
+    db.session.expire_all()
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(Invoice.number.like("AV-%")))
+        == 1
+    )
+
+
+def test_payments_partial_full_and_over(app, factory, world):
+    order = accepted_order(factory, world, "Paiements", [("labour", "Soudure", "10", "50", "20")])
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        db.session.commit()
+        assert invoice.amount_due == Decimal("600.00")
+        services.record_payment(
+            invoice, local_today(), Decimal("200"), PaymentMethod.TRANSFER, "VIR 1", world.admin
+        )
+        assert invoice.state is InvoiceState.PARTIALLY_PAID and invoice.balance == Decimal("400.00")
+        services.record_payment(
+            invoice, local_today(), Decimal("450"), PaymentMethod.CHEQUE, "CHQ 2", world.admin
+        )
+        db.session.commit()
+    assert invoice.state is InvoiceState.PAID and invoice.balance == Decimal("-50.00")  # a credit of 50 €
+    with scoped_to(db.session, world.school.id), pytest.raises(services.InvoicingError):
+        services.record_payment(
+            invoice, local_today() + timedelta(days=3), Decimal("1"), PaymentMethod.CASH, None, world.admin
+        )
+
+
+def test_overdue_invoices_get_a_reminder_with_the_penalty(app, factory, world):
+    world.company.email = "compta@zephyr.example.com"
+    order = accepted_order(factory, world, "Retard", [("labour", "Assemblage", "10", "50", "20")])
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        db.session.commit()
+    later = invoice.due_date + timedelta(days=73)
+    # 600 × 12.15 % × 73/365 = 14.58
+    assert services.late_penalty(invoice, Decimal("12.15"), later) == Decimal("14.58")
+    with scoped_to(db.session, world.school.id):
+        assert [(i.id, days) for i, days in services.overdue(later)] == [(invoice.id, 73)]
+    assert services.remind_all(later) == 1
+    assert services.remind_all(later) == 0  # once a day
+    db.session.commit()
+    mail = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "invoice_reminder")).one()
+    assert "14,58" in mail.body and "40,00" in mail.body
+
+
+def test_the_database_refuses_to_change_or_delete_an_issued_invoice(app, factory, world):
+    order = accepted_order(factory, world, "Gelée", [("labour", "Pliage", "1", "80", "20")])
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        db.session.commit()
+    attempts = [
+        "UPDATE invoices SET total_gross = 1 WHERE id = :id",
+        "UPDATE invoices SET number = 'FA-X' WHERE id = :id",
+        "UPDATE invoices SET pdf_sha256 = 'x' WHERE id = :id",
+        "DELETE FROM invoices WHERE id = :id",
+        "UPDATE invoice_lines SET unit_price = 1 WHERE invoice_id = :id",
+        "DELETE FROM invoice_lines WHERE invoice_id = :id",
+        "INSERT INTO invoice_lines (school_id, invoice_id, position, kind, description, unit, quantity,"
+        " unit_price, discount_percent, vat_rate) VALUES (1, :id, 9, 'other', 'x', 'piece', 1000, 100, 0, 2000)",
+    ]
+    for statement in attempts:
+        with pytest.raises(sa.exc.DatabaseError), db.engine.begin() as connection:
+            connection.execute(sa.text(statement), {"id": invoice.id})
+    with db.engine.begin() as connection:  # what may change: payments bring its state along
+        connection.execute(sa.text("UPDATE invoices SET state = 'paid' WHERE id = :id"), {"id": invoice.id})
+    with scoped_to(db.session, world.school.id), pytest.raises(services.InvoicingError):
+        services.delete_draft(db.session.get(Invoice, invoice.id))
+
+
+def test_a_grouped_invoice_covers_a_customers_deliveries_of_the_period(app, factory, world):
+    first = accepted_order(factory, world, "Lot A", [("labour", "Pièce A", "2", "40", "20")])
+    second = accepted_order(factory, world, "Lot B", [("material", "Pièce B", "5", "10", "20")])
+    deliver(world, first, str(first.lines[0].quantity))
+    deliver(world, second, "1")
+    today = local_today()
+    with scoped_to(db.session, world.school.id):
+        [(customer, orders)] = services.customers_to_invoice(today - timedelta(days=30), today)
+        assert customer.id == world.company.id and {o.id for o in orders} == {first.id, second.id}
+        invoice = services.issue(services.draft_invoice(orders, world.admin), world.admin)
+        db.session.commit()
+    assert {o.id for o in invoice.orders} == {first.id, second.id}
+    assert all(ln.description.startswith("DDE-") for ln in invoice.lines)
+    assert_valid_facturx(invoice)
+    assert invoice.kind is InvoiceKind.INVOICE
