@@ -25,6 +25,7 @@ from ecoprod.delivery.models import DeliveryNote
 from ecoprod.delivery.services import issue as deliver
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
+from ecoprod.invoicing.models import Invoice
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining
 from ecoprod.orders.models import Order, OrderEvent
 from ecoprod.planning.models import (
@@ -46,7 +47,7 @@ from ecoprod.storage import PNG, InspectedFile
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from tests.conftest import csrf_token, login_as
-from tests.factories import PDF_BYTES, Factory, Planning, plan_world, ready_order
+from tests.factories import PDF_BYTES, Factory, Planning, accepted_order, plan_world, ready_order
 
 ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator", "student")
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -61,6 +62,7 @@ SCHOOL_A_MARKERS = (
     "Usinage Alpha",
     "Châssis Zéphyr",
     "Livraison Zéphyr",
+    "Facture Zéphyr",
     "Autrenom",
 )
 # A customer never meets a student: not a name, not an initial, not a birth date.
@@ -97,6 +99,9 @@ class Scene:
     vat_rate: VatRate
     plan: Planning
     delivery_note: DeliveryNote
+    invoice: Any = None
+    draft_invoice: Any = None
+    invoiced_order: Any = None
     sent_quote: Quote | None = None
     draft_quote: Quote | None = None
     accepted_quote: Quote | None = None
@@ -106,7 +111,7 @@ class Scene:
         return order.attachments[0].id
 
 
-def build_scene(factory: Factory, with_quotes: bool = True) -> Scene:
+def build_scene(factory: Factory, with_quotes: bool = True, with_invoices: bool = False) -> Scene:
     world = factory.world()
     contact = Contact(
         school_id=world.school.id, customer=world.company, name="Zoé Contact", email="zoe@z.example.com"
@@ -147,7 +152,27 @@ def build_scene(factory: Factory, with_quotes: bool = True) -> Scene:
     scene = Scene(world, users, contact, invited, signup, vat_rate, plan, note)
     if with_quotes:  # rendering PDFs costs time: only for the routes that need them
         add_quotes(scene, factory)
+    if with_invoices:
+        add_invoices(scene, factory)
     return scene
+
+
+def add_invoices(scene: Scene, factory: Factory) -> None:
+    """An issued invoice and a draft one, of Mécanique Zéphyr's delivered orders."""
+    from ecoprod.invoicing import services as invoicing
+
+    world = scene.world
+    billed = accepted_order(factory, world, "Facture Zéphyr", [("labour", "Usinage", "4", "45", "20")])
+    pending = accepted_order(
+        factory, world, "Brouillon facture Zéphyr", [("labour", "Pliage", "2", "45", "20")]
+    )
+    with scoped_to(db.session, world.school.id):
+        for order in (billed, pending):
+            deliver(order, {order.lines[0].id: order.lines[0].quantity}, world.admin)
+        scene.invoice = invoicing.issue(invoicing.draft_invoice([billed], world.admin), world.admin)
+        scene.draft_invoice = invoicing.draft_invoice([pending], world.admin)
+        scene.invoiced_order = pending
+        db.session.commit()
 
 
 def add_quotes(scene: Scene, factory: Factory) -> None:
@@ -730,6 +755,76 @@ MATRIX.update(
     }
 )
 
+
+# --- Invoicing ----------------------------------------------------------------------------------
+
+SEEN_BY_ADMIN_AND_ITS_COMPANY = expect(
+    403, anonymous=302, customer=200, rival=404, admin=200, other_admin=404
+)
+
+
+def inv(attr: str, path: str) -> Callable[[Scene], str]:
+    return lambda s: path.format(id=getattr(s, attr).id)
+
+
+def invoice_count(scene: Scene) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Invoice))
+
+
+def invoice_settled(scene: Scene) -> Any:
+    return db.session.get(Invoice, scene.invoice.id).settled
+
+
+MATRIX.update(
+    {
+        "invoicing.index": Case(
+            "GET",
+            lambda s: "/invoices?tab=unpaid",
+            expect(403, anonymous=302, customer=200, rival=200, admin=200, other_admin=200),
+        ),
+        "invoicing.to_invoice": Case("GET", lambda s: "/invoices/to-invoice", ADMIN_PAGE),
+        "invoicing.overdue": Case("GET", lambda s: "/invoices/overdue", ADMIN_PAGE),
+        "invoicing.invoice_order": Case(
+            "POST", inv("invoiced_order", "/requests/{id}/invoice"), ADMIN_ACTION, changes=invoice_count
+        ),
+        "invoicing.deposit": Case(
+            "POST",
+            inv("invoiced_order", "/requests/{id}/deposit"),
+            ADMIN_ACTION,
+            data=lambda s: {"deposit-percent": "30"},
+            changes=invoice_count,
+        ),
+        "invoicing.group": Case(
+            "POST",
+            lambda s: "/invoices/group",
+            SCHOOL_ACTION,
+            data=lambda s: {"group-start": "2020-01-01", "group-end": local_today().isoformat()},
+            changes=invoice_count,
+        ),
+        "invoicing.edit": Case("GET", inv("draft_invoice", "/invoices/{id}/edit"), ADMIN_OBJECT),
+        "invoicing.delete": Case(
+            "POST", inv("draft_invoice", "/invoices/{id}/delete"), ADMIN_ACTION, changes=invoice_count
+        ),
+        "invoicing.detail": Case("GET", inv("invoice", "/invoices/{id}"), SEEN_BY_ADMIN_AND_ITS_COMPANY),
+        "invoicing.pdf": Case("GET", inv("invoice", "/invoices/{id}/pdf"), SEEN_BY_ADMIN_AND_ITS_COMPANY),
+        "invoicing.record_payment": Case(
+            "POST",
+            inv("invoice", "/invoices/{id}/payments"),
+            ADMIN_ACTION,
+            data=lambda s: {
+                "payment-paid_on": local_today().isoformat(),
+                "payment-amount": "10",
+                "payment-method": "transfer",
+            },
+            changes=invoice_settled,
+        ),
+        "invoicing.credit_note": Case(
+            "POST", inv("invoice", "/invoices/{id}/credit-note"), ADMIN_ACTION, changes=invoice_count
+        ),
+        "invoicing.remind": Case("POST", inv("invoice", "/invoices/{id}/remind"), ADMIN_ACTION),
+    }
+)
+
 SUCCESS = (200, 302)
 
 
@@ -770,7 +865,9 @@ def _check(response: Any, role: str, expected: int, endpoint: str) -> None:
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_route_as_every_role(app, factory, endpoint):
     case = MATRIX[endpoint]
-    scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
+    scene = build_scene(
+        factory, with_quotes=endpoint.startswith("quotes."), with_invoices=endpoint.startswith("invoicing.")
+    )
     allowed = [r for r in ROLES if case.statuses[r] in SUCCESS and r != "anonymous"]
     refused = [r for r in ROLES if r not in allowed]
     if case.method == "GET":
@@ -791,7 +888,11 @@ def test_route_as_every_role(app, factory, endpoint):
 
             db.session.remove()
             empty_database(app)
-            scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
+            scene = build_scene(
+                factory,
+                with_quotes=endpoint.startswith("quotes."),
+                with_invoices=endpoint.startswith("invoicing."),
+            )
         response = _request(app, scene, role, case)
         _check(response, role, case.statuses[role], endpoint)
 

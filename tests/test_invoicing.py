@@ -287,3 +287,69 @@ def test_a_grouped_invoice_covers_a_customers_deliveries_of_the_period(app, fact
     assert all(ln.description.startswith("DDE-") for ln in invoice.lines)
     assert_valid_facturx(invoice)
     assert invoice.kind is InvoiceKind.INVOICE
+
+
+def test_the_administrator_invoices_from_the_pages_and_the_customer_reads_it(app, client, factory, world):
+    from tests.conftest import login_as, post
+
+    order = accepted_order(factory, world, "Par les pages", [("labour", "Perçage", "3", "40", "20")])
+    deliver(world, order, str(order.lines[0].quantity))
+    login_as(client, world.admin)
+    assert "Facturer ce qui a été livré" in client.get(f"/requests/{order.id}").get_data(as_text=True)
+    made = post(client, f"/requests/{order.id}/invoice")
+    draft = db.session.scalars(sa.select(Invoice)).one()
+    assert made.headers["Location"].endswith(f"/invoices/{draft.id}/edit")
+    line = draft.lines[0]
+    fields = {
+        "lines-0-line_id": str(line.id),
+        "lines-0-kind": "labour",
+        "lines-0-description": "Perçage des platines",
+        "lines-0-workshop_id": "0",
+        "lines-0-unit": "h",
+        "lines-0-quantity": "3",
+        "lines-0-unit_price": "40,00",
+        "lines-0-discount_percent": "0",
+        "lines-0-vat_rate": "20.00",
+        "notes": "Merci pour votre commande.",
+    }
+    bad = post(client, f"/invoices/{draft.id}/edit", {**fields, "lines-0-quantity": "-3", "action": "issue"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Invoice, draft.id).number is None
+    issued = post(client, f"/invoices/{draft.id}/edit", {**fields, "action": "issue"})
+    assert issued.status_code == 302
+    db.session.expire_all()
+    invoice = db.session.get(Invoice, draft.id)
+    assert invoice.number and invoice.lines[0].description == "Perçage des platines"
+    assert invoice.lines[0].quote_line_id == line.quote_line_id  # still tied to the quote
+    # Issued: the editor sends back to the read-only page, a second issue changes nothing.
+    assert client.get(f"/invoices/{invoice.id}/edit").status_code == 302
+    again = post(
+        client, f"/invoices/{invoice.id}/edit", {**fields, "lines-0-unit_price": "1", "action": "save"}
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invoice, invoice.id).lines[0].unit_price == Decimal("40.00")
+    paid = post(
+        client,
+        f"/invoices/{invoice.id}/payments",
+        {"payment-paid_on": local_today().isoformat(), "payment-amount": "50,00", "payment-method": "cheque"},
+    )
+    assert paid.status_code == 302
+    credit = post(
+        client,
+        f"/invoices/{invoice.id}/credit-note",
+        {"scope": "lines", f"credit-{invoice.lines[0].id}": "1"},
+    )
+    note = db.session.scalars(sa.select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT_NOTE)).one()
+    assert credit.headers["Location"].endswith(f"/invoices/{note.id}/edit") and note.lines[
+        0
+    ].quantity == Decimal(1)
+    # The customer sees the issued invoice, not the draft credit note.
+    login_as(client, world.customer_user)
+    page = client.get(f"/invoices/{invoice.id}").get_data(as_text=True)
+    assert invoice.number in page and "50,00" in page
+    assert client.get(f"/invoices/{note.id}").status_code == 404
+    pdf = client.get(f"/invoices/{invoice.id}/pdf")
+    assert pdf.data == stored_pdf(invoice) and pdf.mimetype == "application/pdf"  # the same bytes, always
+    pdf.close()

@@ -26,7 +26,9 @@ ALLOWED_ROLE = {
 @pytest.mark.parametrize("endpoint", STATE_CHANGING)
 def test_every_action_refuses_a_request_without_csrf_token(app, factory, endpoint):
     case = MATRIX[endpoint]
-    scene = build_scene(factory, with_quotes=endpoint.startswith("quotes."))
+    scene = build_scene(
+        factory, with_quotes=endpoint.startswith("quotes."), with_invoices=endpoint.startswith("invoicing.")
+    )
     role = ALLOWED_ROLE.get(endpoint, "admin")
     before = case.changes(scene) if case.changes else None
     client = login_as(app.test_client(), scene.users[role])
