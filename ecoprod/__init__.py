@@ -21,6 +21,7 @@ from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.invoicing import export_views  # noqa: F401 - adds the exports and dashboard routes
 from ecoprod.invoicing.commands import invoices_cli
 from ecoprod.invoicing.views import bp as invoicing_bp
 from ecoprod.minors.views import bp as minors_bp

@@ -822,6 +822,15 @@ MATRIX.update(
             "POST", inv("invoice", "/invoices/{id}/credit-note"), ADMIN_ACTION, changes=invoice_count
         ),
         "invoicing.remind": Case("POST", inv("invoice", "/invoices/{id}/remind"), ADMIN_ACTION),
+        "invoicing.exports_page": Case("GET", lambda s: "/exports", ADMIN_PAGE),
+        "invoicing.journal_csv": Case(
+            "GET", lambda s: f"/exports/journal.csv?start=2020-01-01&end={local_today()}", ADMIN_PAGE
+        ),
+        "invoicing.fec": Case(
+            "GET", lambda s: f"/exports/fec.txt?start=2020-01-01&end={local_today()}", ADMIN_PAGE
+        ),
+        "invoicing.statement": Case("GET", w("company", "/admin/customers/{id}/statement.pdf"), ADMIN_OBJECT),
+        "invoicing.dashboard": Case("GET", lambda s: "/dashboard", ADMIN_PAGE),
     }
 )
 

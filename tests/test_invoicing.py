@@ -353,3 +353,48 @@ def test_the_administrator_invoices_from_the_pages_and_the_customer_reads_it(app
     pdf = client.get(f"/invoices/{invoice.id}/pdf")
     assert pdf.data == stored_pdf(invoice) and pdf.mimetype == "application/pdf"  # the same bytes, always
     pdf.close()
+
+
+def test_the_accountants_exports_balance_and_neutralise_formulas(app, client, factory, world):
+    world.company.name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    order = accepted_order(factory, world, "Export", TWO_RATES)
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        note = services.issue(
+            services.draft_credit_note(invoice, world.admin, [(invoice.lines[0], Decimal("1"))]), world.admin
+        )
+        db.session.commit()
+    from tests.conftest import login_as
+
+    login_as(client, world.admin)
+    today = local_today().isoformat()
+    csv = client.get(f"/exports/journal.csv?start={today}&end={today}")
+    assert csv.mimetype == "text/csv"
+    text = csv.get_data(as_text=True)
+    assert text.startswith("\ufeffDate;Journal;Pièce;Compte")
+    rows = [line.split(";") for line in text.strip().splitlines()[1:]]
+    assert len(rows) == (1 + 2 * 2) + (
+        1 + 2
+    )  # customer, then sales and VAT per rate; the credit note has one rate
+    debit = sum(Decimal(r[6].replace(",", ".")) for r in rows)
+    credit = sum(Decimal(r[7].replace(",", ".")) for r in rows)
+    assert debit == credit == invoice.total_gross + note.total_gross
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    fec = client.get(f"/exports/fec.txt?start={today}&end={today}")
+    assert f"{world.school.siren}FEC" in fec.headers["Content-Disposition"]
+    lines = fec.get_data(as_text=True).strip().splitlines()
+    assert (
+        lines[0].split("|")[:3] == ["JournalCode", "JournalLib", "EcritureNum"]
+        and len(lines[0].split("|")) == 18
+    )
+    assert all(len(line.split("|")) == 18 for line in lines)
+    customer_rows = [line.split("|") for line in lines[1:] if line.split("|")[6]]
+    assert customer_rows and all(row[7].startswith("'=HYPERLINK") for row in customer_rows)  # neutralised
+    assert client.get("/exports/journal.csv?start=2026-12-01&end=2026-01-01").status_code == 400
+    statement = client.get(f"/admin/customers/{world.company.id}/statement.pdf")
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(statement.data)).pages)
+    assert invoice.number in words and note.number in words
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Encours clients" in dashboard and "/invoices/overdue" in dashboard

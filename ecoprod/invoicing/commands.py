@@ -19,3 +19,36 @@ def remind() -> None:
     db.session.commit()
     run_committed()
     click.echo(f"{count} reminder(s) queued")
+
+
+@invoices_cli.command("journal")
+@click.option("--school", "slug", required=True, help="The school's slug.")
+@click.option("--year", type=int, required=True)
+@click.option("--format", "kind", type=click.Choice(["csv", "fec"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def journal(slug: str, year: int, kind: str, output: str) -> None:
+    """Write a year's sales journal (CSV for the accountant, or FEC layout)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from ecoprod.invoicing import exports
+    from ecoprod.schools.models import School
+    from ecoprod.tenancy import scoped_to
+
+    school = db.session.scalars(sa.select(School).where(School.slug == slug)).one_or_none()
+    if school is None:
+        raise click.ClickException(f"no school '{slug}'")
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    with scoped_to(db.session, school.id):
+        total = exports.count_documents(start, end)
+        with (
+            click.progressbar(length=total, label="Documents") as bar,
+            open(output, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as out,
+        ):
+            rows = (exports.journal_csv if kind == "csv" else exports.fec)(school, start, end, bar.update)
+            lines = 0
+            for row in rows:
+                out.write(row)
+                lines += 1
+    click.echo(f"{lines - 1} lines written to {output}")

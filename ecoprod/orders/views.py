@@ -64,6 +64,9 @@ def index() -> str:
         stmt = stmt.where(Order.state.in_(STATE_TABS[tab]))
     else:
         tab = "all"
+    state = request.args.get("state")
+    if state in {s.value for s in OrderState}:  # one state (the dashboard links here)
+        stmt = stmt.where(Order.state == OrderState(state))
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number, Order.customer_reference)
     if not current_user.is_customer:
         stmt = stmt.options(sa.orm.joinedload(Order.customer))
