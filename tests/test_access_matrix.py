@@ -802,6 +802,12 @@ MATRIX.update(
             changes=invoice_count,
         ),
         "invoicing.edit": Case("GET", inv("draft_invoice", "/invoices/{id}/edit"), ADMIN_OBJECT),
+        "invoicing.issue": Case(
+            "POST",
+            inv("draft_invoice", "/invoices/{id}/issue"),
+            ADMIN_ACTION,
+            changes=lambda s: db.session.get(Invoice, s.draft_invoice.id).number,
+        ),
         "invoicing.delete": Case(
             "POST", inv("draft_invoice", "/invoices/{id}/delete"), ADMIN_ACTION, changes=invoice_count
         ),

@@ -300,6 +300,7 @@ def test_the_administrator_invoices_from_the_pages_and_the_customer_reads_it(app
     draft = db.session.scalars(sa.select(Invoice)).one()
     assert made.headers["Location"].endswith(f"/invoices/{draft.id}/edit")
     line = draft.lines[0]
+    quote_line_id = line.quote_line_id
     fields = {
         "lines-0-line_id": str(line.id),
         "lines-0-kind": "labour",
@@ -321,7 +322,7 @@ def test_the_administrator_invoices_from_the_pages_and_the_customer_reads_it(app
     db.session.expire_all()
     invoice = db.session.get(Invoice, draft.id)
     assert invoice.number and invoice.lines[0].description == "Perçage des platines"
-    assert invoice.lines[0].quote_line_id == line.quote_line_id  # still tied to the quote
+    assert invoice.lines[0].quote_line_id == quote_line_id  # still tied to the quote
     # Issued: the editor sends back to the read-only page, a second issue changes nothing.
     assert client.get(f"/invoices/{invoice.id}/edit").status_code == 302
     again = post(

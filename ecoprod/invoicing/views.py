@@ -239,6 +239,29 @@ def edit(invoice_id: int) -> Any:
     ), status
 
 
+@bp.post("/invoices/<int:invoice_id>/issue")
+@admin_required
+def issue(invoice_id: int) -> Response:
+    """Issue a draft as it was saved."""
+    invoice = load_invoice_or_404(invoice_id)
+    try:
+        services.issue(invoice, current_user)
+    except services.InvoicingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("invoicing.edit", invoice_id=invoice_id))
+    db.session.commit()
+    flash(
+        _(
+            "%(kind)s %(number)s issued and sent to the customer.",
+            kind=invoice.kind.label,
+            number=invoice.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
+
+
 @bp.post("/invoices/<int:invoice_id>/delete")
 @admin_required
 def delete(invoice_id: int) -> Response:
