@@ -1,10 +1,12 @@
 """Administrators run the school's reference data: create, edit, archive, search, paginate."""
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.extensions import db
-from ecoprod.schools.models import VatRegime
+from ecoprod.schools.models import VatRate, VatRegime
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Workshop
 from tests.conftest import login_as, post
@@ -248,6 +250,44 @@ def test_school_settings_with_vat_regime_and_logo(world, client):
     assert 'id="logo-error"' in html
     db.session.refresh(school)
     assert school.vat_regime is VatRegime.FRANCHISE
+
+
+def test_school_invoicing_settings_and_vat_accounts(world, client):
+    admin(client, world)
+    school = world.school
+    page = client.get("/admin/school").get_data(as_text=True)
+    assert 'name="late_penalty_rate" required step="any" type="text" value="12,15"' in page
+    assert 'name="sales_account" required type="text" value="706000"' in page
+    fields = {
+        "late_penalty_rate": "13,5",
+        "early_payment_terms": "Escompte de 1 % pour paiement à 8 jours",
+        "vat_on_debits": "y",
+        "deposit_percent": "40",
+        "sales_journal": "VT",
+        "customer_account_prefix": "4110",
+        "sales_account": "706100",
+    }
+    assert post(client, "/admin/school", fields).status_code == 302
+    db.session.refresh(school)
+    assert school.late_penalty_rate == Decimal("13.50") and school.deposit_percent == Decimal("40")
+    assert school.vat_on_debits and school.sales_account == "706100" and school.sales_journal == "VT"
+    assert school.early_payment_terms.startswith("Escompte de 1 %")
+    bad = post(client, "/admin/school", {**fields, "late_penalty_rate": "-1", "sales_account": "70 6"})
+    html = bad.get_data(as_text=True)
+    assert 'id="late_penalty_rate-error"' in html and 'id="sales_account-error"' in html
+    db.session.refresh(school)
+    assert school.late_penalty_rate == Decimal("13.50") and school.sales_account == "706100"
+    # The VAT account of a rate, used by the sales journal.
+    assert (
+        post(client, "/admin/vat-rates", {"rate": "5,5", "label": "Réduit", "account": "445712"}).status_code
+        == 302
+    )
+    rate = db.session.scalars(
+        sa.select(VatRate).where(VatRate.school_id == school.id, VatRate.rate == Decimal("5.5"))
+    ).one()
+    assert rate.account == "445712"
+    refused = post(client, "/admin/vat-rates", {"rate": "10", "account": "=SUM(A1)"})
+    assert 'id="account-error"' in refused.get_data(as_text=True)
 
 
 def test_operator_creates_a_school_and_invites_its_admin(world, client):

@@ -164,6 +164,21 @@ def test_a_document_discount_and_a_line_discount_are_valid_factur_x(app, factory
     assert_valid_facturx(invoice)
 
 
+def test_control_characters_pasted_in_a_description_do_not_break_the_xml(app, factory, world):
+    order = accepted_order(
+        factory, world, "Collé\x0bdepuis un tableur", [("labour", "Soudure", "2", "45", "20")]
+    )
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.draft_invoice([order], world.admin)
+        invoice.lines[0].description = "Soudure\x00 des\x1f pattes\tà plat"
+        invoice.notes = "Merci\x0c"
+        services.issue(invoice, world.admin)
+        db.session.commit()
+    xml = assert_valid_facturx(invoice)
+    assert "Soudure des pattes\tà plat".encode() in xml
+
+
 def test_an_exempt_school_issues_valid_invoices_with_the_legal_basis(app, factory, world):
     world.school.vat_regime = VatRegime.FRANCHISE
     db.session.commit()

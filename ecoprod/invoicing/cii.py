@@ -9,6 +9,7 @@ parties' electronic addresses (scheme 0225: the SIREN).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -126,11 +127,21 @@ def rate(value: Decimal) -> str:
     return number(value, 2)
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and line breaks, lone surrogates,
+# U+FFFE/U+FFFF): a description pasted from another program may hold some.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """The text as XML can hold it: characters it cannot carry are dropped."""
+    return NOT_XML.sub("", value)
+
+
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attrib)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

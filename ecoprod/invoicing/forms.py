@@ -37,7 +37,7 @@ class InvoiceForm(BaseForm):
 
 class DepositForm(BaseForm):
     percent = LocalDecimalField(
-        _l("Deposit (% of the quote)"),
+        _l("Deposit (percent of the quote)"),
         places=2,
         validators=[InputRequired(), NumberRange(min=Decimal("1"), max=Decimal("100"))],
     )

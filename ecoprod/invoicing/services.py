@@ -225,7 +225,7 @@ def draft_deposit(order: Order, percent: Decimal, by: User) -> Invoice:
     if order.state not in DEPOSIT_STATES:
         raise InvoicingError(str(_l("A deposit is invoiced between the acceptance and the delivery.")))
     if not ZERO < percent <= HUNDRED:
-        raise InvoicingError(str(_l("A deposit is between 0 and 100 % of the quote.")))
+        raise InvoicingError(str(_l("A deposit is between 0 and 100 percent of the quote.")))
     quote = accepted_quote(order)
     if quote is None:
         raise InvoicingError(str(_l("This order has no accepted quote.")))

@@ -21,6 +21,7 @@ from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, cl
 from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
 
 PREFIX = Regexp(r"^[A-Z]{1,8}$", message=_l("Capital letters only, 8 at most."))
+ACCOUNT = Regexp(r"^[0-9A-Z]{1,10}$", message=_l("Digits and capital letters only, 10 at most."))
 
 
 class SchoolIdentityForm(BaseForm):
@@ -64,6 +65,32 @@ class SchoolSettingsForm(SchoolIdentityForm):
             "e.g. materials and prices valid for the validity of the quote; delivery from the school."
         ),
     )
+    late_penalty_rate = LocalDecimalField(
+        _l("Late-payment penalty rate (% a year)"),
+        places=2,
+        validators=[
+            DataRequired(message=_l("Give a rate.")),
+            NumberRange(min=Decimal("0"), max=Decimal("100"), message=_l("Between 0 and 100.")),
+        ],
+        description=_l("At least three times the legal interest rate; usually the ECB rate plus 10 points."),
+    )
+    early_payment_terms = text_field(
+        _l("Early payment discount"),
+        300,
+        description=_l("Printed on invoices; leave empty for “Pas d’escompte pour paiement anticipé”."),
+    )
+    vat_on_debits = BooleanField(_l("VAT on debits (option for services)"))
+    deposit_percent = LocalDecimalField(
+        _l("Default deposit (percent of the quote)"),
+        places=2,
+        validators=[
+            DataRequired(message=_l("Give a percentage.")),
+            NumberRange(min=Decimal("1"), max=Decimal("100"), message=_l("Between 1 and 100.")),
+        ],
+    )
+    sales_journal = StringField(_l("Sales journal code"), validators=[DataRequired(), ACCOUNT])
+    customer_account_prefix = StringField(_l("Customer accounts"), validators=[DataRequired(), ACCOUNT])
+    sales_account = StringField(_l("Sales account"), validators=[DataRequired(), ACCOUNT])
     logo = FileField(_l("Logo (PNG or JPEG, 1 MB at most)"))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -100,4 +127,10 @@ class VatRateForm(BaseForm):
         ],
     )
     label = text_field(_l("Label"), 80)
+    account = StringField(
+        _l("VAT account"),
+        validators=[Optional(), ACCOUNT],
+        filters=[none_if_empty],
+        description=_l("e.g. 445711; empty for the usual account of the rate."),
+    )
     is_default = BooleanField(_l("Default rate of new lines"))

@@ -31,6 +31,13 @@ SETTINGS_FIELDS = (
     "request_prefix",
     "quote_validity_days",
     "quote_conditions",
+    "late_penalty_rate",
+    "early_payment_terms",
+    "vat_on_debits",
+    "deposit_percent",
+    "sales_journal",
+    "customer_account_prefix",
+    "sales_account",
 )
 LOGO_KINDS = IMAGE_KINDS
 
@@ -78,13 +85,16 @@ def add_default_vat_rates(school: School) -> None:
         db.session.add(VatRate(school_id=school.id, rate=rate, label=text, is_default=is_default))
 
 
-def save_vat_rate(school: School, rate: Decimal, label: str | None, is_default: bool) -> VatRate:
+def save_vat_rate(
+    school: School, rate: Decimal, label: str | None, is_default: bool, account: str | None = None
+) -> VatRate:
     """Add a rate (or bring an archived one back); one rate only is the default."""
     existing = db.session.scalars(
         sa.select(VatRate).where(VatRate.school_id == school.id, VatRate.rate == rate)
     ).first()
     vat_rate = existing or VatRate(school_id=school.id, rate=rate)
     vat_rate.label = label
+    vat_rate.account = account
     vat_rate.archived_at = None
     db.session.add(vat_rate)
     if is_default:

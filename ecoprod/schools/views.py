@@ -119,7 +119,9 @@ def vat_rates() -> Any:
     school: School = g.school
     form = VatRateForm()
     if form.validate_on_submit():
-        services.save_vat_rate(school, form.rate.data, form.label.data, form.is_default.data)
+        services.save_vat_rate(
+            school, form.rate.data, form.label.data, form.is_default.data, form.account.data
+        )
         db.session.commit()
         flash(_("The VAT rate has been saved."), "success")
         return redirect(url_for("schools.vat_rates"))
