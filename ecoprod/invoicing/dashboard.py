@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.extensions import db
+from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
 from ecoprod.money import ZERO, line_amounts
@@ -77,7 +78,7 @@ def figures(today: date | None = None) -> Figures:
     names = dict(db.session.execute(sa.select(Workshop.id, Workshop.name)).all())
     workshops = sorted(
         (
-            (names.get(wid, "—"), amount.quantize(Decimal("0.01")))
+            (names.get(wid) or _("Not tied to a workshop"), amount.quantize(Decimal("0.01")))
             for wid, amount in per_workshop.items()
             if amount
         ),
