@@ -20,7 +20,7 @@ from ecoprod.database import (
     utcnow,
 )
 from ecoprod.extensions import db
-from ecoprod.i18n import label
+from ecoprod.i18n import label, lazy_pgettext
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.tenancy import TenantMixin
 from ecoprod.workshops.models import Trade
@@ -64,7 +64,7 @@ ORDER_STATE_LABELS = {
     OrderState.IN_PRODUCTION: _l("In production"),
     OrderState.READY: _l("Ready"),
     OrderState.PARTIALLY_DELIVERED: _l("Partially delivered"),
-    OrderState.DELIVERED: _l("Delivered"),
+    OrderState.DELIVERED: lazy_pgettext("order", "Delivered"),
     OrderState.INVOICED: _l("Invoiced"),
     OrderState.CLOSED: _l("Closed"),
     OrderState.DECLINED: _l("Declined"),
