@@ -59,6 +59,7 @@ messages: install-test
 bench: install-test
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/invoicing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -165,22 +165,36 @@ def cii_document(invoice: Invoice, school: School, notes: dict[str, str]) -> cii
     )
 
 
-def render_invoice(invoice: Invoice, school: School, deposits: Sequence[Invoice] = ()) -> bytes:
-    """The Factur-X PDF of an invoice being issued (its number and amounts already set)."""
+def invoice_pdf(
+    invoice: Invoice,
+    school: School,
+    deposits: Sequence[Invoice] = (),
+    *,
+    pdf_variant: str | None = None,
+    notes: dict[str, str] | None = None,
+) -> bytes:
+    """The printed invoice alone, in its language: a plain PDF unless ``pdf_variant``
+    (``render_invoice`` asks for PDF/A-3b; ``bench/invoicing.py`` times the plain one)."""
     with force_locale(invoice.language or "fr"):
-        notes = mentions(invoice, school)
-        xml = cii.build(cii_document(invoice, school, notes))
-        pdf = render_pdf(
+        return render_pdf(
             "pdf/invoice.html",
-            pdf_variant="pdf/a-3b",
+            pdf_variant=pdf_variant,
             invoice=invoice,
             school=school,
             customer=invoice.customer,
             totals=invoice.totals(),
             deposits=deposits,
-            mentions=notes,
+            mentions=notes if notes is not None else mentions(invoice, school),
             logo=pdf_logo(school),
         )
+
+
+def render_invoice(invoice: Invoice, school: School, deposits: Sequence[Invoice] = ()) -> bytes:
+    """The Factur-X PDF of an invoice being issued (its number and amounts already set)."""
+    with force_locale(invoice.language or "fr"):
+        notes = mentions(invoice, school)
+        xml = cii.build(cii_document(invoice, school, notes))
+        pdf = invoice_pdf(invoice, school, deposits, pdf_variant="pdf/a-3b", notes=notes)
         title = f"{invoice.kind.label} {invoice.number}"
     return facturx.generate_from_binary(
         pdf,
