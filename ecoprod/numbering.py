@@ -7,6 +7,11 @@ callers queue up, and a rollback gives the number back. Nothing is ever skipped.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -59,3 +64,26 @@ def format_number(prefix: str, year: int, value: int) -> str:
 def next_number(session: Session, school_id: int, prefix: str, year: int) -> str:
     """``DEV-2026-0007``: the prefix is also the series."""
     return format_number(prefix, year, next_value(session, school_id, prefix, year))
+
+
+@contextlib.contextmanager
+def numbered_issue(session: Session) -> Iterator[None]:
+    """Queue the writers that draw a number and then render before committing.
+
+    PostgreSQL queues them on the counter row's lock. SQLite has one writer at a time and
+    others poll for the lock until ``busy_timeout``: with many writers each holding it for
+    a PDF render, an unlucky one can lose every poll and fail with "database is locked".
+    There, the writers of every process and thread wait in turn on an ``flock`` of a file
+    next to the database, which the kernel hands over without a time limit; the database
+    lock itself is then only ever awaited for the commit of the writer just before.
+    """
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    with Path(f"{url.database}.issue-lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

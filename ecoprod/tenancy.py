@@ -15,6 +15,7 @@ Outside a request (CLI commands, seeding) no scope is set.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +68,12 @@ def scoped_to(session: Session, school_id: int | None) -> Iterator[None]:
             session.info[SCOPE_KEY] = previous
 
 
+@functools.lru_cache(maxsize=4096)
+def _school_criteria(school_id: int | None) -> sa.orm.LoaderCriteriaOption:
+    """One option object per school, so that a statement can be seen to carry it already."""
+    return with_loader_criteria(TenantMixin, lambda cls: cls.school_id == school_id, include_aliases=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_by_school(state: ORMExecuteState) -> None:
     scope = current_scope(state.session)
@@ -74,14 +81,12 @@ def _filter_by_school(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    school_id = scope.school_id
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantMixin,
-            lambda cls: cls.school_id == school_id,
-            include_aliases=True,
-        )
-    )
+    criteria = _school_criteria(scope.school_id)
+    # Objects loaded under the criteria pass it on to their lazy and refresh loads; adding
+    # it again there would pile up one more copy at each load of a long-lived object.
+    if any(option is criteria for option in getattr(state.statement, "_with_options", ())):
+        return
+    state.statement = state.statement.options(criteria)
 
 
 @event.listens_for(Session, "before_flush")

@@ -73,3 +73,29 @@ def test_explicit_cross_school_read_is_possible_and_greppable(world):
     with scoped_to(db.session, world.school.id):
         stmt = sa.select(sa.func.count()).select_from(Order).execution_options(all_schools=True)
         assert db.session.scalar(stmt) == 5
+
+
+def test_long_lived_objects_do_not_pile_up_criteria(world, count_queries):
+    """A refresh after each commit carries the school criterion once, not once per commit."""
+    school_id, order_id = world.school.id, world.submitted.id
+    db.session.expunge_all()
+    with scoped_to(db.session, school_id):
+        order = db.session.get(Order, order_id)
+        sizes = []
+        for n in range(4):
+            order.title = f"Axes {n}"
+            db.session.commit()  # expires the order: the next read refreshes it
+            with count_queries() as counter:
+                assert order.title == f"Axes {n}" and len(order.lines) >= 1
+            sizes.append(sum(sql.count("school_id = ") for sql in counter.statements))
+    assert len(set(sizes)) == 1, sizes
+
+
+def test_a_relationship_of_an_object_loaded_across_schools_is_still_filtered(world):
+    """An object read with all_schools=True does not open the door to another school's rows."""
+    other_order_id, school_id = world.other_order.id, world.school.id
+    db.session.expunge_all()
+    with scoped_to(db.session, school_id):
+        other = db.session.get(Order, other_order_id, execution_options={"all_schools": True})
+        assert other is not None
+        assert other.lines == []  # the lazy load of its lines is scoped to this school

@@ -18,7 +18,7 @@ from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
-from ecoprod.numbering import next_number
+from ecoprod.numbering import next_number, numbered_issue
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.pdf import render_pdf
@@ -62,6 +62,13 @@ def issue(
     order: Order, quantities: Mapping[int, Decimal], by: User, issue_date: date | None = None
 ) -> DeliveryNote:
     """A numbered, frozen delivery note for these quantities (per order line), and its PDF."""
+    with numbered_issue(db.session):
+        return _issue(order, quantities, by, issue_date)
+
+
+def _issue(
+    order: Order, quantities: Mapping[int, Decimal], by: User, issue_date: date | None
+) -> DeliveryNote:
     if order.state not in DELIVERABLE_STATES:
         raise DeliveryError(str(_l("Only an order in production or ready can be delivered.")))
     left = remaining(order)

@@ -41,7 +41,7 @@ from ecoprod.invoicing.models import (
 )
 from ecoprod.money import HUNDRED, ZERO, to_cents
 from ecoprod.notifications.outbox import external_url, queue_email
-from ecoprod.numbering import next_number
+from ecoprod.numbering import next_number, numbered_issue
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.quotes.models import LineKind, Quote, QuoteState
@@ -386,6 +386,11 @@ def creditable(invoice: Invoice) -> Decimal:
 
 def issue(invoice: Invoice, by: User) -> Invoice:
     """Number, freeze, render and send: all in the caller's transaction."""
+    with numbered_issue(db.session):
+        return _issue(invoice, by)
+
+
+def _issue(invoice: Invoice, by: User) -> Invoice:
     from ecoprod.invoicing.documents import render_invoice  # the PDF needs the whole domain
 
     if not invoice.is_draft:
