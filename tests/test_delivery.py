@@ -163,3 +163,28 @@ def test_the_order_page_shows_delivered_and_remaining(app, client, world, order)
     page = client.get(f"/requests/{order.id}").get_data(as_text=True)
     assert "Livraisons" in page and "BL-" in page
     assert ">3<" in page and ">7<" in page
+
+
+def test_part_leaves_while_the_rest_is_being_made(app, client, factory, world):
+    """An order in production ships what is finished; work goes on, time is logged on the rest."""
+    from ecoprod.planning import services as planning
+    from tests.factories import plan_world
+
+    plan = plan_world(factory, world)
+    with scoped_to(db.session, world.school.id):
+        planning.log_time(plan.operation, world.student, local_today(), Decimal("2"), world.master)
+        db.session.commit()
+    order = plan.order
+    assert order.state is OrderState.IN_PRODUCTION
+    login_as(client, world.admin)
+    line = order.lines[0]
+    sent = post(client, f"/requests/{order.id}/deliveries/new", {f"q{line.id}": "3"})
+    assert sent.status_code == 302
+    db.session.expire_all()
+    order = db.session.get(type(order), order.id)
+    assert order.state is OrderState.PARTIALLY_DELIVERED
+    with scoped_to(db.session, world.school.id):
+        planning.log_time(plan.operation, world.student, local_today(), Decimal("1.5"), world.master)
+        db.session.commit()
+    assert sum(t.hours for t in plan.operation.time_logs) == Decimal("3.5")
+    assert order.state is OrderState.PARTIALLY_DELIVERED  # until the rest leaves

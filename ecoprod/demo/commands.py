@@ -16,6 +16,7 @@ from ecoprod.customers.models import Contact, Customer, PaymentTerms
 from ecoprod.database import Address
 from ecoprod.deferred import run_committed
 from ecoprod.demo import identifiers as ids
+from ecoprod.demo.invoicing import seed_invoicing
 from ecoprod.demo.planning import seed_bench_planning, seed_planning
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
@@ -443,7 +444,8 @@ def _age(order: Order, days: int) -> None:
 @seed_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when schools already exist.")
 def seed_demo(if_empty: bool) -> None:
-    """Two schools, six workshops, 30 students, 10 companies and requests in every state."""
+    """Two schools, six workshops, 30 students, 10 companies, requests in every state, planning,
+    and in the first school deliveries and invoices."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(School)):
         if if_empty:
             click.echo("The database already has data: demo not loaded.")
@@ -461,8 +463,11 @@ def seed_demo(if_empty: bool) -> None:
         _answer(db.session.merge(quote), db.session.merge(customer_user), outcome)
     db.session.commit()
     run_committed()  # the accepted copies
-    for n, school_id in enumerate(db.session.scalars(sa.select(School.id).order_by(School.id))):
+    school_ids = list(db.session.scalars(sa.select(School.id).order_by(School.id)))
+    for n, school_id in enumerate(school_ids):
         seed_planning(school_id, password_hash, expiring_soon=n == 1)
+    db.session.commit()
+    seed_invoicing(school_ids[0])  # deliveries and invoices, in the first school
     db.session.commit()
     # The demo's own notifications are not worth sending.
     db.session.execute(sa.delete(OutboxEmail))

@@ -16,7 +16,7 @@ from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -28,8 +28,8 @@ from ecoprod.database import utcnow
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.delivery.services import delivered
 from ecoprod.extensions import db
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import (
     Category,
     Invoice,
@@ -384,13 +384,17 @@ def creditable(invoice: Invoice) -> Decimal:
     return (invoice.total_gross or ZERO) - Decimal(credited or 0)
 
 
-def issue(invoice: Invoice, by: User) -> Invoice:
-    """Number, freeze, render and send: all in the caller's transaction."""
+def issue(invoice: Invoice, by: User, *, at: datetime | None = None) -> Invoice:
+    """Number, freeze, render and send: all in the caller's transaction.
+
+    ``at`` is the moment of issue, now unless given: only the demo data, which tells the
+    story of past weeks, gives one (never a page: an invoice is dated the day it is issued).
+    """
     with numbered_issue(db.session):
-        return _issue(invoice, by)
+        return _issue(invoice, by, at or utcnow())
 
 
-def _issue(invoice: Invoice, by: User) -> Invoice:
+def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:
     from ecoprod.invoicing.documents import render_invoice  # the PDF needs the whole domain
 
     if not invoice.is_draft:
@@ -418,7 +422,7 @@ def _issue(invoice: Invoice, by: User) -> Invoice:
             str(_l("Enter the school's VAT number in the school settings before invoicing."))
         )
     customer = invoice.customer
-    today = local_today()
+    today = at.astimezone(SCHOOL_TIMEZONE).date()
     deposits: list[Invoice] = []
     if invoice.kind is InvoiceKind.INVOICE and invoice.orders:
         deposits = list(
@@ -464,7 +468,7 @@ def _issue(invoice: Invoice, by: User) -> Invoice:
         invoice.prepaid = prepaid
         invoice.amount_due = ZERO if invoice.is_credit_note else totals.gross - prepaid
         invoice.state = InvoiceState.ISSUED
-        invoice.issued_at = utcnow()
+        invoice.issued_at = at
         invoice.issued_by_id = by.id
         data = render_invoice(invoice, school, deposits)
         invoice.pdf_file = file_store().save(invoice.school_id, data, db.session)

@@ -22,7 +22,7 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.QUOTED: frozenset({S.ACCEPTED, S.DECLINED, S.CANCELLED}),
     S.ACCEPTED: frozenset({S.PLANNED, S.CANCELLED}),
     S.PLANNED: frozenset({S.IN_PRODUCTION, S.ACCEPTED, S.CANCELLED}),
-    S.IN_PRODUCTION: frozenset({S.READY}),
+    S.IN_PRODUCTION: frozenset({S.READY, S.PARTIALLY_DELIVERED}),  # part leaves, the rest is being made
     S.READY: frozenset({S.PARTIALLY_DELIVERED, S.DELIVERED}),
     S.PARTIALLY_DELIVERED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset({S.INVOICED}),

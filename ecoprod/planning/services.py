@@ -61,7 +61,10 @@ from ecoprod.schools.models import School
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
 
-PLANNABLE_ORDER_STATES = frozenset({OrderState.ACCEPTED, OrderState.PLANNED, OrderState.IN_PRODUCTION})
+# A partially delivered order may still have work to do on what is left to deliver.
+PLANNABLE_ORDER_STATES = frozenset(
+    {OrderState.ACCEPTED, OrderState.PLANNED, OrderState.IN_PRODUCTION, OrderState.PARTIALLY_DELIVERED}
+)
 
 
 class PlanningError(ValueError):
