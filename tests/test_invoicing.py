@@ -398,6 +398,7 @@ def test_the_accountants_exports_balance_and_neutralise_formulas(app, client, fa
     credit = sum(Decimal(r[7].replace(",", ".")) for r in rows)
     assert debit == credit == invoice.total_gross + note.total_gross
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    assert any("TVA 5,5 %" in r[5] for r in rows)  # French decimals in the labels too
     fec = client.get(f"/exports/fec.txt?start={today}&end={today}")
     assert f"{world.school.siren}FEC" in fec.headers["Content-Disposition"]
     lines = fec.get_data(as_text=True).strip().splitlines()
@@ -414,3 +415,25 @@ def test_the_accountants_exports_balance_and_neutralise_formulas(app, client, fa
     assert invoice.number in words and note.number in words
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Encours clients" in dashboard and "/invoices/overdue" in dashboard
+
+
+def test_the_journal_follows_the_order_of_issue_across_batches(app, factory, world, monkeypatch):
+    """Drafts issued in another order than they were created, read in batches of one."""
+    from ecoprod.invoicing import exports
+
+    orders = [accepted_order(factory, world, f"Ordre {n}", TWO_RATES[:1]) for n in range(3)]
+    for order in orders:
+        deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        drafts = [services.draft_invoice([order], world.admin) for order in orders]
+        db.session.commit()
+        for draft in reversed(drafts):  # the last draft gets the first number
+            services.issue(draft, world.admin)
+            db.session.commit()
+        monkeypatch.setattr(exports, "BATCH", 1)
+        today = local_today()
+        numbers = [e.number for e in exports.entries(world.school, today, today) if e.auxiliary]
+    year = today.year
+    assert numbers == [f"FA-{year}-0001", f"FA-{year}-0002", f"FA-{year}-0003"]
+    labels = [e.label for e in exports.entries(world.school, today, today) if "TVA" in e.label]
+    assert labels and all(label.endswith("TVA 20 %") for label in labels)

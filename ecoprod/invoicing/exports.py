@@ -73,14 +73,17 @@ def _period(start: date, end: date) -> list[sa.ColumnElement[bool]]:
 def entries(
     school: School, start: date, end: date, progress: Callable[[int], None] | None = None
 ) -> Iterator[Entry]:
-    """The journal's rows for the documents issued between two days, in number order."""
+    """The journal's rows for the documents issued between two days, in the order they were
+    issued (the FEC's chronological order; numbers follow it within each series)."""
     accounts = vat_accounts(school)
-    last_id = 0
+    order = (Invoice.issue_date, Invoice.issued_at, Invoice.id)
+    after: sa.ColumnElement[bool] = sa.true()
     sequence = 0
     while True:
         batch = db.session.execute(
             sa.select(
                 Invoice.id,
+                Invoice.issued_at,
                 Invoice.kind,
                 Invoice.number,
                 Invoice.issue_date,
@@ -90,13 +93,18 @@ def entries(
                 Invoice.discount_percent,
                 Invoice.total_gross,
             )
-            .where(*_period(start, end), Invoice.id > last_id)
-            .order_by(Invoice.id)
+            .where(*_period(start, end), after)
+            .order_by(*order)
             .limit(BATCH)
         ).all()
         if not batch:
             return
-        last_id = batch[-1].id
+        last = batch[-1]
+        after = sa.tuple_(*order) > sa.tuple_(
+            sa.literal(last.issue_date, Invoice.issue_date.type),
+            sa.literal(last.issued_at, Invoice.issued_at.type),
+            sa.literal(last.id),
+        )
         lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
         for invoice_id, quantity, price, discount, rate in db.session.execute(
             sa.select(
@@ -108,7 +116,7 @@ def entries(
             ).where(InvoiceLine.invoice_id.in_([row.id for row in batch]))
         ):
             lines[invoice_id].append((line_amounts(quantity, price, discount).net, rate))
-        for row in sorted(batch, key=lambda r: (r.issue_date, r.number)):
+        for row in batch:
             sequence += 1
             totals = compute_totals(lines[row.id], row.discount_percent)
             credit_note = row.kind is InvoiceKind.CREDIT_NOTE
@@ -143,7 +151,7 @@ def entries(
                         account=accounts.get(b.rate.normalize(), "445710"),
                         auxiliary="",
                         auxiliary_name="",
-                        label=f"{label} TVA {b.rate.normalize():f} %",
+                        label=f"{label} TVA {french_rate(b.rate)} %",
                         debit=d,
                         credit=c,
                         **common,
@@ -161,6 +169,11 @@ def side(amount: Decimal, debit: bool, reversed_: bool) -> tuple[Decimal, Decima
 
 def french(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
+
+
+def french_rate(rate: Decimal) -> str:
+    """5.5 → ``5,5``; 20.00 → ``20``."""
+    return f"{rate.normalize():f}".replace(".", ",")
 
 
 JOURNAL_HEADER = [
