@@ -208,7 +208,9 @@ def test_credit_notes_full_and_partial_reference_the_invoice_and_settle_it(app, 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored_pdf(partial))).pages)
     assert "AVOIR" in text and "Net à déduire" in text and invoice.number in text
     db.session.refresh(invoice)
-    assert invoice.settled == partial.total_gross and invoice.state is InvoiceState.PARTIALLY_PAID
+    # The balance is lower; the invoice is not "partially paid" since nobody paid anything.
+    assert invoice.settled == partial.total_gross and invoice.state is InvoiceState.ISSUED
+    assert invoice.balance == invoice.amount_due - partial.total_gross
     with scoped_to(db.session, world.school.id):
         rest = services.draft_credit_note(invoice, world.admin)
         with pytest.raises(services.InvoicingError, match=r"dépasser|exceed"):

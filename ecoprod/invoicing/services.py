@@ -519,7 +519,7 @@ def refresh_settlement(invoice: Invoice) -> None:
     invoice.settled = paid + Decimal(credited or 0)
     if invoice.amount_due is not None and invoice.settled >= invoice.amount_due:
         invoice.state = InvoiceState.PAID
-    elif invoice.settled > 0:
+    elif paid > 0:  # a partial credit note alone lowers the balance; it is not a payment
         invoice.state = InvoiceState.PARTIALLY_PAID
     else:
         invoice.state = InvoiceState.ISSUED
