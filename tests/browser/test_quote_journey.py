@@ -29,6 +29,7 @@ def build_and_send(master, order_id, lines):
     page.goto(f"/requests/{order_id}")
     page.get_by_role("button", name="Préparer un devis").click()
     expect(page.get_by_role("button", name="Envoyer le devis au client")).to_be_visible()
+    page.wait_for_load_state()  # htmx and app.js bind their listeners once the page has loaded
     for index, values in enumerate(lines):
         if index > 0:
             page.get_by_role("button", name="Ajouter une ligne").click()
@@ -131,6 +132,8 @@ def test_choosing_a_workshop_prices_a_labour_line_at_its_rate(world, visit):
     page = master.page
     page.goto(f"/requests/{world.submitted.id}")
     page.get_by_role("button", name="Préparer un devis").click()
+    expect(page.get_by_role("button", name="Envoyer le devis au client")).to_be_visible()
+    page.wait_for_load_state()  # app.js listens from DOMContentLoaded on: a busy machine is slower
     line = page.locator("[data-line]").nth(0)
     line.get_by_label("Prix unitaire HT (€)").fill("1")
     line.get_by_label("Atelier").select_option(label="Métallerie Alpha")
