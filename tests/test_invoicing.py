@@ -439,3 +439,51 @@ def test_the_journal_follows_the_order_of_issue_across_batches(app, factory, wor
     assert numbers == [f"FA-{year}-0001", f"FA-{year}-0002", f"FA-{year}-0003"]
     labels = [e.label for e in exports.entries(world.school, today, today) if "TVA" in e.label]
     assert labels and all(label.endswith("TVA 20 %") for label in labels)
+
+
+def test_no_route_changes_an_issued_invoice(app, client, factory, world):
+    """Direct posts to every route that writes an invoice leave an issued one as it was."""
+    from tests.conftest import login_as, post
+
+    order = accepted_order(factory, world, "Figée", TWO_RATES)
+    deliver(world, order, str(order.lines[0].quantity))
+    with scoped_to(db.session, world.school.id):
+        invoice = services.issue(services.draft_invoice([order], world.admin), world.admin)
+        db.session.commit()
+    before = (
+        invoice.number,
+        invoice.total_gross,
+        invoice.pdf_sha256,
+        [ln.unit_price for ln in invoice.lines],
+    )
+    login_as(client, world.admin)
+    line = invoice.lines[0]
+    tampered = {
+        "lines-0-line_id": str(line.id),
+        "lines-0-kind": "labour",
+        "lines-0-description": "Changée",
+        "lines-0-workshop_id": "0",
+        "lines-0-unit": "h",
+        "lines-0-quantity": "1",
+        "lines-0-unit_price": "1",
+        "lines-0-discount_percent": "0",
+        "lines-0-vat_rate": "20.00",
+    }
+    for url, data in (
+        (f"/invoices/{invoice.id}/edit", {**tampered, "action": "save"}),
+        (f"/invoices/{invoice.id}/edit", {**tampered, "action": "issue"}),
+        (f"/invoices/{invoice.id}/edit", {**tampered, "action": "add_line"}),
+        (f"/invoices/{invoice.id}/issue", {}),
+        (f"/invoices/{invoice.id}/delete", {}),
+    ):
+        response = post(client, url, data)
+        assert response.status_code in (302, 400), url
+    db.session.expire_all()
+    after = db.session.get(Invoice, invoice.id)
+    assert (
+        after.number,
+        after.total_gross,
+        after.pdf_sha256,
+        [ln.unit_price for ln in after.lines],
+    ) == before
+    assert len(after.lines) == len(before[3]) and after.lines[0].description != "Changée"
