@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import get_locale, get_translations
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DecimalField, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -26,7 +27,16 @@ class BaseForm(FlaskForm):
     """Every page form: CSRF-protected, messages in the user's language."""
 
     class Meta(_OurTranslations, FlaskForm.Meta):
-        pass
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """Text posted with NUL characters loses them: PostgreSQL cannot store one in a
+            text column, and no person types one (a crafted post or a paste from a binary)."""
+            formdata = super().wrap_formdata(form, formdata)
+            if formdata is None:
+                return None
+            return MultiDict(
+                (key, value.replace("\x00", "") if isinstance(value, str) else value)
+                for key, value in formdata.items(multi=True)
+            )
 
 
 class SubForm(Form):

@@ -164,17 +164,39 @@ def test_a_document_discount_and_a_line_discount_are_valid_factur_x(app, factory
     assert_valid_facturx(invoice)
 
 
-def test_control_characters_pasted_in_a_description_do_not_break_the_xml(app, factory, world):
+def test_control_characters_pasted_in_a_description_do_not_break_the_xml(app, client, factory, world):
+    from tests.conftest import login_as, post
+
     order = accepted_order(
         factory, world, "Collé\x0bdepuis un tableur", [("labour", "Soudure", "2", "45", "20")]
     )
     deliver(world, order, str(order.lines[0].quantity))
     with scoped_to(db.session, world.school.id):
         invoice = services.draft_invoice([order], world.admin)
-        invoice.lines[0].description = "Soudure\x00 des\x1f pattes\tà plat"
-        invoice.notes = "Merci\x0c"
-        services.issue(invoice, world.admin)
         db.session.commit()
+    line = invoice.lines[0]
+    login_as(client, world.admin)
+    saved = post(
+        client,
+        f"/invoices/{invoice.id}/edit",
+        {
+            "lines-0-line_id": str(line.id),
+            "lines-0-kind": "labour",
+            "lines-0-description": "Soudure\x00 des\x1f pattes\tà plat",  # NUL: PostgreSQL refuses it
+            "lines-0-workshop_id": "0",
+            "lines-0-unit": "h",
+            "lines-0-quantity": "2",
+            "lines-0-unit_price": "45",
+            "lines-0-discount_percent": "0",
+            "lines-0-vat_rate": "20.00",
+            "notes": "Merci\x0c",
+            "action": "issue",
+        },
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    invoice = db.session.get(Invoice, invoice.id)
+    assert invoice.number and invoice.lines[0].description == "Soudure des\x1f pattes\tà plat"
     xml = assert_valid_facturx(invoice)
     assert "Soudure des pattes\tà plat".encode() in xml
 
