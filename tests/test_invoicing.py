@@ -280,10 +280,15 @@ def test_overdue_invoices_get_a_reminder_with_the_penalty(app, factory, world):
     with scoped_to(db.session, world.school.id):
         assert [(i.id, days) for i, days in services.overdue(later)] == [(invoice.id, 73)]
     assert services.remind_all(later) == 1
-    assert services.remind_all(later) == 0  # once a day
+    assert services.remind_all(later) == 0  # the daily command: not again the same day,
+    assert services.remind_all(later + timedelta(days=6)) == 0  # nor within the week,
     db.session.commit()
     mail = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "invoice_reminder")).one()
     assert "14,58" in mail.body and "40,00" in mail.body
+    assert services.remind_all(later + timedelta(days=7)) == 1  # but a week later
+    with scoped_to(db.session, world.school.id):
+        assert services.remind(invoice, later + timedelta(days=8))  # by hand: once a day at most
+        assert not services.remind(invoice, later + timedelta(days=8))
 
 
 def test_the_database_refuses_to_change_or_delete_an_issued_invoice(app, factory, world):

@@ -14,7 +14,7 @@ invoices_cli = AppGroup("invoices", help="Invoices.")
 
 @invoices_cli.command("remind")
 def remind() -> None:
-    """E-mail a reminder for every overdue invoice (at most one a day each); run daily."""
+    """E-mail a reminder for every overdue invoice: the day after it falls due, then weekly. Run daily."""
     count = services.remind_all()
     db.session.commit()
     run_committed()

@@ -602,8 +602,12 @@ def remind(invoice: Invoice, today: date | None = None) -> bool:
     return True
 
 
+# The daily command reminds an overdue invoice the day after its due date, then once a week.
+REMINDER_EVERY = timedelta(days=7)
+
+
 def remind_all(today: date | None = None) -> int:
-    """Every school's overdue invoices (``flask invoices remind``)."""
+    """Every school's overdue invoices not reminded this past week (``flask invoices remind``)."""
     today = today or local_today()
     invoices = db.session.scalars(
         sa.select(Invoice)
@@ -611,6 +615,7 @@ def remind_all(today: date | None = None) -> int:
             Invoice.kind != InvoiceKind.CREDIT_NOTE,
             Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
             Invoice.due_date < today,
+            sa.or_(Invoice.last_reminder_on.is_(None), Invoice.last_reminder_on <= today - REMINDER_EVERY),
         )
         .execution_options(all_schools=True)
     ).all()
