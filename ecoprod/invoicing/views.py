@@ -217,14 +217,7 @@ def edit(invoice_id: int) -> Any:
             else:
                 db.session.commit()
                 if action == "issue":
-                    flash(
-                        _(
-                            "%(kind)s %(number)s issued and sent to the customer.",
-                            kind=invoice.kind.label,
-                            number=invoice.number,
-                        ),
-                        "success",
-                    )
+                    flash(issued_message(invoice), "success")
                     return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
                 flash(_("The draft has been saved."), "success")
                 return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
@@ -239,6 +232,15 @@ def edit(invoice_id: int) -> Any:
     ), status
 
 
+def issued_message(invoice: Invoice) -> str:
+    # Separate sentences: in French « avoir » is masculine, « facture » feminine.
+    if invoice.is_credit_note:
+        return _("Credit note %(number)s issued and sent to the customer.", number=invoice.number)
+    if invoice.kind is InvoiceKind.DEPOSIT:
+        return _("Deposit invoice %(number)s issued and sent to the customer.", number=invoice.number)
+    return _("Invoice %(number)s issued and sent to the customer.", number=invoice.number)
+
+
 @bp.post("/invoices/<int:invoice_id>/issue")
 @admin_required
 def issue(invoice_id: int) -> Response:
@@ -251,14 +253,7 @@ def issue(invoice_id: int) -> Response:
         flash(str(exc), "error")
         return redirect(url_for("invoicing.edit", invoice_id=invoice_id))
     db.session.commit()
-    flash(
-        _(
-            "%(kind)s %(number)s issued and sent to the customer.",
-            kind=invoice.kind.label,
-            number=invoice.number,
-        ),
-        "success",
-    )
+    flash(issued_message(invoice), "success")
     return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
 
 
