@@ -81,6 +81,10 @@ INVOICE_STATE_LABELS = {
     InvoiceState.PARTIALLY_PAID: _l("Partially paid"),
     InvoiceState.PAID: lazy_pgettext("invoice", "Paid"),
 }
+CREDIT_NOTE_STATE_LABELS = {
+    InvoiceState.DRAFT: lazy_pgettext("credit note", "Draft"),
+    InvoiceState.ISSUED: lazy_pgettext("credit note", "Issued"),
+}
 
 
 class Category(enum.StrEnum):
@@ -199,6 +203,13 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind is InvoiceKind.CREDIT_NOTE
+
+    @property
+    def state_label(self) -> str:
+        """The state in words that agree with the document (in French « un avoir émis »)."""
+        if self.is_credit_note and self.state in CREDIT_NOTE_STATE_LABELS:
+            return label(CREDIT_NOTE_STATE_LABELS[self.state])
+        return self.state.label
 
     @property
     def reference(self) -> str:

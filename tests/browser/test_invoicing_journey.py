@@ -176,6 +176,7 @@ def test_from_request_to_paid_invoice_and_credit_note(world, visit):
     apage.get_by_role("button", name="Émettre l’avoir").click()
     expect(apage.locator("h1")).to_contain_text(f"AV-{YEAR}-0001")
     expect(apage.locator(".flash-success")).to_have_text(f"Avoir AV-{YEAR}-0001 émis et envoyé au client.")
+    expect(apage.locator("h1 .badge")).to_have_text("Émis")  # un avoir
     expect(apage.locator("dl.facts").first).to_contain_text(final.number)
     admin.check_page("credit-note")
     [note] = invoices(InvoiceKind.CREDIT_NOTE)
