@@ -210,3 +210,14 @@ def test_from_request_to_paid_invoice_and_credit_note(world, visit):
     expect(cpage.locator("#invoices")).to_contain_text(final.number)
     expect(cpage.locator("#deliveries")).to_contain_text(f"BL-{YEAR}-0002")
     customer.check_page("customer-order-delivered")
+
+    # 9. The same documents on the customer's phone: nothing scrolls sideways.
+    cpage.set_viewport_size({"width": 390, "height": 844})
+    first_note = db.session.scalars(sa.select(DeliveryNote).order_by(DeliveryNote.id)).first()
+    for url in ("/invoices", f"/invoices/{final.id}", f"/invoices/{note.id}", f"/deliveries/{first_note.id}"):
+        cpage.goto(url)
+        overflow = cpage.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px on a phone"
+    customer.check_page("customer-phone-delivery")
