@@ -107,6 +107,17 @@ class Visitor:
         self.context.close()
 
 
+def reload_until_link(page: Any, name: str, seconds: float = 30) -> None:
+    """Reload until the page offers the link ``name``: PDFs are rendered after the response,
+    which takes longer on a busy machine."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.get_by_role("link", name=name).count() and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        page.reload()
+
+
 @pytest.fixture
 def visit(app: Any, browser: Any, live_server: str) -> Iterator[Any]:
     visitors: list[Visitor] = []

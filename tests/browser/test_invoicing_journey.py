@@ -20,6 +20,7 @@ from ecoprod.orders.models import Order, OrderState
 from ecoprod.planning import services as planning
 from ecoprod.planning.models import Operation, OperationKind
 from ecoprod.tenancy import scoped_to
+from tests.browser.conftest import reload_until_link
 from tests.browser.test_quote_journey import build_and_send
 from tests.factories import PASSWORD
 
@@ -39,14 +40,6 @@ def order_of(world) -> Order:
 def invoices(kind: InvoiceKind) -> list[Invoice]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(Invoice).where(Invoice.kind == kind).order_by(Invoice.id)))
-
-
-def wait_for_pdf(page, note_or_quote_link: str) -> None:
-    for _ in range(20):
-        if page.get_by_role("link", name=note_or_quote_link).count():
-            return
-        page.wait_for_timeout(250)
-        page.reload()
 
 
 def test_from_request_to_paid_invoice_and_credit_note(world, visit):
@@ -69,7 +62,7 @@ def test_from_request_to_paid_invoice_and_credit_note(world, visit):
     page.get_by_label("Date de livraison promise").fill(promised.isoformat())
     page.get_by_role("button", name="Envoyer le devis au client").click()
     expect(page.get_by_text(re.compile(rf"Devis DEV-{YEAR}-0001 envoyé"))).to_be_visible()
-    wait_for_pdf(page, "Ouvrir le PDF")
+    reload_until_link(page, "Ouvrir le PDF")
     customer = visit("customer")
     customer.sign_in(world.customer_user.email, PASSWORD)
     cpage = customer.page

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from ecoprod.extensions import db
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.quotes.models import Quote, QuoteState
+from tests.browser.conftest import reload_until_link
 from tests.factories import PASSWORD
 
 
@@ -59,11 +60,7 @@ def test_master_sends_a_three_line_quote_customer_accepts_a_second_is_refused(wo
     page.get_by_role("button", name="Envoyer le devis au client").click()
     expect(page.get_by_text(re.compile(r"Devis DEV-\d{4}-0001 envoyé"))).to_be_visible()
     # the PDF is rendered after the response: the page offers it once ready
-    for _ in range(20):
-        if page.get_by_role("link", name="Ouvrir le PDF").count():
-            break
-        page.wait_for_timeout(250)
-        page.reload()
+    reload_until_link(page, "Ouvrir le PDF")
     expect(page.get_by_role("link", name="Ouvrir le PDF")).to_be_visible()
     master.check_page("quote-sent")
 
@@ -107,7 +104,7 @@ def test_master_sends_a_three_line_quote_customer_accepts_a_second_is_refused(wo
     second = db.session.scalars(
         sa.select(Quote).where(Quote.order_id == world.submitted_with_drawing.id)
     ).one()
-    for _ in range(20):
+    for _ in range(120):  # rendered after the response: up to 30 s on a busy machine
         db.session.refresh(second)
         if second.pdf_file:
             break
