@@ -40,3 +40,40 @@ def test_list_pages_stay_within_budget_as_rows_grow(world, factory, client, coun
     large = statements_for(client, url, count_queries)
     assert large == small, f"{url}: {small} statements with few rows, {large} with more"
     assert large <= BUDGET, f"{url}: {large} statements"
+
+
+def test_invoice_lists_stay_constant_as_invoices_grow(world, client, count_queries):
+    """Drafts show totals from their lines, overdue rows their customer: no query per row."""
+    from datetime import timedelta
+
+    from ecoprod.extensions import db
+    from ecoprod.i18n import local_today
+    from ecoprod.invoicing import services
+    from ecoprod.invoicing.models import Invoice
+    from ecoprod.tenancy import scoped_to
+    from tests.test_invoice_numbering import drafts
+
+    login_as(client, world.admin)
+    later = local_today() + timedelta(days=90)
+
+    def add(count):
+        with scoped_to(db.session, world.school.id):
+            ids = drafts(world, count)
+            for invoice_id in ids[: count // 2]:  # half issued: overdue 90 days on
+                services.issue(db.session.get(Invoice, invoice_id), world.admin)
+            db.session.commit()
+
+    def overdue_statements():
+        db.session.expire_all()
+        with scoped_to(db.session, world.school.id), count_queries() as counter:
+            rows = [(invoice.customer.name, days) for invoice, days in services.overdue(later)]
+        assert rows
+        return counter.count
+
+    add(2)
+    small = [statements_for(client, url, count_queries) for url in ("/invoices?tab=drafts", "/invoices")]
+    small.append(overdue_statements())
+    add(8)
+    large = [statements_for(client, url, count_queries) for url in ("/invoices?tab=drafts", "/invoices")]
+    large.append(overdue_statements())
+    assert large == small

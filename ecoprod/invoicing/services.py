@@ -556,16 +556,21 @@ def record_payment(
 def overdue(today: date | None = None) -> list[tuple[Invoice, int]]:
     """Issued invoices past their due date with something left to pay, and how many days late."""
     today = today or local_today()
-    invoices = db.session.scalars(
+    invoices = db.session.scalars(_past_due(today).order_by(Invoice.due_date))
+    return [(i, (today - i.due_date).days) for i in invoices if i.balance > 0]
+
+
+def _past_due(today: date) -> sa.Select[tuple[Invoice]]:
+    """Invoices not settled whose due date has passed, with their customer."""
+    return (
         sa.select(Invoice)
+        .options(sa.orm.joinedload(Invoice.customer))
         .where(
             Invoice.kind != InvoiceKind.CREDIT_NOTE,
             Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
             Invoice.due_date < today,
         )
-        .order_by(Invoice.due_date)
     )
-    return [(i, (today - i.due_date).days) for i in invoices if i.balance > 0]
 
 
 def late_penalty(invoice: Invoice, rate_percent: Decimal, today: date | None = None) -> Decimal:
@@ -610,11 +615,8 @@ def remind_all(today: date | None = None) -> int:
     """Every school's overdue invoices not reminded this past week (``flask invoices remind``)."""
     today = today or local_today()
     invoices = db.session.scalars(
-        sa.select(Invoice)
+        _past_due(today)
         .where(
-            Invoice.kind != InvoiceKind.CREDIT_NOTE,
-            Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
-            Invoice.due_date < today,
             sa.or_(Invoice.last_reminder_on.is_(None), Invoice.last_reminder_on <= today - REMINDER_EVERY),
         )
         .execution_options(all_schools=True)

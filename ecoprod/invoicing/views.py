@@ -80,7 +80,10 @@ TABS = {
 @admin_or_customer
 def index() -> str:
     tab = request.args.get("tab", "all")
-    stmt = visible_invoices(current_user).options(sa.orm.joinedload(Invoice.customer))
+    # Drafts show totals computed from their lines: loaded with the page, not one by one.
+    stmt = visible_invoices(current_user).options(
+        sa.orm.joinedload(Invoice.customer), sa.orm.selectinload(Invoice.lines)
+    )
     if tab in TABS and not (tab == "drafts" and current_user.is_customer):
         stmt = TABS[tab](stmt)
     else:
