@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column
 
+from ecoprod.text import NOT_IN_A_LINE, one_line
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -53,6 +55,21 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class Line(sa.types.TypeDecorator[str]):
+    """A single-line text column (``sa.String``): a line break or control character that
+    reached it other than through a form (which refuses them beside the field) becomes a
+    space on the way in, so no stored name, reference or label can split an export row or
+    add lines to an e-mail. Multi-line texts are ``sa.Text`` columns."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        if value is None or NOT_IN_A_LINE.search(value) is None:
+            return value
+        return one_line(value)
 
 
 class ScaledDecimal(sa.types.TypeDecorator[Decimal]):
@@ -147,11 +164,11 @@ def address_columns(prefix: str) -> Any:
     """A composite ``Address`` made of ``<prefix>_line1`` … ``<prefix>_country`` columns."""
     return composite(
         Address,
-        mapped_column(f"{prefix}_line1", sa.String(200)),
-        mapped_column(f"{prefix}_line2", sa.String(200)),
-        mapped_column(f"{prefix}_postal_code", sa.String(20)),
-        mapped_column(f"{prefix}_city", sa.String(120)),
-        mapped_column(f"{prefix}_country", sa.String(2), default="FR"),
+        mapped_column(f"{prefix}_line1", Line(200)),
+        mapped_column(f"{prefix}_line2", Line(200)),
+        mapped_column(f"{prefix}_postal_code", Line(20)),
+        mapped_column(f"{prefix}_city", Line(120)),
+        mapped_column(f"{prefix}_country", Line(2), default="FR"),
     )
 
 

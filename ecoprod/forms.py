@@ -8,11 +8,21 @@ from typing import Any
 from flask_babel import get_locale, get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DecimalField, Form, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    DecimalField,
+    Form,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ecoprod.database import Address
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.identifiers import normalise_email
+from ecoprod.text import NOT_IN_A_LINE, NOT_IN_A_TEXT
 
 
 class _OurTranslations:
@@ -23,8 +33,47 @@ class _OurTranslations:
         return get_translations()
 
 
+# --- Text fields: one line, or a text without hidden controls -----------------------------
+
+# Any ``StringField`` is one line, a ``TextAreaField`` a text (see ``ecoprod/text.py``).
+
+
+def single_line(form: Any, field: Any) -> None:
+    if isinstance(field.data, str) and NOT_IN_A_LINE.search(field.data):
+        raise ValidationError(
+            str(_l("This field holds one line: remove the line breaks and invisible characters."))
+        )
+
+
+def plain_text(form: Any, field: Any) -> None:
+    if isinstance(field.data, str) and NOT_IN_A_TEXT.search(field.data):
+        raise ValidationError(str(_l("Remove the invisible control characters from this text.")))
+
+
+def text_checks(form: Any) -> dict[str, list[Any]]:
+    """The check each text field of ``form`` gets on top of its own validators: every
+    single-line field (any ``StringField``) and every text area, whoever declared them."""
+    checks: dict[str, list[Any]] = {}
+    for name, field in form._fields.items():
+        if isinstance(field, PasswordField):
+            continue  # hashed, never shown nor exported; any character may be part of it
+        if isinstance(field, TextAreaField):
+            checks[name] = [plain_text]
+        elif isinstance(field, StringField):
+            checks[name] = [single_line]
+    return checks
+
+
+def _with_text_checks(form: Any, extra_validators: Any) -> dict[str, list[Any]]:
+    extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+    for name, checks in text_checks(form).items():
+        extra[name] = [*extra.get(name, []), *checks]
+    return extra
+
+
 class BaseForm(FlaskForm):
-    """Every page form: CSRF-protected, messages in the user's language."""
+    """Every page form: CSRF-protected, messages in the user's language, text fields checked
+    for line breaks and control characters (``text_checks``)."""
 
     class Meta(_OurTranslations, FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
@@ -38,12 +87,18 @@ class BaseForm(FlaskForm):
                 for key, value in formdata.items(multi=True)
             )
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        return super().validate(_with_text_checks(self, extra_validators))
+
 
 class SubForm(Form):
     """A form nested in another (``FormField``, ``FieldList``): no CSRF of its own."""
 
     class Meta(_OurTranslations, Form.Meta):
         pass
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        return super().validate(_with_text_checks(self, extra_validators))
 
 
 class RowForm(SubForm):
@@ -80,10 +135,17 @@ def none_if_empty(value: Any) -> Any:
     return value
 
 
+def email_or_none(value: Any) -> Any:
+    """An address as accounts are looked up and throttled (``normalise_email``), or None."""
+    if isinstance(value, str):
+        return normalise_email(value) or None
+    return value
+
+
 def email_field(label: Any, required: bool = True, **kwargs: Any) -> StringField:
     validators: list[Any] = [DataRequired()] if required else [Optional()]
     validators += [Length(max=254), Email(check_deliverability=False)]
-    return StringField(label, validators=validators, filters=[none_if_empty], **kwargs)
+    return StringField(label, validators=validators, filters=[email_or_none], **kwargs)
 
 
 def text_field(label: Any, max_length: int, required: bool = False, **kwargs: Any) -> StringField:

@@ -7,6 +7,7 @@ message for the user; the WTForms validators below wrap them and store the compa
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,36 @@ from ecoprod.i18n import lazy_gettext as _l
 
 class InvalidIdentifier(ValueError):
     pass
+
+
+# Characters nobody types into an address: controls (NUL, CR, LF, tab…), invisible format
+# characters (zero-width spaces, direction marks, BOM) and the Unicode line separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+
+
+def normalise_email(raw: str | None) -> str:
+    """The one spelling of an e-mail address that identifies a person on the platform.
+
+    Every lookup of an account and every counter keyed on an account (sign-in, password
+    reset, sign-up throttles) goes through this function, so two spellings of one address
+    can never be two accounts nor two counters: Unicode compatibility forms folded (NFKC:
+    fullwidth letters, composed accents), invisible and control characters dropped,
+    surrounding spaces stripped, lower case, and the domain's trailing dot removed
+    (``example.com.`` is the same host as ``example.com``).
+    """
+    # Dropped first, so that an invisible character between two letters cannot stop them
+    # composing; normalised again after lower-casing, which may decompose a letter.
+    text = _visible(raw or "")
+    text = _visible(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower()))
+    text = text.strip()
+    local, at, domain = text.rpartition("@")
+    if at:
+        text = f"{local}@{domain.rstrip('.')}"
+    return text
 
 
 def _checked(module: Any, value: str, message: Any) -> str:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ecoprod.database import Line
 from ecoprod.extensions import db
 from ecoprod.tenancy import TenantMixin
 
@@ -25,7 +26,7 @@ class SequenceCounter(TenantMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("school_id", "series", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    series: Mapped[str] = mapped_column(sa.String(20))
+    series: Mapped[str] = mapped_column(Line(20))
     year: Mapped[int]
     last_value: Mapped[int] = mapped_column(default=0)
 

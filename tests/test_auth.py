@@ -379,3 +379,89 @@ def test_sessions_end_when_the_school_is_deactivated(world, client):
     world.school.is_active = False
     db.session.commit()
     assert client.get("/requests").status_code == 302
+
+
+# --- One spelling per address: throttles and lookups agree (review finding 2) ------------------
+
+FULLWIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def spellings(address):
+    local, _, domain = address.partition("@")
+    return [
+        address + "\x00",
+        "\x00" + address,
+        f"{local[:2]}\x00{local[2:]}@{domain}",
+        f"{local}\u200b@{domain}",
+        f"\ufeff{address}",
+        f"  {address}\t",
+        address.upper(),
+        address + ".",
+        f"{local}@{domain}\r\n",
+        local.translate(FULLWIDTH) + "@" + domain,
+    ]
+
+
+def test_no_spelling_of_an_address_escapes_the_account_limit(world, app):
+    for i in range(10):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{i + 1}"
+        sign_in(client, world.admin.email, "wrong-password")
+    for n, spelling in enumerate(spellings(world.admin.email)):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.2.{n + 1}"
+        assert sign_in(client, spelling, PASSWORD).status_code == 429, repr(spelling)
+
+
+def test_every_spelling_signs_in_to_the_same_account(world, app):
+    for n, spelling in enumerate(spellings(world.admin.email)):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.3.{n + 1}"
+        assert sign_in(client, spelling, PASSWORD).status_code == 302, repr(spelling)
+        assert services.find_user_by_email(spelling).id == world.admin.id
+
+
+def test_failures_under_other_spellings_count_for_the_account(world, app):
+    for n, spelling in enumerate(spellings(world.admin.email)):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.4.{n + 1}"
+        sign_in(client, spelling, "wrong-password")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.5.1"
+    assert sign_in(client, world.admin.email, PASSWORD).status_code == 429
+
+
+def test_password_reset_is_throttled_per_address_whatever_the_spelling(world, app):
+    for n, spelling in enumerate(spellings(world.master.email)[:5]):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.6.{n + 1}"
+        assert post(client, "/password/forgot", {"email": spelling}).status_code == 302
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.6.99"
+    assert post(client, "/password/forgot", {"email": world.master.email.upper()}).status_code == 429
+    sent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxEmail)
+        .where(OutboxEmail.to_address == world.master.email, OutboxEmail.template == "password_reset")
+    )
+    assert sent == 5
+
+
+def test_sign_up_is_throttled_per_address_whatever_the_spelling(world, app):
+    for n, spelling in enumerate(spellings("new.person@zephyr.example.com")[:5]):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.7.{n + 1}"
+        response = post(
+            client,
+            "/signup/alpha",
+            {"company_name": "Zéphyr", "siret": "", "full_name": "Nouvelle Personne", "email": spelling},
+        )
+        assert response.status_code == 200, repr(spelling)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.7.99"
+    response = post(
+        client,
+        "/signup/alpha",
+        {"company_name": "Zéphyr", "siret": "", "full_name": "N P", "email": "NEW.person@zephyr.example.com."},
+    )
+    assert response.status_code == 429

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import TimestampMixin, UTCDateTime, enum_type, utcnow
+from ecoprod.database import Line, TimestampMixin, UTCDateTime, enum_type, utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
@@ -93,16 +93,16 @@ class User(TenantMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Operators belong to no school; everyone else to exactly one.
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(sa.String(120))
-    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    email: Mapped[str] = mapped_column(Line(254), unique=True)
+    full_name: Mapped[str] = mapped_column(Line(120))
+    phone: Mapped[str | None] = mapped_column(Line(30))
     role: Mapped[Role] = mapped_column(enum_type(Role, 20))
     status: Mapped[UserStatus] = mapped_column(enum_type(UserStatus, 20), default=UserStatus.INVITED)
     customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    password_hash: Mapped[str | None] = mapped_column(Line(255))
     # Part of the login cookie: changing it (logout, new password) voids every old cookie.
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
-    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    session_token: Mapped[str] = mapped_column(Line(64), default=new_session_token)
+    locale: Mapped[str | None] = mapped_column(Line(5))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -170,7 +170,7 @@ class AuthToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, 20))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(Line(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -191,8 +191,8 @@ class SignupRequest(TenantMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
-    company_name: Mapped[str] = mapped_column(sa.String(200))
-    siret: Mapped[str | None] = mapped_column(sa.String(14))
+    company_name: Mapped[str] = mapped_column(Line(200))
+    siret: Mapped[str | None] = mapped_column(Line(14))
     status: Mapped[SignupStatus] = mapped_column(enum_type(SignupStatus, 20), default=SignupStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

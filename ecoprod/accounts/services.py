@@ -25,7 +25,7 @@ from ecoprod.customers.models import Customer, set_company_identifier
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.identifiers import siren_of
+from ecoprod.identifiers import normalise_email, siren_of
 from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.schools.models import School
 from ecoprod.workshops.models import Workshop
@@ -41,10 +41,6 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def hash_password(password: str) -> str:

@@ -42,6 +42,7 @@ from ecoprod.extensions import db, limiter
 from ecoprod.forms import options
 from ecoprod.i18n import SESSION_KEY
 from ecoprod.i18n import gettext as _
+from ecoprod.identifiers import normalise_email
 from ecoprod.schools.models import School
 from ecoprod.tenancy import set_scope
 from ecoprod.web.forms import ActionForm, SearchForm
@@ -66,7 +67,9 @@ def _login_failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
+    """The posted address in the one spelling that sign-in, reset and sign-up look up, so
+    that no other spelling of it (a NUL, spaces, case, a trailing dot…) gets its own count."""
+    return "account:" + normalise_email(request.form.get("email", ""))
 
 
 def _login_limit() -> str:
@@ -143,6 +146,7 @@ def _token_user(raw: str, purpose: TokenPurpose) -> User | None:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"], scope="forgot-password")
+@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"], scope="forgot-password-account")
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -199,6 +203,7 @@ def accept_invitation(token: str) -> Any:
 
 @bp.route("/signup/<slug>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], scope="signup")
+@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"], scope="signup-account")
 def signup(slug: str) -> Any:
     school = db.session.scalars(
         sa.select(School).where(School.slug == slug, School.is_active.is_(True))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import Address, ArchivableMixin, TimestampMixin, address_columns, enum_type
+from ecoprod.database import Address, ArchivableMixin, Line, TimestampMixin, address_columns, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
@@ -43,19 +43,19 @@ class Customer(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    legal_form: Mapped[str | None] = mapped_column(sa.String(80))
-    siret: Mapped[str | None] = mapped_column(sa.String(14))
-    siren: Mapped[str | None] = mapped_column(sa.String(9), index=True)
-    vat_number: Mapped[str | None] = mapped_column(sa.String(20))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
-    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    name: Mapped[str] = mapped_column(Line(200))
+    legal_form: Mapped[str | None] = mapped_column(Line(80))
+    siret: Mapped[str | None] = mapped_column(Line(14))
+    siren: Mapped[str | None] = mapped_column(Line(9), index=True)
+    vat_number: Mapped[str | None] = mapped_column(Line(20))
+    email: Mapped[str | None] = mapped_column(Line(254))
+    phone: Mapped[str | None] = mapped_column(Line(30))
     billing_address: Mapped[Address] = address_columns("billing")
     delivery_address: Mapped[Address] = address_columns("delivery")
     payment_terms: Mapped[PaymentTerms] = mapped_column(
         enum_type(PaymentTerms, 20), default=PaymentTerms.NET_30
     )
-    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    language: Mapped[str] = mapped_column(Line(5), default="fr")
     notes: Mapped[str | None] = mapped_column(sa.Text)
 
     contacts: Mapped[list[Contact]] = relationship(
@@ -87,10 +87,10 @@ class Contact(TenantMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    job_title: Mapped[str | None] = mapped_column(sa.String(120))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
-    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    name: Mapped[str] = mapped_column(Line(120))
+    job_title: Mapped[str | None] = mapped_column(Line(120))
+    email: Mapped[str | None] = mapped_column(Line(254))
+    phone: Mapped[str | None] = mapped_column(Line(30))
     is_primary: Mapped[bool] = mapped_column(default=False)
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import Address, Quantity, TimestampMixin, UTCDateTime, address_columns, enum_type
+from ecoprod.database import Address, Line, Quantity, TimestampMixin, UTCDateTime, address_columns, enum_type
 from ecoprod.extensions import db
 from ecoprod.orders.models import Unit
 from ecoprod.tenancy import TenantMixin
@@ -29,21 +29,21 @@ class DeliveryNote(TenantMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    number: Mapped[str] = mapped_column(sa.String(30))
+    number: Mapped[str] = mapped_column(Line(30))
     issue_date: Mapped[date] = mapped_column(sa.Date)
     delivery_address: Mapped[Address] = address_columns("delivery")
-    customer_reference: Mapped[str | None] = mapped_column(sa.String(80))
+    customer_reference: Mapped[str | None] = mapped_column(Line(80))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_file: Mapped[str | None] = mapped_column(Line(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     # Reception, by the customer online or from the signed paper the school scanned.
-    received_name: Mapped[str | None] = mapped_column(sa.String(120))
+    received_name: Mapped[str | None] = mapped_column(Line(120))
     received_on: Mapped[date | None] = mapped_column(sa.Date)
     reservations: Mapped[str | None] = mapped_column(sa.Text)
     received_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    scan_file: Mapped[str | None] = mapped_column(sa.String(64))
-    scan_content_type: Mapped[str | None] = mapped_column(sa.String(40))
+    scan_file: Mapped[str | None] = mapped_column(Line(64))
+    scan_content_type: Mapped[str | None] = mapped_column(Line(40))
 
     order: Mapped[Order] = relationship()
     customer: Mapped[Customer] = relationship()
@@ -68,7 +68,7 @@ class DeliveryLine(TenantMixin, db.Model):
     )
     order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_lines.id"), index=True)
     position: Mapped[int] = mapped_column(default=1)
-    description: Mapped[str] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(Line(500))
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
     ordered: Mapped[Decimal] = mapped_column(Quantity())
     quantity: Mapped[Decimal] = mapped_column(Quantity())  # delivered with this note

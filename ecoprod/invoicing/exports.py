@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod.csvsafe import safe_cell
+from ecoprod.csvsafe import csv_line, fec_line
 from ecoprod.extensions import db
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine
 from ecoprod.money import ZERO, compute_totals, line_amounts
@@ -193,7 +193,7 @@ def journal_csv(
     school: School, start: date, end: date, progress: Callable[[int], None] | None = None
 ) -> Iterator[str]:
     """The sales journal as CSV lines (``;``, French decimals; the caller writes the BOM)."""
-    yield ";".join(JOURNAL_HEADER) + "\r\n"
+    yield csv_line(JOURNAL_HEADER)
     for e in entries(school, start, end, progress):
         cells = [
             e.day.strftime("%d/%m/%Y"),
@@ -206,14 +206,7 @@ def journal_csv(
             french(e.credit),
             e.due.strftime("%d/%m/%Y") if e.due else "",
         ]
-        yield ";".join(_csv_cell(c) for c in cells) + "\r\n"
-
-
-def _csv_cell(value: str) -> str:
-    text = safe_cell(value)
-    if any(ch in text for ch in ';"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
+        yield csv_line(cells)
 
 
 FEC_HEADER = [
@@ -246,7 +239,7 @@ def fec(
     school: School, start: date, end: date, progress: Callable[[int], None] | None = None
 ) -> Iterator[str]:
     """The same entries in the layout of the Fichier des écritures comptables (``|``)."""
-    yield "|".join(FEC_HEADER) + "\r\n"
+    yield fec_line(FEC_HEADER)
     for e in entries(school, start, end, progress):
         account_label = (
             "Clients" if e.auxiliary else ("Ventes" if e.account == school.sales_account else "TVA collectée")
@@ -271,4 +264,4 @@ def fec(
             "",
             "",
         ]
-        yield "|".join(safe_cell(c).replace("|", "/") for c in cells) + "\r\n"
+        yield fec_line(cells)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecoprod.customers.models import PaymentTerms
 from ecoprod.database import (
     Address,
+    Line,
     Money,
     Quantity,
     ScaledDecimal,
@@ -145,22 +146,22 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     kind: Mapped[InvoiceKind] = mapped_column(enum_type(InvoiceKind, 20), default=InvoiceKind.INVOICE)
     state: Mapped[InvoiceState] = mapped_column(enum_type(InvoiceState, 20), default=InvoiceState.DRAFT)
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    number: Mapped[str | None] = mapped_column(sa.String(30))
+    number: Mapped[str | None] = mapped_column(Line(30))
     issue_date: Mapped[date | None] = mapped_column(sa.Date)
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     delivery_date: Mapped[date | None] = mapped_column(sa.Date)  # of the sale (last delivery)
     period_start: Mapped[date | None] = mapped_column(sa.Date)
     period_end: Mapped[date | None] = mapped_column(sa.Date)
-    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    language: Mapped[str] = mapped_column(Line(5), default="fr")
     category: Mapped[Category] = mapped_column(enum_type(Category, 10), default=Category.MIXED)
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
     # The buyer as billed, frozen at issue (the customer record may change later).
-    buyer_name: Mapped[str | None] = mapped_column(sa.String(200))
-    buyer_siren: Mapped[str | None] = mapped_column(sa.String(9))
-    buyer_vat_number: Mapped[str | None] = mapped_column(sa.String(20))
+    buyer_name: Mapped[str | None] = mapped_column(Line(200))
+    buyer_siren: Mapped[str | None] = mapped_column(Line(9))
+    buyer_vat_number: Mapped[str | None] = mapped_column(Line(20))
     billing_address: Mapped[Address] = address_columns("billing")
     delivery_address: Mapped[Address] = address_columns("delivery")
-    buyer_reference: Mapped[str | None] = mapped_column(sa.String(80))  # the purchase order
+    buyer_reference: Mapped[str | None] = mapped_column(Line(80))  # the purchase order
     payment_terms: Mapped[PaymentTerms | None] = mapped_column(enum_type(PaymentTerms, 20))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     # Frozen totals (issued documents); drafts compute them from their lines.
@@ -175,8 +176,8 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     deposit_percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     # A deposit invoice, once deducted from a final invoice: which one.
     deducted_in_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
-    pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_file: Mapped[str | None] = mapped_column(Line(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -233,7 +234,7 @@ class InvoiceLine(TenantMixin, db.Model):
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=1)
     kind: Mapped[LineKind] = mapped_column(enum_type(LineKind, 20))
-    description: Mapped[str] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(Line(500))
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit_price: Mapped[Decimal] = mapped_column(Money())
@@ -263,7 +264,7 @@ class Payment(TenantMixin, TimestampMixin, db.Model):
     paid_on: Mapped[date] = mapped_column(sa.Date)
     amount: Mapped[Decimal] = mapped_column(Money())
     method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod, 10))
-    reference: Mapped[str | None] = mapped_column(sa.String(120))
+    reference: Mapped[str | None] = mapped_column(Line(120))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import TimestampMixin
+from ecoprod.database import Line, TimestampMixin
 from ecoprod.extensions import db
 from ecoprod.tenancy import TenantMixin
 
@@ -50,8 +50,8 @@ class DerogationDeclaration(TenantMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declared_on: Mapped[date] = mapped_column(sa.Date)
-    work_covered: Mapped[str] = mapped_column(sa.String(500))
-    reference: Mapped[str | None] = mapped_column(sa.String(80))
+    work_covered: Mapped[str] = mapped_column(Line(500))
+    reference: Mapped[str | None] = mapped_column(Line(80))
 
     machines: Mapped[list[Machine]] = relationship(secondary=declaration_machines, order_by="Machine.name")
 

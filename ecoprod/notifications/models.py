@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecoprod.database import UTCDateTime, enum_type, utcnow
+from ecoprod.database import Line, UTCDateTime, enum_type, utcnow
 from ecoprod.extensions import db
 
 
@@ -28,10 +28,10 @@ class OutboxEmail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
-    to_address: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(300))
+    to_address: Mapped[str] = mapped_column(Line(254))
+    subject: Mapped[str] = mapped_column(Line(300))
     body: Mapped[str] = mapped_column(sa.Text)
-    template: Mapped[str] = mapped_column(sa.String(60))
+    template: Mapped[str] = mapped_column(Line(60))
     status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus, 20), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import (
     Address,
+    Line,
     Quantity,
     TimestampMixin,
     UTCDateTime,
@@ -129,9 +130,9 @@ class Order(TenantMixin, TimestampMixin, db.Model):
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # Given on submission (DDE-2026-0001); a draft has none.
-    number: Mapped[str | None] = mapped_column(sa.String(30))
-    title: Mapped[str] = mapped_column(sa.String(200))
-    customer_reference: Mapped[str | None] = mapped_column(sa.String(60))
+    number: Mapped[str | None] = mapped_column(Line(30))
+    title: Mapped[str] = mapped_column(Line(200))
+    customer_reference: Mapped[str | None] = mapped_column(Line(60))
     desired_date: Mapped[date | None] = mapped_column(sa.Date)
     delivery_address: Mapped[Address] = address_columns("delivery")
     notes: Mapped[str | None] = mapped_column(sa.Text)
@@ -182,8 +183,8 @@ class OrderLine(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
-    description: Mapped[str] = mapped_column(sa.String(500))
-    material: Mapped[str | None] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(Line(500))
+    material: Mapped[str | None] = mapped_column(Line(200))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10), default=Unit.PIECE)
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
@@ -199,12 +200,12 @@ class Attachment(TenantMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(10))
-    content_type: Mapped[str] = mapped_column(sa.String(80))
+    original_name: Mapped[str] = mapped_column(Line(255))
+    stored_name: Mapped[str] = mapped_column(Line(64), unique=True)
+    kind: Mapped[str] = mapped_column(Line(10))
+    content_type: Mapped[str] = mapped_column(Line(80))
     size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
+    sha256: Mapped[str] = mapped_column(Line(64))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import ArchivableMixin, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type, utcnow
+from ecoprod.database import (
+    ArchivableMixin,
+    Line,
+    ScaledDecimal,
+    TimestampMixin,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
@@ -111,9 +119,9 @@ class Competence(TenantMixin, ArchivableMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("school_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20))
-    name: Mapped[str] = mapped_column(sa.String(200))
-    diploma: Mapped[str | None] = mapped_column(sa.String(60))
+    code: Mapped[str] = mapped_column(Line(20))
+    name: Mapped[str] = mapped_column(Line(200))
+    diploma: Mapped[str | None] = mapped_column(Line(60))
 
     @property
     def title(self) -> str:
@@ -136,7 +144,7 @@ class Operation(TenantMixin, TimestampMixin, db.Model):
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"))
     position: Mapped[int] = mapped_column(default=1)
     kind: Mapped[OperationKind] = mapped_column(enum_type(OperationKind, 20))
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(Line(200))
     estimated_hours: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     difficulty: Mapped[int] = mapped_column(default=1)
     machine_id: Mapped[int | None] = mapped_column(sa.ForeignKey("machines.id"))
@@ -144,9 +152,9 @@ class Operation(TenantMixin, TimestampMixin, db.Model):
         enum_type(OperationStatus, 20), default=OperationStatus.TODO
     )
     percent_done: Mapped[int] = mapped_column(default=0)
-    blocked_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    blocked_reason: Mapped[str | None] = mapped_column(Line(500))
     quality: Mapped[QualityResult] = mapped_column(enum_type(QualityResult, 10), default=QualityResult.NONE)
-    quality_note: Mapped[str | None] = mapped_column(sa.String(500))
+    quality_note: Mapped[str | None] = mapped_column(Line(500))
     row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -180,7 +188,7 @@ class RoutingTemplate(TenantMixin, ArchivableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(Line(120))
 
     workshop: Mapped[Workshop] = relationship()
     steps: Mapped[list[RoutingStep]] = relationship(
@@ -197,7 +205,7 @@ class RoutingStep(TenantMixin, db.Model):
     )
     position: Mapped[int] = mapped_column(default=1)
     kind: Mapped[OperationKind] = mapped_column(enum_type(OperationKind, 20))
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(Line(200))
     estimated_hours: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     difficulty: Mapped[int] = mapped_column(default=1)
     machine_id: Mapped[int | None] = mapped_column(sa.ForeignKey("machines.id"))
@@ -230,10 +238,10 @@ class CalendarEvent(TenantMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[CalendarKind] = mapped_column(enum_type(CalendarKind, 20))
-    label: Mapped[str] = mapped_column(sa.String(200))
+    label: Mapped[str] = mapped_column(Line(200))
     start_date: Mapped[date] = mapped_column(sa.Date, index=True)
     end_date: Mapped[date] = mapped_column(sa.Date)
-    source_uid: Mapped[str | None] = mapped_column(sa.String(255))  # UID of an imported .ics event
+    source_uid: Mapped[str | None] = mapped_column(Line(255))  # UID of an imported .ics event
 
 
 class Absence(TenantMixin, db.Model):
@@ -246,7 +254,7 @@ class Absence(TenantMixin, db.Model):
     end_date: Mapped[date] = mapped_column(sa.Date)
     # On a single day, only the morning or the afternoon; None: whole days.
     half: Mapped[Half | None] = mapped_column(enum_type(Half, 2))
-    reason: Mapped[str | None] = mapped_column(sa.String(200))
+    reason: Mapped[str | None] = mapped_column(Line(200))
 
     student: Mapped[Student] = relationship()
 
@@ -295,7 +303,7 @@ class TimeLog(TenantMixin, db.Model):
     student_id: Mapped[int] = mapped_column(sa.ForeignKey("students.id"), index=True)
     day: Mapped[date] = mapped_column(sa.Date)
     hours: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    note: Mapped[str | None] = mapped_column(Line(500))
     logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -308,9 +316,9 @@ class OperationPhoto(TenantMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(sa.ForeignKey("operations.id", ondelete="CASCADE"), index=True)
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(40))
-    caption: Mapped[str | None] = mapped_column(sa.String(200))
+    stored_name: Mapped[str] = mapped_column(Line(64), unique=True)
+    content_type: Mapped[str] = mapped_column(Line(40))
+    caption: Mapped[str | None] = mapped_column(Line(200))
     # Chosen by the master, who checks that it shows the work and nobody's face.
     shared_with_customer: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import Money, Quantity, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type
+from ecoprod.database import Line, Money, Quantity, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label, lazy_pgettext
 from ecoprod.i18n import lazy_gettext as _l
@@ -99,16 +99,16 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # DEV-2026-0001, drawn when the first version is sent; versions share it.
-    base_number: Mapped[str | None] = mapped_column(sa.String(30))
+    base_number: Mapped[str | None] = mapped_column(Line(30))
     version: Mapped[int] = mapped_column(default=1)
     supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quotes.id"))
     state: Mapped[QuoteState] = mapped_column(enum_type(QuoteState, 20), default=QuoteState.DRAFT)
-    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    language: Mapped[str] = mapped_column(Line(5), default="fr")
 
     issue_date: Mapped[date | None] = mapped_column(sa.Date)
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
     promised_date: Mapped[date | None] = mapped_column(sa.Date)
-    lead_time: Mapped[str | None] = mapped_column(sa.String(200))
+    lead_time: Mapped[str | None] = mapped_column(Line(200))
     conditions: Mapped[str | None] = mapped_column(sa.Text)
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
 
@@ -121,19 +121,19 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
 
     # The PDF, rendered once after sending and then served unchanged.
     pdf_status: Mapped[PdfStatus] = mapped_column(enum_type(PdfStatus, 10), default=PdfStatus.NONE)
-    pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_file: Mapped[str | None] = mapped_column(Line(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     pdf_error: Mapped[str | None] = mapped_column(sa.Text)
 
     # The customer's answer.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    accepted_name: Mapped[str | None] = mapped_column(sa.String(120))
-    accepted_ip: Mapped[str | None] = mapped_column(sa.String(45))
-    accepted_user_agent: Mapped[str | None] = mapped_column(sa.String(400))
-    accepted_pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    accepted_pdf_file: Mapped[str | None] = mapped_column(sa.String(64))
+    accepted_name: Mapped[str | None] = mapped_column(Line(120))
+    accepted_ip: Mapped[str | None] = mapped_column(Line(45))
+    accepted_user_agent: Mapped[str | None] = mapped_column(Line(400))
+    accepted_pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
+    accepted_pdf_file: Mapped[str | None] = mapped_column(Line(64))
     refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     # Optimistic locking: a quote cannot be accepted and revised (or accepted twice) at once.
@@ -179,7 +179,7 @@ class QuoteLine(TenantMixin, db.Model):
     quote_id: Mapped[int] = mapped_column(sa.ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[LineKind] = mapped_column(enum_type(LineKind, 20))
-    description: Mapped[str] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(Line(500))
     workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
     quantity: Mapped[Decimal] = mapped_column(Quantity())

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from ecoprod.accounts import services
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.extensions import db
+from ecoprod.identifiers import normalise_email
 
 platform_cli = AppGroup("platform", help="Platform administration.")
 
@@ -21,7 +22,7 @@ def create_operator(email: str, full_name: str, password: str) -> None:
     if services.find_user_by_email(email):
         raise click.ClickException("an account already exists with this e-mail address")
     user = User(
-        email=services.normalise_email(email),
+        email=normalise_email(email),
         full_name=full_name,
         role=Role.OPERATOR,
         status=UserStatus.ACTIVE,

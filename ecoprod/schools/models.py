@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ecoprod.database import (
     Address,
     ArchivableMixin,
+    Line,
     ScaledDecimal,
     TimestampMixin,
     address_columns,
@@ -45,24 +46,24 @@ class School(TimestampMixin, db.Model):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    legal_form: Mapped[str | None] = mapped_column(sa.String(80))
+    slug: Mapped[str] = mapped_column(Line(60), unique=True)
+    name: Mapped[str] = mapped_column(Line(200))
+    legal_form: Mapped[str | None] = mapped_column(Line(80))
     address: Mapped[Address] = address_columns("address")
-    siret: Mapped[str | None] = mapped_column(sa.String(14))
-    vat_number: Mapped[str | None] = mapped_column(sa.String(20))
-    rna: Mapped[str | None] = mapped_column(sa.String(10))
-    iban: Mapped[str | None] = mapped_column(sa.String(34))
-    bic: Mapped[str | None] = mapped_column(sa.String(11))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
-    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    siret: Mapped[str | None] = mapped_column(Line(14))
+    vat_number: Mapped[str | None] = mapped_column(Line(20))
+    rna: Mapped[str | None] = mapped_column(Line(10))
+    iban: Mapped[str | None] = mapped_column(Line(34))
+    bic: Mapped[str | None] = mapped_column(Line(11))
+    email: Mapped[str | None] = mapped_column(Line(254))
+    phone: Mapped[str | None] = mapped_column(Line(30))
     vat_regime: Mapped[VatRegime] = mapped_column(enum_type(VatRegime), default=VatRegime.SUBJECT)
-    vat_exemption_text: Mapped[str | None] = mapped_column(sa.String(300))
-    quote_prefix: Mapped[str] = mapped_column(sa.String(10), default="DEV")
-    delivery_prefix: Mapped[str] = mapped_column(sa.String(10), default="BL")
-    invoice_prefix: Mapped[str] = mapped_column(sa.String(10), default="FA")
-    credit_note_prefix: Mapped[str] = mapped_column(sa.String(10), default="AV")
-    request_prefix: Mapped[str] = mapped_column(sa.String(10), default="DDE")
+    vat_exemption_text: Mapped[str | None] = mapped_column(Line(300))
+    quote_prefix: Mapped[str] = mapped_column(Line(10), default="DEV")
+    delivery_prefix: Mapped[str] = mapped_column(Line(10), default="BL")
+    invoice_prefix: Mapped[str] = mapped_column(Line(10), default="FA")
+    credit_note_prefix: Mapped[str] = mapped_column(Line(10), default="AV")
+    request_prefix: Mapped[str] = mapped_column(Line(10), default="DDE")
     # Workshop hours in a half-day: what one student brings to the capacity.
     half_day_hours: Mapped[Decimal] = mapped_column(
         ScaledDecimal(2), default=Decimal("3.5"), server_default=sa.text("350")
@@ -73,17 +74,17 @@ class School(TimestampMixin, db.Model):
     late_penalty_rate: Mapped[Decimal] = mapped_column(
         ScaledDecimal(2), default=Decimal("12.15"), server_default=sa.text("1215")
     )
-    early_payment_terms: Mapped[str | None] = mapped_column(sa.String(300))
+    early_payment_terms: Mapped[str | None] = mapped_column(Line(300))
     vat_on_debits: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     deposit_percent: Mapped[Decimal] = mapped_column(
         ScaledDecimal(2), default=Decimal("30"), server_default=sa.text("3000")
     )
-    sales_journal: Mapped[str] = mapped_column(sa.String(10), default="VE", server_default="VE")
-    customer_account_prefix: Mapped[str] = mapped_column(sa.String(10), default="411", server_default="411")
-    sales_account: Mapped[str] = mapped_column(sa.String(10), default="706000", server_default="706000")
+    sales_journal: Mapped[str] = mapped_column(Line(10), default="VE", server_default="VE")
+    customer_account_prefix: Mapped[str] = mapped_column(Line(10), default="411", server_default="411")
+    sales_account: Mapped[str] = mapped_column(Line(10), default="706000", server_default="706000")
     quote_conditions: Mapped[str | None] = mapped_column(sa.Text)
-    logo_file: Mapped[str | None] = mapped_column(sa.String(80))
-    logo_content_type: Mapped[str | None] = mapped_column(sa.String(40))
+    logo_file: Mapped[str | None] = mapped_column(Line(80))
+    logo_content_type: Mapped[str | None] = mapped_column(Line(40))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     @property
@@ -118,10 +119,10 @@ class VatRate(TenantMixin, ArchivableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
-    label: Mapped[str | None] = mapped_column(sa.String(80))
+    label: Mapped[str | None] = mapped_column(Line(80))
     is_default: Mapped[bool] = mapped_column(default=False)
     # The VAT account its amounts go to in the sales journal (445711 for 20 %…).
-    account: Mapped[str | None] = mapped_column(sa.String(10))
+    account: Mapped[str | None] = mapped_column(Line(10))
 
 
 DEFAULT_VAT_RATES = (

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, g, render_template
 
 from ecoprod.accounts.permissions import staff_required
-from ecoprod.csvsafe import safe_cell
+from ecoprod.csvsafe import csv_line
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.pdf import render_pdf
@@ -46,21 +45,24 @@ def record_csv(student_id: int) -> Response:
     rec = services.record(student)
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 with a byte order mark
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [_("Order"), _("Operation"), _("Workshop"), _("Status"), _("Hours"), _("Competences signed off")]
+    out.write(
+        csv_line(
+            [_("Order"), _("Operation"), _("Workshop"), _("Status"), _("Hours"), _("Competences signed off")]
+        )
     )
     for line in rec.lines:
         op = line.operation
-        writer.writerow(
-            [
-                safe_cell(op.order.reference),
-                safe_cell(op.name),
-                safe_cell(op.workshop.name),
-                safe_cell(op.status.label),
-                f"{line.hours:.2f}".replace(".", ","),
-                safe_cell(", ".join(s.competence.code for s in line.competences)),
-            ]
+        out.write(
+            csv_line(
+                [
+                    op.order.reference,
+                    op.name,
+                    op.workshop.name,
+                    op.status.label,
+                    f"{line.hours:.2f}".replace(".", ","),
+                    ", ".join(s.competence.code for s in line.competences),
+                ]
+            )
         )
     return Response(
         out.getvalue(),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import ArchivableMixin, TimestampMixin, enum_type
+from ecoprod.database import ArchivableMixin, Line, TimestampMixin, enum_type
 from ecoprod.extensions import db
 from ecoprod.planning.slots import DEFAULT_STUDENT_PATTERN
 from ecoprod.tenancy import TenantMixin
@@ -33,8 +33,8 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(sa.String(80))
-    last_name: Mapped[str] = mapped_column(sa.String(80))
+    first_name: Mapped[str] = mapped_column(Line(80))
+    last_name: Mapped[str] = mapped_column(Line(80))
     birth_date: Mapped[date] = mapped_column(sa.Date)
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     training_year: Mapped[int] = mapped_column(default=1)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.accounts.models import workshop_masters
-from ecoprod.database import ArchivableMixin, Money, TimestampMixin, enum_type
+from ecoprod.database import ArchivableMixin, Line, Money, TimestampMixin, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
@@ -57,7 +57,7 @@ class Workshop(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __table_args__ = (sa.CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(Line(120))
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     hourly_rate: Mapped[Decimal] = mapped_column(Money())
     description: Mapped[str | None] = mapped_column(sa.Text)
@@ -80,8 +80,8 @@ class Machine(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    description: Mapped[str | None] = mapped_column(sa.String(300))
+    name: Mapped[str] = mapped_column(Line(120))
+    description: Mapped[str | None] = mapped_column(Line(300))
     # Machines on which work by minors is regulated (décret 2013-915): a derogation,
     # a medical opinion, a training and a supervisor are needed before a minor uses it.
     regulated: Mapped[bool] = mapped_column(default=False)
