@@ -14,7 +14,10 @@ import re
 NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The same, less the line breaks and tab a text area may hold.
 NOT_IN_A_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_RUNS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# A run of them, with the spaces around it: one space in its place.
+_RUNS = re.compile(
+    "[ \x00-\x1f\x7f-\x9f\u2028\u2029]*[\x00-\x1f\x7f-\x9f\u2028\u2029][ \x00-\x1f\x7f-\x9f\u2028\u2029]*"
+)
 
 
 def one_line(value: object) -> str:
