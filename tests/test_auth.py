@@ -462,6 +462,11 @@ def test_sign_up_is_throttled_per_address_whatever_the_spelling(world, app):
     response = post(
         client,
         "/signup/alpha",
-        {"company_name": "Zéphyr", "siret": "", "full_name": "N P", "email": "NEW.person@zephyr.example.com."},
+        {
+            "company_name": "Zéphyr",
+            "siret": "",
+            "full_name": "N P",
+            "email": "NEW.person@zephyr.example.com.",
+        },
     )
     assert response.status_code == 429

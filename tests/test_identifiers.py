@@ -9,7 +9,9 @@ from ecoprod.accounts import views
 from ecoprod.accounts.forms import LoginForm, SignupForm
 from ecoprod.identifiers import normalise_email
 
-INVISIBLE = st.sampled_from(["\x00", "\x01", "\r", "\n", "\t", "\x7f", "\u200b", "\u200e", "\ufeff", "\u2028"])
+INVISIBLE = st.sampled_from(
+    ["\x00", "\x01", "\r", "\n", "\t", "\x7f", "\u200b", "\u200e", "\ufeff", "\u2028"]
+)
 ADDRESS = st.from_regex(r"[a-z][a-z0-9._-]{0,20}@[a-z][a-z0-9-]{0,15}\.(fr|com|example)", fullmatch=True)
 
 

@@ -223,8 +223,8 @@ def test_the_fec_and_the_journal_keep_their_shape_whatever_the_buyer_is_called(a
     db.session.commit()
     db.session.expire_all()
     order = accepted_order(factory, world, "Export", [("labour", "Soudure\r\n=1+1", "2", "45", "20")])
-    from tests.test_invoicing import deliver
     from ecoprod.invoicing import services
+    from tests.test_invoicing import deliver
 
     deliver(world, order, str(order.lines[0].quantity))
     with scoped_to(db.session, world.school.id):
