@@ -14,6 +14,8 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ecoprod import deferred, i18n, models, security  # noqa: F401 - models registers every table
+from ecoprod.accounts import permissions
+from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
 from ecoprod.config import load_config
@@ -101,6 +103,8 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     deferred.init_app(app)
     app.before_request(_scope_request_to_school)
+    permissions.init_app(app)
+    app.add_template_global(actor_name)
 
 
 def _scope_request_to_school() -> None:

@@ -8,6 +8,7 @@ remove them again if the database transaction that refers to them fails.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -123,6 +124,32 @@ def inspect_upload(
             )
         )
     return InspectedFile(name, kind, data, hashlib.sha256(data).hexdigest())
+
+
+def without_metadata(image: InspectedFile) -> InspectedFile:
+    """A photo re-encoded without what the camera or phone wrote into it (EXIF: the owner's
+    or author's name, GPS position, dates; PNG text chunks), turned upright first.
+
+    Photos of the work are shown to customers: nothing in the file may name whoever took
+    it, a student above all. A file that does not decode as an image is refused.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(image.data)) as opened:
+            upright = ImageOps.exif_transpose(opened)
+            out = io.BytesIO()
+            icc = opened.info.get("icc_profile")
+            if image.kind is JPEG:
+                if upright.mode not in ("RGB", "L", "CMYK"):
+                    upright = upright.convert("RGB")
+                upright.save(out, "JPEG", quality=90, icc_profile=icc)
+            else:
+                upright.save(out, "PNG", icc_profile=icc)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise UploadRefused(_l("“%(name)s” cannot be read as an image.", name=image.original_name)) from exc
+    data = out.getvalue()
+    return InspectedFile(image.original_name, image.kind, data, hashlib.sha256(data).hexdigest())
 
 
 class FileStore:

@@ -37,7 +37,12 @@ from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Trade, Workshop
 
 PASSWORD = "correct-horse-battery"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 2 × 2 PNG (photos are decoded and re-encoded without their metadata).
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as"
+    b"\x00\x00\x00\x16IDATx\x9cc\xe4\xaa8\xc1\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\x0e\xe4\x01NE\x9d"
+    b"\x15\xd9\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -50,7 +50,12 @@ from tests.conftest import csrf_token, login_as
 from tests.factories import PDF_BYTES, Factory, Planning, accepted_order, plan_world, ready_order
 
 ROLES = ("anonymous", "customer", "rival", "master", "admin", "other_admin", "operator", "student")
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 2 × 2 PNG (photos are decoded and re-encoded without their metadata).
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as"
+    b"\x00\x00\x00\x16IDATx\x9cc\xe4\xaa8\xc1\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\x0e\xe4\x01NE\x9d"
+    b"\x15\xd9\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 # What each role must never find in any response.
 SCHOOL_A_MARKERS = (
@@ -193,6 +198,9 @@ def add_quotes(scene: Scene, factory: Factory) -> None:
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
     statuses = dict.fromkeys(ROLES, default)
+    # A student's sign-in reaches its own tasks and nothing else, public pages included,
+    # unless a line says otherwise.
+    statuses["student"] = 403
     statuses.update(overrides)
     return statuses
 
@@ -234,17 +242,22 @@ def w(attr: str, path: str) -> Callable[[Scene], str]:
 
 MATRIX: dict[str, Case] = {
     # Public and personal pages
-    "web.home": Case("GET", lambda s: "/", expect(302)),
-    "web.healthz": Case("GET", lambda s: "/healthz", PUBLIC),
-    "web.set_language": Case("POST", lambda s: "/language", expect(302), data=lambda s: {"lang": "en"}),
+    "web.home": Case("GET", lambda s: "/", expect(302, student=302)),
+    "web.healthz": Case("GET", lambda s: "/healthz", expect(200, student=200)),
+    "web.set_language": Case(
+        "POST", lambda s: "/language", expect(302, student=302), data=lambda s: {"lang": "en"}
+    ),
     "accounts.login": Case("GET", lambda s: "/login", expect(302, anonymous=200)),
-    "accounts.logout": Case("POST", lambda s: "/logout", expect(302)),
+    "accounts.logout": Case("POST", lambda s: "/logout", expect(302, student=302)),
     "accounts.forgot_password": Case("GET", lambda s: "/password/forgot", PUBLIC),
     "accounts.reset_password": Case("GET", lambda s: "/password/reset/not-a-token", expect(404)),
     "accounts.accept_invitation": Case("GET", lambda s: "/invitation/not-a-token", expect(404)),
     "accounts.signup": Case("GET", lambda s: "/signup/alpha", PUBLIC),
-    "accounts.profile": Case("GET", lambda s: "/account", expect(200, anonymous=302)),
-    "accounts.change_password": Case("POST", lambda s: "/account/password", expect(400, anonymous=302)),
+    # A student's sign-in reaches only its tasks (review finding 8): not even its account.
+    "accounts.profile": Case("GET", lambda s: "/account", expect(200, anonymous=302, student=403)),
+    "accounts.change_password": Case(
+        "POST", lambda s: "/account/password", expect(400, anonymous=302, student=403)
+    ),
     # Users (administrators)
     "accounts.users": Case("GET", lambda s: "/admin/users?status=pending", ADMIN_PAGE),
     "accounts.invite": Case("GET", lambda s: "/admin/users/invite", ADMIN_PAGE),
@@ -605,10 +618,10 @@ MATRIX.update(
         "planning.workshop_gantt": Case("GET", w("machining", "/planning/workshops/{id}/gantt"), PLANNER),
         "planning.autoplan": Case("GET", w("machining", "/planning/workshops/{id}/autoplan"), PLANNER),
         "planning.workshop_feed": Case(
-            "GET", feed("workshop", "machining", "/feeds/workshops/{id}.ics"), expect(200)
+            "GET", feed("workshop", "machining", "/feeds/workshops/{id}.ics"), expect(200, student=200)
         ),
         "planning.student_feed": Case(
-            "GET", feed("student", "student", "/feeds/students/{id}.ics"), expect(200)
+            "GET", feed("student", "student", "/feeds/students/{id}.ics"), expect(200, student=200)
         ),
         "planning.calendar": Case("GET", lambda s: "/admin/calendar", ADMIN_PAGE),
         "planning.import_calendar": Case("POST", lambda s: "/admin/calendar/import", SCHOOL_ACTION),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, abort, request
 from flask_login import current_user
 
 from ecoprod.accounts.models import Role
@@ -38,3 +38,35 @@ staff_required = roles_required(Role.ADMIN, Role.MASTER)
 customer_required = roles_required(Role.CUSTOMER)
 operator_required = roles_required(Role.OPERATOR)
 school_member_required = roles_required(Role.ADMIN, Role.MASTER, Role.CUSTOMER)
+
+
+# A student's sign-in (the workshop tablet) reaches its own tasks and nothing else: not the
+# account page (its name is what staff read), not any other page a role check might miss.
+STUDENT_ENDPOINTS = frozenset(
+    {
+        "planning.my_tasks",
+        "planning.log_own_time",
+        "accounts.logout",
+        "web.home",
+        "web.set_language",
+        "web.healthz",
+        "static",
+        # Calendar feeds answer to their secret key, whoever's browser asks.
+        "planning.workshop_feed",
+        "planning.student_feed",
+    }
+)
+
+
+def _students_reach_only_their_tasks() -> None:
+    if (
+        current_user.is_authenticated
+        and current_user.role is Role.STUDENT
+        and request.endpoint is not None
+        and request.endpoint not in STUDENT_ENDPOINTS
+    ):
+        abort(403)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_students_reach_only_their_tasks)

@@ -59,7 +59,7 @@ from ecoprod.planning.models import (
 )
 from ecoprod.planning.rules import OperationFacts, slot_refusals
 from ecoprod.planning.slots import Half, HalfDay, half_days, in_pattern, slot_label, week_start
-from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload
+from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload, without_metadata
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine, Workshop
@@ -483,8 +483,10 @@ def add_photo(operation_id: int) -> Response:
     if form.validate_on_submit():
         upload = form.photo.data
         try:
-            image = inspect_upload(
-                upload.stream, upload.filename, IMAGE_KINDS, current_app.config["UPLOAD_MAX_BYTES"]
+            image = without_metadata(
+                inspect_upload(
+                    upload.stream, upload.filename, IMAGE_KINDS, current_app.config["UPLOAD_MAX_BYTES"]
+                )
             )
         except UploadRefused as exc:
             flash(str(exc), "error")
