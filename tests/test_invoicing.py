@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from ecoprod.delivery import services as delivery
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.invoicing import services
+from ecoprod.invoicing import billable, services
 from ecoprod.invoicing.documents import embedded_xml
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from ecoprod.notifications.models import OutboxEmail
@@ -108,7 +108,7 @@ def test_a_partial_delivery_is_invoiced_in_part_then_the_rest(app, factory, worl
         assert [ln.quantity for ln in rest.lines] == [Decimal("3.6"), Decimal("24"), Decimal("1.2")]
         services.issue(rest, world.admin)
         db.session.commit()
-        assert services.to_invoice(order) is None
+        assert billable.to_invoice(order) is None
     assert rest.number.endswith("-0002")
     db.session.refresh(order)
     assert order.state is OrderState.INVOICED
@@ -116,7 +116,7 @@ def test_a_partial_delivery_is_invoiced_in_part_then_the_rest(app, factory, worl
 
 
 def order_quote_net(order: Order) -> Decimal:
-    return services.accepted_quote(order).total_net
+    return billable.accepted_quote(order).total_net
 
 
 def test_a_deposit_is_deducted_from_the_final_invoice(app, factory, world):
@@ -128,7 +128,7 @@ def test_a_deposit_is_deducted_from_the_final_invoice(app, factory, world):
         db.session.commit()
     xml = assert_valid_facturx(deposit)
     assert b"<ram:TypeCode>386</ram:TypeCode>" in xml
-    quote_gross = services.accepted_quote(order).total_gross
+    quote_gross = billable.accepted_quote(order).total_gross
     assert abs(deposit.total_gross - quote_gross * Decimal("0.3")) <= Decimal("0.02")
     order.state = OrderState.READY
     db.session.commit()
@@ -242,15 +242,22 @@ def test_credit_notes_full_and_partial_reference_the_invoice_and_settle_it(app, 
     assert invoice.settled == partial.total_gross and invoice.state is InvoiceState.ISSUED
     assert invoice.balance == invoice.amount_due - partial.total_gross
     with scoped_to(db.session, world.school.id):
+        # "Credit the whole invoice" now credits what is left of each line, no more.
         rest = services.draft_credit_note(invoice, world.admin)
-        with pytest.raises(services.InvoicingError, match=r"dépasser|exceed"):
-            services.issue(rest, world.admin)
+        assert [line.quantity for line in rest.lines] == [
+            line.quantity - (Decimal("10") if line.id == invoice.lines[1].id else 0) for line in invoice.lines
+        ]
+        services.issue(rest, world.admin)
+        db.session.commit()
+        with pytest.raises(services.InvoicingError):
+            services.draft_credit_note(invoice, world.admin)  # nothing is left to credit
         db.session.rollback()
     db.session.expire_all()
     assert (
         db.session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(Invoice.number.like("AV-%")))
-        == 1
+        == 2
     )
+    assert db.session.get(Invoice, invoice.id).state is InvoiceState.PAID
 
 
 def test_payments_partial_full_and_over(app, factory, world):

@@ -35,6 +35,36 @@ class InvoiceForm(BaseForm):
         return line
 
 
+class CreditNoteForm(BaseForm):
+    """One quantity field per line of the invoice, ``credit-<line id>``, added by
+    ``credit_note_form`` with what is left to credit of it as the maximum."""
+
+
+def credit_note_form(lines: list, left: dict[int, Decimal], formdata: object = None) -> CreditNoteForm:
+    class Form(CreditNoteForm):
+        pass
+
+    for line in lines:
+        setattr(
+            Form,
+            f"credit-{line.id}",
+            LocalDecimalField(
+                _l("To credit"),
+                places=None,
+                default=Decimal("0"),
+                validators=[
+                    Optional(),
+                    NumberRange(
+                        min=Decimal("0"),
+                        max=left.get(line.id, Decimal("0")),
+                        message=_l("Between 0 and what is left to credit of this line."),
+                    ),
+                ],
+            ),
+        )
+    return Form(prefix="") if formdata is None else Form(formdata=formdata)
+
+
 class DepositForm(BaseForm):
     percent = LocalDecimalField(
         _l("Deposit (percent of the quote)"),

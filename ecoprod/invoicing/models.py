@@ -243,6 +243,8 @@ class InvoiceLine(TenantMixin, db.Model):
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     quote_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quote_lines.id"), index=True)
     workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
+    # On a credit note: the issued invoice's line it credits (None for a free line).
+    credited_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice_lines.id"), index=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 

@@ -1,8 +1,6 @@
 """Invoicing: drafts from what was delivered, deposits, issuance, credit notes, payments.
 
-Prices come from the order's accepted quote; quantities from its deliveries. An order
-delivered at 40 % has 40 % of each quote line to invoice (the rest of a line is invoiced
-with the delivery that completes the order, so nothing is lost to rounding).
+What there is to invoice, and how much each line may take, is ``invoicing.billable``.
 
 ``issue`` is one transaction: the number from the school's gap-free sequence, the frozen
 amounts, the Factur-X PDF written with the transaction and its SHA-256, the customer's
@@ -26,10 +24,17 @@ from ecoprod.accounts.models import User
 from ecoprod.customers.models import Customer, PaymentTerms
 from ecoprod.database import utcnow
 from ecoprod.delivery.models import DeliveryNote
-from ecoprod.delivery.services import delivered
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.invoicing import billable
+from ecoprod.invoicing.billable import (
+    DEPOSIT_STATES,
+    INVOICEABLE_STATES,
+    accepted_quote,
+    to_invoice,
+)
+from ecoprod.invoicing.errors import InvoicingError
 from ecoprod.invoicing.models import (
     Category,
     Invoice,
@@ -44,19 +49,9 @@ from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.numbering import next_number, numbered_issue
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
-from ecoprod.quotes.models import LineKind, Quote, QuoteState
+from ecoprod.quotes.models import LineKind
 from ecoprod.schools.models import School, VatRegime
 from ecoprod.storage import FileStore
-
-INVOICEABLE_STATES = frozenset({OrderState.PARTIALLY_DELIVERED, OrderState.DELIVERED})
-DEPOSIT_STATES = frozenset(
-    {OrderState.ACCEPTED, OrderState.PLANNED, OrderState.IN_PRODUCTION, OrderState.READY}
-)
-QTY = Decimal("0.001")
-
-
-class InvoicingError(ValueError):
-    pass
 
 
 def file_store() -> FileStore:
@@ -65,72 +60,6 @@ def file_store() -> FileStore:
 
 def school_of(invoice: Invoice) -> School:
     return db.session.get(School, invoice.school_id)
-
-
-# --- What there is to invoice ---------------------------------------------------------------
-
-
-def accepted_quote(order: Order) -> Quote | None:
-    return db.session.scalars(
-        sa.select(Quote).where(Quote.order_id == order.id, Quote.state == QuoteState.ACCEPTED)
-    ).first()
-
-
-def delivered_share(order: Order) -> Decimal:
-    """How much of the order has left the school, 0 to 1 (each line counts the same)."""
-    if not order.lines:
-        return ZERO
-    done = delivered(order)
-    shares = [
-        min(done[line.id] / line.quantity, Decimal(1)) if line.quantity else Decimal(1)
-        for line in order.lines
-    ]
-    return sum(shares, ZERO) / len(shares)
-
-
-def invoiced_quantities(order: Order) -> dict[int, Decimal]:
-    """Quantity of each quote line already on an invoice of this order (drafts included)."""
-    rows = db.session.execute(
-        sa.select(InvoiceLine.quote_line_id, sa.func.sum(InvoiceLine.quantity))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(
-            InvoiceLine.order_id == order.id,
-            InvoiceLine.quote_line_id.is_not(None),
-            Invoice.kind == InvoiceKind.INVOICE,
-        )
-        .group_by(InvoiceLine.quote_line_id)
-    )
-    done: dict[int, Decimal] = defaultdict(Decimal)
-    for quote_line_id, quantity in rows:
-        done[quote_line_id] = Decimal(quantity or 0)
-    return done
-
-
-@dataclass(frozen=True)
-class ToInvoice:
-    order: Order
-    quote: Quote
-    lines: list[tuple[object, Decimal]]  # (quote line, quantity to invoice now)
-
-
-def to_invoice(order: Order) -> ToInvoice | None:
-    """The quote lines' quantities delivered but not yet invoiced, or None."""
-    if order.state not in INVOICEABLE_STATES:
-        return None
-    quote = accepted_quote(order)
-    if quote is None:
-        return None
-    share = delivered_share(order)
-    done = invoiced_quantities(order)
-    lines = []
-    for line in quote.lines:
-        target = (
-            line.quantity if share >= 1 else (line.quantity * share).quantize(QTY, rounding=ROUND_HALF_UP)
-        )
-        left = target - done[line.id]
-        if left > 0:
-            lines.append((line, left))
-    return ToInvoice(order, quote, lines) if lines else None
 
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -226,6 +155,16 @@ def draft_deposit(order: Order, percent: Decimal, by: User) -> Invoice:
         raise InvoicingError(str(_l("A deposit is invoiced between the acceptance and the delivery.")))
     if not ZERO < percent <= HUNDRED:
         raise InvoicingError(str(_l("A deposit is between 0 and 100 percent of the quote.")))
+    left = billable.deposit_percent_left(order)
+    if percent > left:
+        raise InvoicingError(
+            str(
+                _l(
+                    "The deposits of this order would exceed its quote: at most %(left)s %% more.",
+                    left=f"{left.normalize():f}".replace(".", ","),
+                )
+            )
+        )
     quote = accepted_quote(order)
     if quote is None:
         raise InvoicingError(str(_l("This order has no accepted quote.")))
@@ -268,10 +207,19 @@ def draft_credit_note(
     note.credited_invoice = invoice
     note.discount_percent = invoice.discount_percent
     note.buyer_reference = invoice.buyer_reference
-    chosen = [(line, line.quantity) for line in invoice.lines] if lines is None else list(lines)
+    left = billable.left_to_credit([line.id for line in invoice.lines])
+    chosen = [(line, left[line.id]) for line in invoice.lines] if lines is None else list(lines)
     for position, (line, quantity) in enumerate(((ln, q) for ln, q in chosen if q > 0), start=1):
-        if quantity > line.quantity:
-            raise InvoicingError(str(_l("A credit note cannot credit more than the invoice's line.")))
+        if quantity > left[line.id]:
+            raise InvoicingError(
+                str(
+                    _l(
+                        "Line %(n)s: at most %(left)s can still be credited.",
+                        n=line.position,
+                        left=f"{left[line.id].normalize():f}".replace(".", ","),
+                    )
+                )
+            )
         note.lines.append(
             InvoiceLine(
                 school_id=invoice.school_id,
@@ -285,6 +233,7 @@ def draft_credit_note(
                 vat_rate=line.vat_rate,
                 order_id=line.order_id,
                 workshop_id=line.workshop_id,
+                credited_line_id=line.id,
             )
         )
     if not note.lines:
@@ -330,10 +279,12 @@ def save_draft(invoice: Invoice, lines: Sequence[tuple[int | None, LineInput]], 
                 order_id=kept.order_id if kept else None,
                 quote_line_id=kept.quote_line_id if kept else None,
                 workshop_id=kept.workshop_id if kept else None,
+                credited_line_id=kept.credited_line_id if kept else None,
             )
         )
     invoice.notes = notes
     db.session.flush()
+    billable.check(invoice)
 
 
 def delete_draft(invoice: Invoice) -> None:
@@ -401,6 +352,8 @@ def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:
         raise InvoicingError(str(_l("This invoice has already been issued.")))
     if not invoice.lines:
         raise InvoicingError(str(_l("An invoice needs at least one line.")))
+    db.session.flush()
+    billable.check(invoice)  # again, under the numbering lock: deliveries and drafts may have changed
     totals = invoice.totals()
     if totals.gross <= 0:
         raise InvoicingError(str(_l("The total of an invoice must be positive.")))

@@ -18,8 +18,8 @@ from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
-from ecoprod.invoicing import services
-from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm, PaymentForm
+from ecoprod.invoicing import billable, services
+from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm, PaymentForm, credit_note_form
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order, Unit
@@ -57,10 +57,10 @@ def order_invoicing(order: Order) -> dict[str, Any]:
     admin = current_user.is_admin
     return {
         "invoices": invoices,
-        "can_invoice": admin and services.to_invoice(order) is not None,
+        "can_invoice": admin and billable.to_invoice(order) is not None,
         "can_deposit": admin
-        and order.state in services.DEPOSIT_STATES
-        and services.accepted_quote(order) is not None,
+        and order.state in billable.DEPOSIT_STATES
+        and billable.accepted_quote(order) is not None,
         "deposit_form": DepositForm(prefix="deposit", percent=g.school.deposit_percent) if admin else None,
     }
 
@@ -97,11 +97,11 @@ def index() -> str:
 def to_invoice() -> str:
     orders = db.session.scalars(
         sa.select(Order)
-        .where(Order.state.in_(list(services.INVOICEABLE_STATES)))
+        .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
         .options(sa.orm.joinedload(Order.customer))
         .order_by(Order.customer_id, Order.id)
     ).all()
-    pending = [o for o in orders if services.to_invoice(o) is not None]
+    pending = [o for o in orders if billable.to_invoice(o) is not None]
     today = local_today()
     group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)
     return render_template(
@@ -216,7 +216,7 @@ def edit(invoice_id: int) -> Any:
                     services.issue(invoice, current_user)
             except services.InvoicingError as exc:
                 db.session.rollback()
-                form.form_errors.append(str(exc))
+                _show_error(form, exc)
             else:
                 db.session.commit()
                 if action == "issue":
@@ -233,6 +233,17 @@ def edit(invoice_id: int) -> Any:
         totals=invoice.totals(),
         action_form=ActionForm(),
     ), status
+
+
+def _show_error(form: InvoiceForm, exc: services.InvoicingError) -> None:
+    """Each line's refusal beside its quantity (positions count the lines given), the rest above."""
+    entries = [entry for entry in form.lines if not entry.form.is_blank()]
+    for position, message in exc.lines.items():
+        if 0 < position <= len(entries):
+            quantity = entries[position - 1].form.quantity
+            quantity.errors = [*quantity.errors, message]
+    if not exc.lines:
+        form.form_errors.append(str(exc))
 
 
 def issued_message(invoice: Invoice) -> str:
@@ -281,10 +292,22 @@ def detail(invoice_id: int) -> Any:
     invoice = load_invoice_or_404(invoice_id)
     if invoice.is_draft:
         return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
+    return _detail_page(invoice)
+
+
+def _credit_form(invoice: Invoice, formdata: Any = None) -> Any:
+    left = billable.left_to_credit([line.id for line in invoice.lines])
+    form = credit_note_form(invoice.lines, left, formdata)
+    form.left = left
+    return form
+
+
+def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -> Any:
     credit_notes = db.session.scalars(
         visible_invoices(current_user).where(Invoice.credited_invoice_id == invoice.id).order_by(Invoice.id)
     ).all()
     school = g.school
+    admin = current_user.is_admin and not invoice.is_credit_note
     return render_template(
         "invoicing/detail.html",
         invoice=invoice,
@@ -295,10 +318,11 @@ def detail(invoice_id: int) -> Any:
             amount=max(invoice.balance, Decimal(0)) or None,
             method=PaymentMethod.TRANSFER.value,
         ),
+        credit_form=credit_form or (_credit_form(invoice) if admin else None),
         penalty=services.late_penalty(invoice, school.late_penalty_rate),
         days_late=(local_today() - invoice.due_date).days if invoice.due_date and invoice.balance > 0 else 0,
         action_form=ActionForm(),
-    )
+    ), status
 
 
 @bp.get("/invoices/<int:invoice_id>/pdf")
@@ -340,21 +364,16 @@ def record_payment(invoice_id: int) -> Response:
 
 @bp.post("/invoices/<int:invoice_id>/credit-note")
 @admin_required
-def credit_note(invoice_id: int) -> Response:
+def credit_note(invoice_id: int) -> Any:
     invoice = load_invoice_or_404(invoice_id)
     chosen = None
     if request.form.get("scope") == "lines":
-        chosen = []
-        for line in invoice.lines:
-            raw = (request.form.get(f"credit-{line.id}") or "").replace(",", ".").strip()
-            try:
-                quantity = Decimal(raw) if raw else Decimal(0)
-            except ArithmeticError:
-                quantity = Decimal(-1)
-            if quantity < 0:
-                flash(_("Give the quantities to credit as numbers."), "error")
-                return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
-            chosen.append((line, quantity))
+        form = _credit_form(invoice, request.form)
+        if not form.validate_on_submit():
+            return _detail_page(invoice, credit_form=form, status=400)
+        chosen = [(line, form[f"credit-{line.id}"].data or Decimal(0)) for line in invoice.lines]
+    elif not ActionForm().validate_on_submit():
+        abort(400)
     try:
         note = services.draft_credit_note(invoice, current_user, chosen)
     except services.InvoicingError as exc:
