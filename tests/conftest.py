@@ -15,11 +15,13 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -156,6 +158,18 @@ def app(_app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def workday() -> Iterator[date]:
+    """The coming Wednesday, 10:00 in Paris: time logged "today" by a test must fall on a
+    day the workshops are open, whatever day the suite runs (the time-log rules)."""
+    from ecoprod.i18n import SCHOOL_TIMEZONE
+
+    today = datetime.now(SCHOOL_TIMEZONE).date()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    with time_machine.travel(datetime.combine(wednesday, time(10), SCHOOL_TIMEZONE), tick=True):
+        yield wednesday
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def test_the_order_page_shows_delivered_and_remaining(app, client, world, order)
     assert ">3<" in page and ">7<" in page
 
 
-def test_part_leaves_while_the_rest_is_being_made(app, client, factory, world):
+def test_part_leaves_while_the_rest_is_being_made(workday, app, client, factory, world):
     """An order in production ships what is finished; work goes on, time is logged on the rest."""
     from ecoprod.planning import services as planning
     from tests.factories import plan_world

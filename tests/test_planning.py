@@ -4,14 +4,15 @@ order's lifecycle, late risk, the calendar import, feeds, and what customers and
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from ecoprod.extensions import db
-from ecoprod.i18n import local_today
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.minors import services as minors
 from ecoprod.minors.models import DerogationDeclaration
 from ecoprod.notifications.models import OutboxEmail
@@ -185,7 +186,7 @@ def test_a_week_over_capacity_is_warned_about(app, factory, world, plan):
     assert len(warnings) == 1 and "dépasse la capacité" in warnings[0]
 
 
-def test_the_order_moves_to_planned_in_production_and_ready(app, factory, world):
+def test_the_order_moves_to_planned_in_production_and_ready(workday, app, factory, world):
     monday = next_monday()
     with scoped_to(db.session, world.school.id):
         order = firm_order(factory, world.customer_user, "Support Zéphyr")
@@ -317,7 +318,7 @@ def test_calendar_feeds_need_their_own_key(app, client, world, plan):
     assert client.get(f"/feeds/students/{world.student.id}.ics?key={forged}").status_code == 404
 
 
-def test_the_customer_follows_progress_without_any_student_data(app, client, world, plan):
+def test_the_customer_follows_progress_without_any_student_data(workday, app, client, world, plan):
     with scoped_to(db.session, world.school.id):
         services.log_time(plan.operation, world.student, local_today(), Decimal("3"), world.master)
         services.update_progress(
@@ -347,28 +348,29 @@ def test_a_student_sees_and_logs_only_their_own_tasks(app, client, world, plan):
     page = client.get("/my-tasks").get_data(as_text=True)
     assert "Tournage des axes" in page and "Ébavurage" not in page and "Autrenom" not in page
     assert client.get("/").headers["Location"].endswith("/my-tasks")
-    today = local_today().isoformat()
-    mine = post(
-        client,
-        f"/my-tasks/operations/{plan.operation.id}/time",
-        {f"t{plan.operation.id}-day": today, f"t{plan.operation.id}-hours": "2,5"},
-    )
-    assert mine.status_code == 302
-    theirs = post(
-        client,
-        f"/my-tasks/operations/{plan.classmate_operation.id}/time",
-        {f"t{plan.classmate_operation.id}-day": today, f"t{plan.classmate_operation.id}-hours": "2"},
-    )
-    assert theirs.status_code == 404
+    today = plan.monday.isoformat()  # the student's half-day on the operation
+    with time_machine.travel(datetime.combine(plan.monday, time(11), SCHOOL_TIMEZONE), tick=False):
+        mine = post(
+            client,
+            f"/my-tasks/operations/{plan.operation.id}/time",
+            {f"t{plan.operation.id}-day": today, f"t{plan.operation.id}-hours": "2,5"},
+        )
+        assert mine.status_code == 302
+        theirs = post(
+            client,
+            f"/my-tasks/operations/{plan.classmate_operation.id}/time",
+            {f"t{plan.classmate_operation.id}-day": today, f"t{plan.classmate_operation.id}-hours": "2"},
+        )
+        assert theirs.status_code == 404
+        for elsewhere in (
+            "/requests",
+            f"/operations/{plan.operation.id}",
+            "/planning",
+            f"/feeds/students/{plan.classmate.id}.ics",
+        ):
+            assert client.get(elsewhere).status_code in (403, 404)
     logs = db.session.scalars(sa.select(TimeLog)).all()
     assert [(log.student_id, log.hours) for log in logs] == [(world.student.id, Decimal("2.5"))]
-    for elsewhere in (
-        "/requests",
-        f"/operations/{plan.operation.id}",
-        "/planning",
-        f"/feeds/students/{plan.classmate.id}.ics",
-    ):
-        assert client.get(elsewhere).status_code in (403, 404)
 
 
 def test_bad_operation_input_is_shown_beside_the_field_and_saves_nothing(app, client, world, plan):
@@ -426,7 +428,7 @@ def test_auto_plan_proposes_then_applies_the_same_schedule(app, client, world, p
     assert plan.order.state is OrderState.PLANNED
 
 
-def test_skills_record_csv_and_booklet(app, client, world, plan):
+def test_skills_record_csv_and_booklet(workday, app, client, world, plan):
     with scoped_to(db.session, world.school.id):
         services.log_time(plan.operation, world.student, local_today(), Decimal("3.5"), world.master)
         services.sign_off(world.student, plan.operation, plan.competence, world.master)

@@ -1,12 +1,16 @@
 """The demo and benchmark data sets load, and their logins work."""
 
+from datetime import date, datetime, time
+
+import pytest
 import sqlalchemy as sa
+import time_machine
 
 from ecoprod.accounts.models import Role, User
 from ecoprod.customers.models import Customer
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.extensions import db
-from ecoprod.i18n import local_today
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.invoicing import services as invoicing
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
 from ecoprod.minors.models import DerogationDeclaration
@@ -156,3 +160,13 @@ def test_seed_large_builds_the_requested_number_of_orders(app):
     numbers = db.session.scalars(sa.select(Order.number).where(Order.number.is_not(None))).all()
     assert len(numbers) == len(set(numbers))
     assert sign_in(app.test_client(), "client0001@bench.example.com", "ecoprod-demo").status_code == 302
+
+
+@pytest.mark.parametrize("day", ["2027-01-02", "2026-12-24", "2027-02-20", "2027-08-15", "2027-06-09"])
+def test_the_demo_loads_whatever_day_it_is(app, day):
+    """Holidays, weekends, exams: the demo's past obeys the time-log rules on any day."""
+    with time_machine.travel(datetime.combine(date.fromisoformat(day), time(9), SCHOOL_TIMEZONE), tick=True):
+        result = app.test_cli_runner().invoke(args=["seed", "demo"])
+        assert result.exit_code == 0, result.output
+        assert count(TimeLog) > 0
+        assert count(Invoice, Invoice.number.is_not(None)) > 0

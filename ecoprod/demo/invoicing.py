@@ -301,6 +301,7 @@ def _produce(built: Built, today: date, busy: set[tuple[int, HalfDay]]) -> None:
     rules allow (openings, lessons, the minors' register), then inspected: the order is ready."""
     workshop, order = built.workshop, built.order
     master = workshop.masters[0]
+    order.submitted_at = built.moments[OrderState.SUBMITTED]  # time is logged within the order's life
     template = db.session.scalars(
         sa.select(RoutingTemplate)
         .where(RoutingTemplate.workshop_id == workshop.id)
@@ -325,21 +326,18 @@ def _produce(built: Built, today: date, busy: set[tuple[int, HalfDay]]) -> None:
         while left > 0:
             slot = next(slots)
             turn = len(worked) % len(students)
-            student = next(
-                (
-                    s
-                    for s in students[turn:] + students[:turn]
-                    if not rules.slot_refusals(facts[s.id], operation_facts, slot, school_time, busy)
-                ),
-                None,
-            )
-            if student is None:
-                continue
             hours = min(per_half_day, left)
-            planning.log_time(operation, student, slot.day, hours, master)
-            busy.add((student.id, slot))
-            worked.append(slot.day)
-            left -= hours
+            for student in students[turn:] + students[:turn]:
+                if rules.slot_refusals(facts[student.id], operation_facts, slot, school_time, busy):
+                    continue
+                try:  # the time-log rules too: a day's hours, the order's life
+                    planning.log_time(operation, student, slot.day, hours, master)
+                except planning.PlanningError:
+                    continue
+                busy.add((student.id, slot))
+                worked.append(slot.day)
+                left -= hours
+                break
         inspection = operation.kind is OperationKind.INSPECT
         planning.update_progress(
             operation,

@@ -11,7 +11,10 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from flask_babel import format_date
 
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.planning.slots import Half, HalfDay, in_pattern, slot_label
@@ -180,3 +183,85 @@ def explain(
         "reason": time.closed.get(slot.day, ""),
     }
     return [refusal.message(**values) for refusal in refusals]
+
+
+# --- Time logged -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeLogFacts:
+    """What a time log is checked against (review finding 7).
+
+    ``scheduled`` is given for a student logging their own time on the tablet: their
+    half-days on this operation that day. A master, who records corrections, may log any
+    open day of the order's life, within the day's workshop hours.
+    """
+
+    student: str
+    day: date
+    today: date
+    since: date  # the day the request reached the school: no work on it before
+    closed: str | None  # why the school is closed that day, if it is
+    workshop_pattern: int
+    half_day_hours: Decimal
+    logged_that_day: Decimal  # the student's hours already logged that day, every operation
+    scheduled: int | None = None
+    logged_on_operation: Decimal = Decimal("0")  # the student's hours on this operation that day
+
+    @property
+    def open_half_days(self) -> int:
+        return sum(in_pattern(self.workshop_pattern, HalfDay(self.day, half)) for half in Half)
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def time_log_refusals(facts: TimeLogFacts, hours: Decimal) -> list[str]:
+    """Every reason these hours cannot be logged for that student on that day."""
+    day = format_date(facts.day, "EEEE d MMMM y")
+    if facts.day > facts.today:
+        return [str(_l("Time can only be logged for today or earlier."))]
+    if facts.day < facts.since:
+        return [
+            str(
+                _l(
+                    "%(day)s is before the request reached the school (%(since)s).",
+                    day=day,
+                    since=format_date(facts.since, "d MMMM y"),
+                )
+            )
+        ]
+    if facts.closed:
+        return [str(_l("The school is closed on %(day)s (%(reason)s).", day=day, reason=facts.closed))]
+    if not facts.open_half_days:
+        return [str(_l("The workshop is not open on %(day)s.", day=day))]
+    refusals = []
+    ceiling = facts.half_day_hours * facts.open_half_days
+    if facts.logged_that_day + hours > ceiling:
+        refusals.append(
+            str(
+                _l(
+                    "%(student)s would have %(total)s h logged on %(day)s: the workshop day holds %(max)s h.",
+                    student=facts.student,
+                    total=_hours(facts.logged_that_day + hours),
+                    day=day,
+                    max=_hours(ceiling),
+                )
+            )
+        )
+    if facts.scheduled is not None:
+        if not facts.scheduled:
+            refusals.append(str(_l("You were not planned on this operation on %(day)s.", day=day)))
+        elif facts.logged_on_operation + hours > facts.half_day_hours * facts.scheduled:
+            refusals.append(
+                str(
+                    _l(
+                        "Your half-days on this operation on %(day)s hold %(max)s h, %(logged)s h already logged.",
+                        day=day,
+                        max=_hours(facts.half_day_hours * facts.scheduled),
+                        logged=_hours(facts.logged_on_operation),
+                    )
+                )
+            )
+    return refusals

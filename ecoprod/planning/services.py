@@ -19,8 +19,8 @@ from flask_babel import format_date
 from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
+from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.i18n import local_today, number
 from ecoprod.minors.models import (
     DerogationDeclaration,
     MedicalOpinion,
@@ -31,7 +31,7 @@ from ecoprod.minors.models import (
 from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState
-from ecoprod.planning import autoplan
+from ecoprod.planning import autoplan, rules
 from ecoprod.planning.models import (
     Absence,
     Assignment,
@@ -588,19 +588,65 @@ def is_ready(operations: Sequence[Operation]) -> bool:
 # --- Progress ----------------------------------------------------------------------------------
 
 
+def time_log_facts(operation: Operation, student: Student, day: date, by: User) -> rules.TimeLogFacts:
+    """The facts ``rules.time_log_refusals`` checks a time log against."""
+    order = operation.order
+    since = (order.submitted_at or order.created_at).astimezone(SCHOOL_TIMEZONE).date()
+    closed = db.session.scalars(
+        sa.select(CalendarEvent.label).where(
+            CalendarEvent.school_id == operation.school_id,
+            CalendarEvent.start_date <= day,
+            CalendarEvent.end_date >= day,
+        )
+    ).first()
+    logged = dict(
+        db.session.execute(
+            sa.select(TimeLog.operation_id, sa.func.sum(TimeLog.hours))
+            .where(TimeLog.student_id == student.id, TimeLog.day == day)
+            .group_by(TimeLog.operation_id)
+        ).all()
+    )
+    scheduled = None
+    if by.is_student:
+        scheduled = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Assignment)
+            .where(
+                Assignment.operation_id == operation.id,
+                Assignment.student_id == student.id,
+                Assignment.day == day,
+            )
+        )
+    return rules.TimeLogFacts(
+        student=student.full_name,
+        day=day,
+        today=local_today(),
+        since=since,
+        closed=closed,
+        workshop_pattern=operation.workshop.open_pattern,
+        half_day_hours=hours_per_half_day(operation.school_id),
+        logged_that_day=sum((Decimal(h) for h in logged.values()), Decimal("0")),
+        scheduled=scheduled,
+        logged_on_operation=Decimal(logged.get(operation.id, 0)),
+    )
+
+
 def log_time(
     operation: Operation, student: Student, day: date, hours: Decimal, by: User, note: str | None = None
 ) -> TimeLog:
+    """Hours of learning time on a day of the order's life, within the day's workshop hours
+    (and, on the tablet, within the student's own half-days on the operation)."""
     if student.workshop_id != operation.workshop_id and not any(
         a.student_id == student.id for a in operation.assignments
     ):
         raise PlanningError(
             [str(_l("%(student)s does not work on this operation.", student=student.full_name))]
         )
-    if day > local_today():
-        raise PlanningError([str(_l("Time can only be logged for today or earlier."))])
     if operation.order.state not in PLANNABLE_ORDER_STATES:
         raise PlanningError([str(_l("This order is not in production."))])
+    refusals = rules.time_log_refusals(time_log_facts(operation, student, day, by), hours)
+    if refusals:
+        raise PlanningError(refusals)
     entry = TimeLog(
         school_id=operation.school_id,
         student_id=student.id,
