@@ -29,7 +29,7 @@ from ecoprod.invoicing.views import bp as invoicing_bp
 from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders.views import bp as orders_bp
-from ecoprod.planning import time_views  # noqa: F401 - adds the school-time routes to the planning blueprint
+from ecoprod.planning import feed_views, time_views  # noqa: F401 - add their routes to the planning blueprint
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
 from ecoprod.quotes.commands import quotes_cli

@@ -32,6 +32,7 @@ from ecoprod.planning.models import (
     Absence,
     Assignment,
     CalendarEvent,
+    CalendarFeed,
     Competence,
     CompetenceSignoff,
     Operation,
@@ -486,12 +487,23 @@ def column(model: Any, attr: str, name: str) -> Callable[[Scene], Any]:
     return lambda s: getattr(db.session.get(model, getattr(s.plan, attr).id), name, None)
 
 
+def made_feed(scene: Scene, kind: str) -> Any:
+    """The master's calendar address for the machining workshop or for the student."""
+    from ecoprod.planning import feeds
+
+    subject = {"workshop": scene.world.machining} if kind == "workshop" else {"student": scene.world.student}
+    with scoped_to(db.session, scene.world.school.id):
+        found = feeds.find(scene.world.master, **subject) or feeds.renew(scene.world.master, **subject)
+        db.session.commit()
+    return found
+
+
 def feed(kind: str, attr: str, path: str) -> Callable[[Scene], str]:
     def url(scene: Scene) -> str:
-        from ecoprod.planning.views import feed_key
+        from ecoprod.planning import feeds
 
         target = getattr(scene.world, attr, None) or getattr(scene.plan, attr, None)
-        return path.format(id=target.id) + "?key=" + feed_key(kind, target.id, scene.world.school.id)
+        return path.format(id=target.id) + "?key=" + feeds.key_of(made_feed(scene, kind))
 
     return url
 
@@ -622,6 +634,18 @@ MATRIX.update(
         ),
         "planning.student_feed": Case(
             "GET", feed("student", "student", "/feeds/students/{id}.ics"), expect(200, student=200)
+        ),
+        "planning.renew_workshop_feed": Case(
+            "POST", w("machining", "/planning/workshops/{id}/feed"), STAFF_ACTION, changes=count(CalendarFeed)
+        ),
+        "planning.renew_student_feed": Case(
+            "POST", w("student", "/planning/students/{id}/feed"), STAFF_ACTION, changes=count(CalendarFeed)
+        ),
+        "planning.revoke_feed": Case(
+            "POST",
+            lambda s: f"/planning/feeds/{made_feed(s, 'workshop').id}/revoke",
+            STAFF_ACTION,
+            changes=lambda s: db.session.scalars(sa.select(CalendarFeed.revoked_at)).all(),
         ),
         "planning.calendar": Case("GET", lambda s: "/admin/calendar", ADMIN_PAGE),
         "planning.import_calendar": Case("POST", lambda s: "/admin/calendar/import", SCHOOL_ACTION),

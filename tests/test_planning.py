@@ -31,7 +31,6 @@ from ecoprod.planning.models import (
     TimeLog,
 )
 from ecoprod.planning.slots import Half, HalfDay
-from ecoprod.planning.views import feed_key
 from ecoprod.tenancy import scoped_to
 from tests.conftest import login_as, post
 from tests.factories import PNG_BYTES, firm_order, next_monday, plan_world
@@ -303,19 +302,6 @@ def test_the_school_calendar_imports_an_ics_file_once(app, client, world):
     )
     assert "pas un agenda (.ics) lisible" in bad.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarEvent)) == 2
-
-
-def test_calendar_feeds_need_their_own_key(app, client, world, plan):
-    key = feed_key("student", world.student.id, world.school.id)
-    feed = client.get(f"/feeds/students/{world.student.id}.ics?key={key}")
-    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
-    body = feed.get_data(as_text=True)
-    assert "Tournage des axes" in body and "Ébavurage" not in body
-    assert client.get(f"/feeds/students/{world.student.id}.ics").status_code == 404
-    assert client.get(f"/feeds/students/{plan.classmate.id}.ics?key={key}").status_code == 404
-    assert client.get(f"/feeds/workshops/{world.machining.id}.ics?key={key}").status_code == 404
-    forged = feed_key("student", world.student.id, world.school.id)[:-2] + "xx"
-    assert client.get(f"/feeds/students/{world.student.id}.ics?key={forged}").status_code == 404
 
 
 def test_the_customer_follows_progress_without_any_student_data(workday, app, client, world, plan):

@@ -344,3 +344,28 @@ class CompetenceSignoff(TenantMixin, db.Model):
     operation: Mapped[Operation] = relationship()
     competence: Mapped[Competence] = relationship()
     signed_by: Mapped[User] = relationship()
+
+
+class CalendarFeed(TenantMixin, db.Model):
+    """A calendar address made for one person (``owner``), of one workshop or one student.
+
+    The address carries ``<id>.<HMAC of the id and nonce>``: it is shown again on the page
+    that made it, a new nonce replaces it (the old address stops), and the database alone
+    cannot forge one. Archiving the owner, the workshop or the student revokes it.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        sa.CheckConstraint("(workshop_id IS NULL) <> (student_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(sa.ForeignKey("students.id"), index=True)
+    nonce: Mapped[str] = mapped_column(Line(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User] = relationship()

@@ -34,7 +34,7 @@ from ecoprod.planning.forms import (
 )
 from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
 from ecoprod.planning.slots import Half, pattern_from_keys, pattern_keys
-from ecoprod.planning.views import bp, feed_key, flash_form_errors
+from ecoprod.planning.views import bp, flash_form_errors
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 
@@ -200,12 +200,6 @@ def _student_page(student: Any, timetable: TimetableForm | None = None, status: 
         absences=absences,
         upcoming=upcoming,
         can_manage=access.can_manage_student(current_user, student),
-        feed_url=url_for(
-            "planning.student_feed",
-            student_id=student.id,
-            key=feed_key("student", student.id, student.school_id),
-            _external=True,
-        ),
         action_form=ActionForm(),
     ), status
 

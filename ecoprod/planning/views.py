@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import icalendar
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -23,16 +22,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import school_member_required, staff_required
-from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.forms import BaseForm, options
-from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import local_today, number
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
 from ecoprod.planning import access, charts, services
@@ -58,7 +55,7 @@ from ecoprod.planning.models import (
     RoutingTemplate,
 )
 from ecoprod.planning.rules import OperationFacts, slot_refusals
-from ecoprod.planning.slots import Half, HalfDay, half_days, in_pattern, slot_label, week_start
+from ecoprod.planning.slots import HalfDay, half_days, in_pattern, slot_label, week_start
 from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload, without_metadata
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
@@ -839,78 +836,3 @@ def autoplan(workshop_id: int) -> Any:
         digest=_digest(proposal),
         form=form,
     )
-
-
-# --- iCalendar feeds ---------------------------------------------------------------------------------
-
-
-def _feed_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ecoprod-ics-feed")
-
-
-@bp.app_template_global()
-def feed_key(kind: str, object_id: int, school_id: int) -> str:
-    """The secret part of a calendar feed's address (a calendar client has no session)."""
-    return _feed_signer().dumps([kind, object_id, school_id])
-
-
-def _check_feed_key(kind: str, object_id: int) -> int:
-    try:
-        found_kind, found_id, school_id = _feed_signer().loads(request.args.get("key", ""))
-    except (BadSignature, ValueError):
-        abort(404)
-    if (found_kind, found_id) != (kind, object_id):
-        abort(404)
-    return school_id
-
-
-def _calendar(name: str, assignments: list[Assignment]) -> Response:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//EcoProd//planning//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for a in assignments:
-        start_hour = 8 if a.half is Half.AM else 13
-        event = icalendar.Event()
-        event.add("uid", f"assignment-{a.id}@ecoprod")
-        event.add("summary", f"{a.operation.order.reference} · {a.operation.name}")
-        event.add("dtstart", _local(a.day, start_hour, 30))
-        event.add("dtend", _local(a.day, start_hour + 3, 59 if a.half is Half.AM else 30))
-        event.add("dtstamp", utcnow())
-        calendar.add_component(event)
-    return Response(
-        calendar.to_ical(),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": "inline; filename=planning.ics"},
-    )
-
-
-def _local(day: date, hour: int, minute: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SCHOOL_TIMEZONE)
-
-
-def _feed_assignments(condition: Any, school_id: int) -> list[Assignment]:
-    since = local_today() - timedelta(days=30)
-    stmt = (
-        sa.select(Assignment)
-        .join(Operation, Operation.id == Assignment.operation_id)
-        .where(condition, Assignment.school_id == school_id, Assignment.day >= since)
-        .options(sa.orm.contains_eager(Assignment.operation).joinedload(Operation.order))
-        .execution_options(all_schools=True)  # a feed reader has no session: the signed key names the school
-        .order_by(Assignment.day, Assignment.half)
-    )
-    return list(db.session.scalars(stmt).unique())
-
-
-@bp.get("/feeds/workshops/<int:workshop_id>.ics")
-def workshop_feed(workshop_id: int) -> Response:
-    school_id = _check_feed_key("workshop", workshop_id)
-    return _calendar(
-        f"Atelier {workshop_id}", _feed_assignments(Operation.workshop_id == workshop_id, school_id)
-    )
-
-
-@bp.get("/feeds/students/<int:student_id>.ics")
-def student_feed(student_id: int) -> Response:
-    school_id = _check_feed_key("student", student_id)
-    return _calendar("Mon planning", _feed_assignments(Assignment.student_id == student_id, school_id))
