@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     # Werkzeug's scrypt: slow on purpose. Tests may pick a cheaper KDF.
     "PASSWORD_HASH_METHOD": "scrypt",
     "INVITATION_TTL_HOURS": 24 * 7,
+    # A sign-up not confirmed from its e-mail within this time expires and holds nothing.
+    "SIGNUP_CONFIRMATION_TTL_HOURS": 48,
     "PASSWORD_RESET_TTL_HOURS": 2,
     # Mail: without MAIL_SERVER, messages are written to the log instead of being sent.
     "MAIL_SERVER": None,

@@ -34,6 +34,21 @@ def link_in(email):
     return re.search(r"http://ecoprod\.test(/\S+)", email.body).group(1)
 
 
+def sign_up(client, app, company, full_name, email, siret="", password="robuste-secret-2026"):  # noqa: S107
+    """The sign-up form, then the e-mailed link where the password is chosen."""
+    response = post(
+        client,
+        "/signup/alpha",
+        {"company_name": company, "siret": siret, "full_name": full_name, "email": email},
+    )
+    assert response.status_code == 200 and "boîte" in response.get_data(as_text=True)
+    link = link_in(last_email_to(email))
+    assert "/signup/confirm/" in link
+    confirmed = post(app.test_client(), link, {"password": password, "confirm": password})
+    assert confirmed.status_code == 200 and "Merci" in confirmed.get_data(as_text=True)
+    return confirmed
+
+
 def test_sign_in_and_land_on_the_role_home(world, client):
     response = sign_in(client, world.customer_user.email.upper())
     assert response.status_code == 302
@@ -213,20 +228,9 @@ def test_only_hashes_of_tokens_are_stored(world):
 
 
 def test_self_sign_up_waits_for_approval_then_joins_the_matching_company(world, client, app):
-    response = post(
-        client,
-        "/signup/alpha",
-        {
-            "company_name": "Mécanique Zéphyr",
-            "siret": world.company.siret,
-            "full_name": "Paul Nouveau",
-            "email": "paul@zephyr.example.com",
-            "password": "robuste-secret-2026",
-            "confirm": "robuste-secret-2026",
-        },
+    sign_up(
+        client, app, "Mécanique Zéphyr", "Paul Nouveau", "paul@zephyr.example.com", siret=world.company.siret
     )
-    assert response.status_code == 200
-    assert "Merci" in response.get_data(as_text=True)
     assert sign_in(app.test_client(), "paul@zephyr.example.com", "robuste-secret-2026").status_code == 200
     assert last_email_to(world.admin.email).template == "signup_received"
 
@@ -250,18 +254,7 @@ def test_self_sign_up_waits_for_approval_then_joins_the_matching_company(world, 
 
 
 def test_sign_up_approved_as_a_new_company(world, client, app):
-    post(
-        client,
-        "/signup/alpha",
-        {
-            "company_name": "Jeune Pousse SAS",
-            "siret": "",
-            "full_name": "Inès Neuve",
-            "email": "ines@pousse.example.com",
-            "password": "robuste-secret-2026",
-            "confirm": "robuste-secret-2026",
-        },
-    )
+    sign_up(client, app, "Jeune Pousse SAS", "Inès Neuve", "ines@pousse.example.com")
     signup = db.session.scalars(sa.select(SignupRequest)).one()
     admin = login_as(app.test_client(), world.admin)
     post(admin, f"/admin/signups/{signup.id}/approve", {f"s{signup.id}-customer_id": "0"})
@@ -272,18 +265,7 @@ def test_sign_up_approved_as_a_new_company(world, client, app):
 
 
 def test_rejected_sign_up_cannot_sign_in(world, client, app):
-    post(
-        client,
-        "/signup/alpha",
-        {
-            "company_name": "Spam Corp",
-            "siret": "",
-            "full_name": "Sam Spam",
-            "email": "sam@spam.example.com",
-            "password": "robuste-secret-2026",
-            "confirm": "robuste-secret-2026",
-        },
-    )
+    sign_up(client, app, "Spam Corp", "Sam Spam", "sam@spam.example.com")
     signup = db.session.scalars(sa.select(SignupRequest)).one()
     admin = login_as(app.test_client(), world.admin)
     post(admin, f"/admin/signups/{signup.id}/reject")
@@ -353,18 +335,7 @@ def test_an_archived_invitee_cannot_come_back_through_the_old_link(world, client
 
 
 def test_a_refused_sign_up_cannot_be_restored_into_a_broken_account(world, client, app):
-    post(
-        client,
-        "/signup/alpha",
-        {
-            "company_name": "Spam Corp",
-            "siret": "",
-            "full_name": "Sam Spam",
-            "email": "sam@spam.example.com",
-            "password": "robuste-secret-2026",
-            "confirm": "robuste-secret-2026",
-        },
-    )
+    sign_up(client, app, "Spam Corp", "Sam Spam", "sam@spam.example.com")
     signup = db.session.scalars(sa.select(SignupRequest)).one()
     admin = login_as(app.test_client(), world.admin)
     post(admin, f"/admin/signups/{signup.id}/reject")
@@ -470,3 +441,106 @@ def test_sign_up_is_throttled_per_address_whatever_the_spelling(world, app):
         },
     )
     assert response.status_code == 429
+
+
+# --- Sign-up: the same answer for every address, no squatting (review finding 4) -------------
+
+
+def _sign_up_page(client, email, company="Zéphyr Bis", name="Paul Nouveau"):
+    response = post(
+        client, "/signup/alpha", {"company_name": company, "siret": "", "full_name": name, "email": email}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # The page itself: no CSRF token nor anything that varies with the address.
+    return re.sub(r'content="[^"]+"|value="[^"]+"', "", page)
+
+
+def test_sign_up_answers_the_same_for_a_known_and_an_unknown_address(world, client, app):
+    known = _sign_up_page(client, world.customer_user.email)
+    unknown = _sign_up_page(app.test_client(), "nobody.yet@example.com")
+    assert known == unknown
+    assert "existe déjà" not in known
+    # The owner of the known address is told by e-mail, with a way in; nothing was created.
+    note = last_email_to(world.customer_user.email)
+    assert note.template == "signup_account_exists" and "/password/forgot" in note.body
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignupRequest)) == 1  # the unknown one
+    assert last_email_to("nobody.yet@example.com").template == "signup_confirm"
+
+
+def test_an_unconfirmed_sign_up_never_blocks_an_invitation_in_any_school(world, client, app):
+    _sign_up_page(client, "victim@zephyr.example.com", name="Squatteur")
+    assert services.find_user_by_email("victim@zephyr.example.com").status is UserStatus.PENDING
+    # Not shown to the administrators, who are not told either.
+    admin = login_as(app.test_client(), world.admin)
+    assert "Squatteur" not in admin.get("/admin/users?status=pending").get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxEmail)
+            .where(OutboxEmail.template == "signup_received")
+        )
+        == 0
+    )
+    other = login_as(app.test_client(), world.other_admin)  # another school
+    response = post(
+        other,
+        "/admin/users/invite",
+        {"full_name": "Vraie Personne", "email": "victim@zephyr.example.com", "role": "admin"},
+    )
+    assert response.status_code == 302
+    user = services.find_user_by_email("victim@zephyr.example.com")
+    assert user.status is UserStatus.INVITED and user.school_id == world.other_school.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignupRequest)) == 0
+    # The squatter's link is dead.
+    squat = next(
+        m for m in db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "signup_confirm"))
+    )
+    assert app.test_client().get(link_in(squat)).status_code == 404
+
+
+def test_a_new_sign_up_replaces_an_unconfirmed_one_and_its_link(world, client, app):
+    _sign_up_page(client, "twice@zephyr.example.com", company="Première")
+    first = link_in(last_email_to("twice@zephyr.example.com"))
+    _sign_up_page(app.test_client(), "twice@zephyr.example.com", company="Seconde")
+    second = link_in(last_email_to("twice@zephyr.example.com"))
+    assert app.test_client().get(first).status_code == 404
+    page = app.test_client().get(second).get_data(as_text=True)
+    assert "Seconde" in page
+    assert db.session.scalars(sa.select(SignupRequest.company_name)).all() == ["Seconde"]
+
+
+def test_an_unconfirmed_sign_up_expires(world, client, app):
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        _sign_up_page(client, "late@zephyr.example.com")
+        link = link_in(last_email_to("late@zephyr.example.com"))
+        clock.shift(timedelta(hours=49))
+        assert app.test_client().get(link).status_code == 404
+        _sign_up_page(app.test_client(), "someone.else@example.com")  # any sign-up purges the stale ones
+        assert services.find_user_by_email("late@zephyr.example.com") is None
+
+
+def test_a_confirmed_sign_up_cannot_be_confirmed_again_nor_without_its_link(world, client, app):
+    _sign_up_page(client, "once@zephyr.example.com")
+    link = link_in(last_email_to("once@zephyr.example.com"))
+    assert (
+        post(
+            app.test_client(), link, {"password": "robuste-secret-2026", "confirm": "robuste-secret-2026"}
+        ).status_code
+        == 200
+    )
+    assert (
+        post(
+            app.test_client(), link, {"password": "autre-secret-2026x", "confirm": "autre-secret-2026x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        sign_in(app.test_client(), "once@zephyr.example.com", "robuste-secret-2026").status_code == 200
+    )  # awaits approval
+    # A confirmed, pending sign-up does keep its address: the owner proved it.
+    admin = login_as(app.test_client(), world.admin)
+    response = post(
+        admin, "/admin/users/invite", {"full_name": "X", "email": "once@zephyr.example.com", "role": "admin"}
+    )
+    assert "existe déjà" in response.get_data(as_text=True)

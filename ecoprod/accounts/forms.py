@@ -38,6 +38,8 @@ class ProfileForm(BaseForm):
 
 
 class SignupForm(BaseForm):
+    """The password is chosen later, through the link e-mailed to the address."""
+
     company_name = text_field(_l("Company name"), 200, required=True)
     siret = StringField(
         _l("SIRET or SIREN of the company"),
@@ -45,11 +47,6 @@ class SignupForm(BaseForm):
     )
     full_name = text_field(_l("Your full name"), 120, required=True)
     email = email_field(_l("Your professional e-mail address"))
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
 
 
 STAFF_ROLES = options(

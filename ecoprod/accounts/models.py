@@ -160,6 +160,7 @@ class User(TenantMixin, TimestampMixin, db.Model):
 class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
+    SIGNUP = "signup"  # confirms a sign-up's address; the password is chosen through it
 
 
 class AuthToken(db.Model):
@@ -185,7 +186,9 @@ class SignupStatus(enum.StrEnum):
 
 
 class SignupRequest(TenantMixin, TimestampMixin, db.Model):
-    """A company user who signed up alone, with the company they say they belong to."""
+    """A company user who signed up alone, with the company they say they belong to.
+
+    Its user is ``pending`` without a password until the address is confirmed."""
 
     __tablename__ = "signup_requests"
 
@@ -196,5 +199,8 @@ class SignupRequest(TenantMixin, TimestampMixin, db.Model):
     status: Mapped[SignupStatus] = mapped_column(enum_type(SignupStatus, 20), default=SignupStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the person followed the e-mailed link and chose a password. Until then the
+    # sign-up is invisible to administrators, holds no address and expires.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

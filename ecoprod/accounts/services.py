@@ -185,9 +185,15 @@ def consume_token(raw: str, purpose: TokenPurpose) -> User | None:
 
 
 def new_user(school: School, email: str, full_name: str, role: Role, status: UserStatus) -> User:
-    """A user of ``school`` under an address no account uses yet."""
+    """A user of ``school`` under an address no account uses yet.
+
+    A sign-up nobody confirmed from its e-mail holds no address: it gives way here."""
     email = normalise_email(email)
-    if find_user_by_email(email) is not None:
+    existing = find_user_by_email(email)
+    if existing is not None and is_unconfirmed_signup(existing):
+        drop_unconfirmed_signup(existing)
+        existing = None
+    if existing is not None:
         raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
     return User(school_id=school.id, email=email, full_name=full_name.strip(), role=role, status=status)
 
@@ -279,26 +285,123 @@ def reset_password(raw_token: str, password: str) -> User:
     return user
 
 
+def is_unconfirmed_signup(user: User) -> bool:
+    """A pending sign-up whose address nobody confirmed yet (it proves nothing)."""
+    if user.status is not UserStatus.PENDING:
+        return False
+    request = db.session.scalars(
+        sa.select(SignupRequest).where(SignupRequest.user_id == user.id).execution_options(all_schools=True)
+    ).one_or_none()
+    return request is None or request.confirmed_at is None
+
+
+def drop_unconfirmed_signup(user: User) -> None:
+    """Forget an unconfirmed sign-up, its user and its link (in whichever school)."""
+    for stmt in (
+        sa.delete(AuthToken).where(AuthToken.user_id == user.id),
+        sa.delete(SignupRequest).where(SignupRequest.user_id == user.id),
+        sa.delete(User).where(User.id == user.id, User.status == UserStatus.PENDING),
+    ):
+        db.session.execute(stmt.execution_options(all_schools=True, synchronize_session=False))
+    for obj in list(db.session):
+        if obj is user or (isinstance(obj, SignupRequest) and obj.user_id == user.id):
+            db.session.expunge(obj)
+
+
+def purge_unconfirmed_signups() -> int:
+    """Remove the sign-ups not confirmed in time; how many there were."""
+    ttl = timedelta(hours=current_app.config["SIGNUP_CONFIRMATION_TTL_HOURS"])
+    stale = db.session.scalars(
+        sa.select(User)
+        .join(SignupRequest, SignupRequest.user_id == User.id)
+        .where(
+            User.status == UserStatus.PENDING,
+            SignupRequest.confirmed_at.is_(None),
+            SignupRequest.created_at < utcnow() - ttl,
+        )
+        .execution_options(all_schools=True)
+    ).all()
+    for user in stale:
+        drop_unconfirmed_signup(user)
+    return len(stale)
+
+
 def sign_up(
-    school: School, *, email: str, full_name: str, password: str, company_name: str, siret: str | None
-) -> SignupRequest:
-    """A company user registers alone; an administrator of the school will decide."""
+    school: School, *, email: str, full_name: str, company_name: str, siret: str | None
+) -> SignupRequest | None:
+    """A company user registers alone; what follows happens by e-mail, never on the page.
+
+    The page says the same thing whatever the address (no enumeration). An address no
+    account uses gets a link to confirm it and choose a password; the administrators hear
+    of the sign-up only then. An address an account uses gets a note saying so, for its
+    owner. A sign-up nobody confirmed holds nothing: a new one replaces it.
+    """
+    purge_unconfirmed_signups()
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None and is_unconfirmed_signup(existing):
+        drop_unconfirmed_signup(existing)
+        existing = None
+    if existing is not None:
+        queue_email(
+            existing.email,
+            "signup_account_exists",
+            locale=existing.locale,
+            school_id=school.id,
+            user=existing,
+            school=school,
+            awaiting=existing.status is UserStatus.PENDING,
+            login=external_url("accounts.login"),
+            reset=external_url("accounts.forgot_password"),
+        )
+        return None
     user = new_user(school, email, full_name, Role.CUSTOMER, UserStatus.PENDING)
-    set_password(user, password)
     request = SignupRequest(school_id=school.id, user=user, company_name=company_name.strip(), siret=siret)
     db.session.add_all([user, request])
     db.session.flush()
+    ttl = timedelta(hours=current_app.config["SIGNUP_CONFIRMATION_TTL_HOURS"])
+    raw = issue_token(user, TokenPurpose.SIGNUP, ttl)
+    queue_email(
+        user.email,
+        "signup_confirm",
+        school_id=school.id,
+        user=user,
+        school=school,
+        request=request,
+        link=external_url("accounts.confirm_signup", token=raw),
+        valid_hours=int(ttl.total_seconds() // 3600),
+    )
+    return request
+
+
+def signup_of(user: User) -> SignupRequest:
+    return db.session.scalars(sa.select(SignupRequest).where(SignupRequest.user_id == user.id)).one()
+
+
+def confirm_signup(raw_token: str, password: str) -> SignupRequest:
+    """The address is the person's: they choose a password, the administrators are told."""
+    token = peek_token(raw_token, TokenPurpose.SIGNUP)
+    if token is None:
+        raise AccountError(str(_l("This confirmation link is no longer valid.")))
+    user = token_user(token)
+    if user.status is not UserStatus.PENDING:
+        raise AccountError(str(_l("This confirmation link is no longer valid.")))
+    set_password(user, password)
+    if consume_token(raw_token, TokenPurpose.SIGNUP) is None:
+        raise AccountError(str(_l("This confirmation link is no longer valid.")))
+    request = signup_of(user)
+    request.confirmed_at = utcnow()
     admins = db.session.scalars(
-        sa.select(User)
-        .where(User.school_id == school.id, User.role == Role.ADMIN, User.status == UserStatus.ACTIVE)
-        .execution_options(all_schools=True)
+        sa.select(User).where(
+            User.school_id == request.school_id, User.role == Role.ADMIN, User.status == UserStatus.ACTIVE
+        )
     )
     for admin in admins:
         queue_email(
             admin.email,
             "signup_received",
             locale=admin.locale,
-            school_id=school.id,
+            school_id=request.school_id,
             request=request,
             link=external_url("accounts.users", status="pending"),
         )
@@ -315,7 +418,7 @@ def matching_customer(request: SignupRequest) -> Customer | None:
 
 
 def _decide(request: SignupRequest, decided_by: User, status: SignupStatus) -> None:
-    if request.status is not SignupStatus.PENDING:
+    if request.status is not SignupStatus.PENDING or request.confirmed_at is None:
         raise AccountError(str(_l("This sign-up has already been decided.")))
     request.status = status
     request.decided_by_id = decided_by.id

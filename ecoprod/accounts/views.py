@@ -214,21 +214,35 @@ def signup(slug: str) -> Any:
     set_scope(db.session, school.id)  # a sign-up is a request to this school
     form = SignupForm()
     if form.validate_on_submit():
+        # The same answer whatever the address: what follows goes to the mailbox.
+        services.sign_up(
+            school,
+            email=form.email.data,
+            full_name=form.full_name.data,
+            company_name=form.company_name.data,
+            siret=form.siret.data,
+        )
+        db.session.commit()
+        return render_template("accounts/signup_done.html", school=school)
+    return render_template("accounts/signup.html", form=form, school=school)
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str) -> Any:
+    user = _token_user(token, TokenPurpose.SIGNUP)
+    if user is None:
+        return render_template("accounts/link_invalid.html"), 404
+    signup_request = services.signup_of(user)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
         try:
-            services.sign_up(
-                school,
-                email=form.email.data,
-                full_name=form.full_name.data,
-                password=form.password.data,
-                company_name=form.company_name.data,
-                siret=form.siret.data,
-            )
+            services.confirm_signup(token, form.password.data)
         except services.AccountError as exc:
-            _show_error(form, exc, "email")
+            _show_error(form, exc, "password")
         else:
             db.session.commit()
-            return render_template("accounts/signup_done.html", school=school)
-    return render_template("accounts/signup.html", form=form, school=school)
+            return render_template("accounts/signup_confirmed.html", school=user.school)
+    return render_template("accounts/confirm_signup.html", form=form, user=user, signup=signup_request)
 
 
 # --- Own account ---------------------------------------------------------------------------
@@ -292,6 +306,10 @@ def users() -> str:
         .options(sa.orm.selectinload(User.workshops), sa.orm.joinedload(User.customer))
         .order_by(User.full_name)
     )
+    if status == "pending":  # a sign-up nobody confirmed is nobody's business yet
+        stmt = stmt.where(
+            ~sa.exists().where(SignupRequest.user_id == User.id, SignupRequest.confirmed_at.is_(None))
+        )
     stmt = apply_search(stmt, search.q.data, User.full_name, User.email)
     page = paginate(stmt)
     signups = []
@@ -299,7 +317,7 @@ def users() -> str:
         signups = list(
             db.session.scalars(
                 sa.select(SignupRequest)
-                .where(SignupRequest.status == SignupStatus.PENDING)
+                .where(SignupRequest.status == SignupStatus.PENDING, SignupRequest.confirmed_at.is_not(None))
                 .options(sa.orm.joinedload(SignupRequest.user))
                 .order_by(SignupRequest.created_at)
             )
