@@ -33,7 +33,7 @@ seed: migrate
 run: seed
 	@$(FLASK) seed logins
 	@echo "\nEcoProd is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -40,6 +40,7 @@ from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp
 from ecoprod.tenancy import set_scope
 from ecoprod.web import errors, navigation
+from ecoprod.web.devserver import serve
 from ecoprod.web.views import bp as web_bp
 from ecoprod.workshops.views import bp as workshops_bp
 
@@ -79,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
-    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli):
+    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, serve):
         app.cli.add_command(command)
     return app
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from flask_babel import get_locale, get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    DateField,
     DecimalField,
     Form,
     PasswordField,
@@ -23,6 +25,7 @@ from ecoprod.database import Address
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import normalise_email
 from ecoprod.text import NOT_IN_A_LINE, NOT_IN_A_TEXT
+from ecoprod.web.params import EARLIEST, LATEST, in_date_range
 
 
 class _OurTranslations:
@@ -50,9 +53,16 @@ def plain_text(form: Any, field: Any) -> None:
         raise ValidationError(str(_l("Remove the invisible control characters from this text.")))
 
 
-def text_checks(form: Any) -> dict[str, list[Any]]:
-    """The check each text field of ``form`` gets on top of its own validators: every
-    single-line field (any ``StringField``) and every text area, whoever declared them."""
+def date_in_range(form: Any, field: Any) -> None:
+    if isinstance(field.data, date) and not in_date_range(field.data):
+        raise ValidationError(
+            str(_l("Give a date between %(first)s and %(last)s.", first=EARLIEST.year, last=LATEST.year))
+        )
+
+
+def field_checks(form: Any) -> dict[str, list[Any]]:
+    """The check each field of ``form`` gets on top of its own validators, whoever declared
+    them: every single-line field (any ``StringField``), every text area, every date."""
     checks: dict[str, list[Any]] = {}
     for name, field in form._fields.items():
         if isinstance(field, PasswordField):
@@ -61,19 +71,21 @@ def text_checks(form: Any) -> dict[str, list[Any]]:
             checks[name] = [plain_text]
         elif isinstance(field, StringField):
             checks[name] = [single_line]
+        elif isinstance(field, DateField):
+            checks[name] = [date_in_range]
     return checks
 
 
-def _with_text_checks(form: Any, extra_validators: Any) -> dict[str, list[Any]]:
+def _with_field_checks(form: Any, extra_validators: Any) -> dict[str, list[Any]]:
     extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
-    for name, checks in text_checks(form).items():
+    for name, checks in field_checks(form).items():
         extra[name] = [*extra.get(name, []), *checks]
     return extra
 
 
 class BaseForm(FlaskForm):
     """Every page form: CSRF-protected, messages in the user's language, text fields checked
-    for line breaks and control characters (``text_checks``)."""
+    for line breaks and control characters (``field_checks``)."""
 
     class Meta(_OurTranslations, FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
@@ -88,7 +100,7 @@ class BaseForm(FlaskForm):
             )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        return super().validate(_with_text_checks(self, extra_validators))
+        return super().validate(_with_field_checks(self, extra_validators))
 
 
 class SubForm(Form):
@@ -98,7 +110,7 @@ class SubForm(Form):
         pass
 
     def validate(self, extra_validators: Any = None) -> bool:
-        return super().validate(_with_text_checks(self, extra_validators))
+        return super().validate(_with_field_checks(self, extra_validators))
 
 
 class RowForm(SubForm):

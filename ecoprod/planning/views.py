@@ -59,6 +59,7 @@ from ecoprod.planning.slots import HalfDay, half_days, in_pattern, slot_label, w
 from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload, without_metadata
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
+from ecoprod.web.params import date_arg
 from ecoprod.workshops.models import Machine, Workshop
 
 bp = Blueprint("planning", __name__)
@@ -561,10 +562,7 @@ def signoff(operation_id: int) -> Response:
 
 
 def _week_param() -> date:
-    try:
-        return week_start(date.fromisoformat(request.args.get("week", "")))
-    except ValueError:
-        return week_start(local_today())
+    return week_start(date_arg("week") or local_today())
 
 
 def _board_page(workshop: Workshop, monday: date) -> str:

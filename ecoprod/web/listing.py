@@ -10,13 +10,14 @@ from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 
 from ecoprod.extensions import db
+from ecoprod.web.params import page_arg
 
 
 def paginate(stmt: sa.Select[Any], per_page: int | None = None) -> Pagination:
     """One COUNT and one page of rows, whatever the size of the table."""
     return db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=per_page or current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,
@@ -51,7 +52,7 @@ class Window:
 
 def window(stmt: sa.Select[Any], per_page: int | None = None) -> Window:
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique())
     return Window(rows[:per_page], page, len(rows) > per_page)
 
