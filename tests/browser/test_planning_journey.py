@@ -54,7 +54,7 @@ def a_free_slot(assignment: Assignment):
     return None
 
 
-def test_master_plans_an_order_and_the_customer_follows_it_without_students(world, factory, visit):
+def test_master_plans_an_order_and_the_customer_follows_it_without_students(workday, world, factory, visit):
     school = world.school
     with scoped_to(db.session, school.id):
         order = firm_order(factory, world.customer_user, "Châssis Zéphyr", promised_in_days=50)
