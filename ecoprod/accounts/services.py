@@ -189,11 +189,7 @@ def new_user(school: School, email: str, full_name: str, role: Role, status: Use
 
     A sign-up nobody confirmed from its e-mail holds no address: it gives way here."""
     email = normalise_email(email)
-    existing = find_user_by_email(email)
-    if existing is not None and is_unconfirmed_signup(existing):
-        drop_unconfirmed_signup(existing)
-        existing = None
-    if existing is not None:
+    if holder_of(email) is not None:
         raise AccountError(str(_l("An account already exists with this e-mail address.")), "email")
     return User(school_id=school.id, email=email, full_name=full_name.strip(), role=role, status=status)
 
@@ -285,6 +281,15 @@ def reset_password(raw_token: str, password: str) -> User:
     return user
 
 
+def holder_of(email: str) -> User | None:
+    """The account that holds an address; a sign-up nobody confirmed holds none (it is dropped)."""
+    existing = find_user_by_email(email)
+    if existing is not None and is_unconfirmed_signup(existing):
+        drop_unconfirmed_signup(existing)
+        return None
+    return existing
+
+
 def is_unconfirmed_signup(user: User) -> bool:
     """A pending sign-up whose address nobody confirmed yet (it proves nothing)."""
     if user.status is not UserStatus.PENDING:
@@ -338,10 +343,7 @@ def sign_up(
     """
     purge_unconfirmed_signups()
     email = normalise_email(email)
-    existing = find_user_by_email(email)
-    if existing is not None and is_unconfirmed_signup(existing):
-        drop_unconfirmed_signup(existing)
-        existing = None
+    existing = holder_of(email)
     if existing is not None:
         queue_email(
             existing.email,

@@ -41,28 +41,29 @@ def feed_address(workshop: Workshop | None = None, student: Student | None = Non
     return {"feed": feed, "url": url}
 
 
+def _renew(allowed: bool, back: str, **subject: Any) -> Response:
+    access.require(allowed)
+    if ActionForm().validate_on_submit():
+        feeds.renew(current_user, **subject)
+        db.session.commit()
+        flash(_("Your calendar address is ready; any earlier one no longer works."), "success")
+    return redirect(back + "#feed")
+
+
 @bp.post("/planning/workshops/<int:workshop_id>/feed")
 @staff_required
 def renew_workshop_feed(workshop_id: int) -> Response:
     workshop = access.workshop_or_404(workshop_id)
-    access.require(access.can_manage_workshop(current_user, workshop) and not workshop.is_archived)
-    if ActionForm().validate_on_submit():
-        feeds.renew(current_user, workshop=workshop)
-        db.session.commit()
-        flash(_("Your calendar address is ready; any earlier one no longer works."), "success")
-    return redirect(url_for("planning.board", workshop_id=workshop.id) + "#feed")
+    allowed = access.can_manage_workshop(current_user, workshop) and not workshop.is_archived
+    return _renew(allowed, url_for("planning.board", workshop_id=workshop.id), workshop=workshop)
 
 
 @bp.post("/planning/students/<int:student_id>/feed")
 @staff_required
 def renew_student_feed(student_id: int) -> Response:
     student = access.student_or_404(student_id)
-    access.require(access.can_manage_student(current_user, student) and not student.is_archived)
-    if ActionForm().validate_on_submit():
-        feeds.renew(current_user, student=student)
-        db.session.commit()
-        flash(_("Your calendar address is ready; any earlier one no longer works."), "success")
-    return redirect(url_for("planning.student", student_id=student.id) + "#feed")
+    allowed = access.can_manage_student(current_user, student) and not student.is_archived
+    return _renew(allowed, url_for("planning.student", student_id=student.id), student=student)
 
 
 @bp.post("/planning/feeds/<int:feed_id>/revoke")
