@@ -70,7 +70,7 @@ def measure(env: dict[str, str]) -> dict[str, float]:
     from ecoprod.orders.models import Order
     from ecoprod.planning import services
     from ecoprod.planning.models import Operation
-    from ecoprod.planning.slots import half_days, in_pattern
+    from ecoprod.slots import half_days, in_pattern
     from ecoprod.students.models import Student
     from ecoprod.tenancy import scoped_to
     from ecoprod.workshops.models import Workshop
@@ -143,7 +143,7 @@ def busiest_board(env: dict[str, str]) -> tuple[int, str, str]:
     from ecoprod import create_app
     from ecoprod.extensions import db
     from ecoprod.planning.models import Assignment, Operation
-    from ecoprod.planning.slots import week_start
+    from ecoprod.slots import week_start
     from ecoprod.workshops.models import Workshop
 
     app = create_app()

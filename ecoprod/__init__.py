@@ -13,25 +13,30 @@ from flask import Flask, g
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecoprod import deferred, i18n, models, security  # noqa: F401 - models registers every table
+from ecoprod import deferred, i18n, models, panels, security  # noqa: F401 - models registers every table
 from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
 from ecoprod.config import load_config
 from ecoprod.customers.views import bp as customers_bp
+from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ecoprod.invoicing import export_views  # noqa: F401 - adds the exports and dashboard routes
+from ecoprod.invoicing import panels as invoicing_panels
 from ecoprod.invoicing.commands import invoices_cli
 from ecoprod.invoicing.views import bp as invoicing_bp
 from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
+from ecoprod.orders import panels as order_panels
 from ecoprod.orders.views import bp as orders_bp
 from ecoprod.planning import feed_views, time_views  # noqa: F401 - add their routes to the planning blueprint
+from ecoprod.planning import panels as planning_panels
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
+from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
 from ecoprod.schools.commands import platform_cli
@@ -80,6 +85,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
+    # What each page shows of other domains, in order (see ecoprod/panels.py).
+    panels.init_app(
+        app,
+        order=(
+            quote_panels.order_panel,
+            planning_panels.order_panel,
+            delivery_panels.order_panel,
+            invoicing_panels.order_panel,
+        ),
+        customer=(order_panels.customer_panel,),
+    )
     for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, serve):
         app.cli.add_command(command)
     return app

@@ -24,8 +24,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ecoprod.database import Address
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import normalise_email
+from ecoprod.params import EARLIEST, LATEST, in_date_range
 from ecoprod.text import NOT_IN_A_LINE, NOT_IN_A_TEXT
-from ecoprod.web.params import EARLIEST, LATEST, in_date_range
 
 
 class _OurTranslations:

@@ -1,6 +1,6 @@
 """Every table, imported in one place so relationships resolve and migrations see them."""
 
-from ecoprod.accounts.models import AuthToken, SignupRequest, User, workshop_masters
+from ecoprod.accounts.models import AuthToken, SignupRequest, User
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.invoicing.models import Invoice, InvoiceLine, Payment, invoice_orders
@@ -25,7 +25,7 @@ from ecoprod.planning.models import (
 from ecoprod.quotes.models import Quote, QuoteLine
 from ecoprod.schools.models import School, VatRate
 from ecoprod.students.models import Student
-from ecoprod.workshops.models import Machine, Workshop
+from ecoprod.workshops.models import Machine, Workshop, workshop_masters
 
 __all__ = [
     "Absence",

@@ -295,7 +295,7 @@ def firm_order(factory: Factory, user: User, title: str, promised_in_days: int =
 def plan_world(factory: Factory, world: World) -> Planning:
     from ecoprod.minors import services as minors
     from ecoprod.planning import services as planning
-    from ecoprod.planning.slots import Half, HalfDay
+    from ecoprod.slots import Half, HalfDay
     from ecoprod.tenancy import scoped_to
 
     monday = next_monday()

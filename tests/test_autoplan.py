@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ecoprod.planning.autoplan import OperationToPlan, auto_plan
 from ecoprod.planning.rules import OperationFacts, SchoolTime, StudentFacts, slot_refusals
-from ecoprod.planning.slots import DEFAULT_STUDENT_PATTERN, WORKING_WEEK, Half, HalfDay, half_days
+from ecoprod.slots import DEFAULT_STUDENT_PATTERN, WORKING_WEEK, Half, HalfDay, half_days
 
 START = date(2027, 3, 1)  # a Monday
 END = START + timedelta(days=13)

@@ -30,7 +30,7 @@ from ecoprod.planning.models import (
     RoutingTemplate,
     TimeLog,
 )
-from ecoprod.planning.slots import Half, HalfDay
+from ecoprod.slots import Half, HalfDay
 from ecoprod.tenancy import scoped_to
 from tests.conftest import login_as, post
 from tests.factories import PNG_BYTES, firm_order, next_monday, plan_world

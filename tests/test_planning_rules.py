@@ -13,7 +13,7 @@ from ecoprod.planning.rules import (
     slot_refusals,
     warnings_for,
 )
-from ecoprod.planning.slots import DEFAULT_STUDENT_PATTERN, WORKING_WEEK, Half, HalfDay, bit
+from ecoprod.slots import DEFAULT_STUDENT_PATTERN, WORKING_WEEK, Half, HalfDay, bit
 
 MONDAY = date(2027, 3, 1)
 SLOT = HalfDay(MONDAY, Half.AM)

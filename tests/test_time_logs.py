@@ -18,7 +18,7 @@ from ecoprod.i18n import SCHOOL_TIMEZONE
 from ecoprod.planning import services
 from ecoprod.planning.models import TimeLog
 from ecoprod.planning.rules import TimeLogFacts, time_log_refusals
-from ecoprod.planning.slots import WORKING_WEEK
+from ecoprod.slots import WORKING_WEEK
 from ecoprod.tenancy import scoped_to
 from tests.conftest import login_as, post
 from tests.factories import plan_world

@@ -70,14 +70,6 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-workshop_masters = sa.Table(
-    "workshop_masters",
-    db.metadata,
-    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
 class User(TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -109,7 +101,7 @@ class User(TenantMixin, TimestampMixin, db.Model):
     school: Mapped[School | None] = relationship()
     customer: Mapped[Customer | None] = relationship(back_populates="users")
     workshops: Mapped[list[Workshop]] = relationship(
-        secondary=workshop_masters, back_populates="masters", order_by="Workshop.name"
+        secondary="workshop_masters", back_populates="masters", order_by="Workshop.name"
     )
 
     # --- Flask-Login protocol -------------------------------------------------------

@@ -28,6 +28,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import normalise_email, siren_of
 from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.schools.models import School
+from ecoprod.signals import user_archived
 from ecoprod.workshops.models import Workshop
 
 MIN_PASSWORD_LENGTH = 10
@@ -461,6 +462,7 @@ def archive_user(user: User, by: User) -> None:
     user.status = UserStatus.ARCHIVED
     end_sessions(user)
     void_tokens(user)
+    user_archived.send(user)
 
 
 def void_tokens(user: User) -> None:

@@ -43,7 +43,6 @@ from ecoprod.forms import options
 from ecoprod.i18n import SESSION_KEY
 from ecoprod.i18n import gettext as _
 from ecoprod.identifiers import normalise_email
-from ecoprod.planning import feeds
 from ecoprod.schools.models import School
 from ecoprod.tenancy import set_scope
 from ecoprod.web.forms import ActionForm, SearchForm
@@ -413,7 +412,6 @@ def archive_user(user_id: int) -> Response:
         except services.AccountError as exc:
             flash(str(exc), "error")
         else:
-            feeds.revoke_for(owner=user)  # the calendar addresses made for them stop too
             db.session.commit()
             flash(_("%(name)s can no longer sign in.", name=user.full_name), "success")
     return redirect(url_for("accounts.users", status="archived"))

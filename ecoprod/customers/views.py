@@ -17,8 +17,7 @@ from ecoprod.customers.forms import ContactForm, CustomerForm, InviteCustomerUse
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
-from ecoprod.orders import access
-from ecoprod.orders.models import Order
+from ecoprod.panels import panels_for
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, show_archived
 
@@ -49,16 +48,10 @@ def new() -> Any:
 
 
 def _render_detail(customer: Customer, invite_form: InviteCustomerUserForm) -> str:
-    recent_orders = db.session.scalars(
-        access.visible_orders(current_user)  # never the customer's unsent drafts
-        .where(Order.customer_id == customer.id)
-        .order_by(Order.created_at.desc())
-        .limit(10)
-    ).all()
     return render_template(
         "customers/detail.html",
         customer=customer,
-        recent_orders=recent_orders,
+        panels=panels_for("customer", customer, current_user),
         invite_form=invite_form,
         action_form=ActionForm(),
     )

@@ -10,55 +10,24 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ecoprod.accounts.models import User
 from ecoprod.accounts.permissions import admin_required, customer_required, school_member_required
-from ecoprod.delivery import services
+from ecoprod.delivery import access, services
 from ecoprod.delivery.forms import ReceptionForm, ScanForm, delivery_form
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order
 from ecoprod.storage import IMAGE_KINDS, PDF, UploadRefused, inspect_upload
 from ecoprod.web.listing import paginate
 
 bp = Blueprint("delivery", __name__)
 
 
-def visible_notes(user: User) -> sa.Select[tuple[DeliveryNote]]:
-    stmt = sa.select(DeliveryNote)
-    if user.is_customer:
-        return stmt.where(DeliveryNote.customer_id == user.customer_id)
-    if user.is_staff:
-        return stmt
-    return stmt.where(sa.false())
-
-
-def load_note_or_404(note_id: int) -> DeliveryNote:
-    note = db.session.scalars(visible_notes(current_user).where(DeliveryNote.id == note_id)).one_or_none()
-    if note is None:
-        abort(404)
-    return note
-
-
-def order_deliveries(order: Order) -> dict[str, Any]:
-    """For the order page: its delivery notes and, per line, what is delivered and what is left."""
-    notes = db.session.scalars(
-        visible_notes(current_user).where(DeliveryNote.order_id == order.id).order_by(DeliveryNote.id)
-    ).all()
-    done = services.delivered(order)
-    return {
-        "delivery_notes": notes,
-        "delivered": done,
-        "can_deliver": current_user.is_admin and order.state in services.DELIVERABLE_STATES,
-    }
-
-
 @bp.get("/deliveries")
 @admin_required
 def index() -> str:
-    stmt = visible_notes(current_user).options(sa.orm.joinedload(DeliveryNote.customer))
+    stmt = access.visible_notes(current_user).options(sa.orm.joinedload(DeliveryNote.customer))
     if request.args.get("pending"):
         stmt = stmt.where(DeliveryNote.received_at.is_(None))
     page = paginate(stmt.order_by(DeliveryNote.id.desc()))
@@ -69,7 +38,7 @@ def index() -> str:
 @admin_required
 def new(order_id: int) -> Any:
     order = orders_access.load_order_or_404(order_id, current_user)
-    if order.state not in services.DELIVERABLE_STATES:
+    if order.state not in access.DELIVERABLE_STATES:
         flash(_("Only an order in production or ready can be delivered."), "error")
         return redirect(url_for("orders.detail", order_id=order.id))
     left = services.remaining(order)
@@ -93,20 +62,27 @@ def new(order_id: int) -> Any:
 
 @bp.get("/deliveries/<int:note_id>")
 @school_member_required
-def detail(note_id: int) -> str:
-    note = load_note_or_404(note_id)
+def detail(note_id: int) -> Any:
+    return _detail_page(access.load_note_or_404(note_id, current_user))
+
+
+def _detail_page(note: Any, reception_form: Any = None, scan_form: Any = None, status: int = 200) -> Any:
+    can_receive = access.can_receive(current_user, note)
+    can_file_scan = access.can_file_scan(current_user, note)
     return render_template(
         "delivery/detail.html",
         note=note,
-        reception_form=ReceptionForm(prefix="reception", received_on=local_today()),
-        scan_form=ScanForm(prefix="scan", received_on=local_today()),
-    )
+        can_receive=can_receive,
+        can_file_scan=can_file_scan,
+        reception_form=reception_form or (ReceptionForm(prefix="reception", received_on=local_today())),
+        scan_form=scan_form or (ScanForm(prefix="scan", received_on=local_today())),
+    ), status
 
 
 @bp.get("/deliveries/<int:note_id>/pdf")
 @school_member_required
 def pdf(note_id: int) -> Response:
-    note = load_note_or_404(note_id)
+    note = access.load_note_or_404(note_id, current_user)
     path = services.file_store().path(note.school_id, note.pdf_file)
     return send_file(path, mimetype="application/pdf", download_name=f"{note.number}.pdf")
 
@@ -114,7 +90,7 @@ def pdf(note_id: int) -> Response:
 @bp.post("/deliveries/<int:note_id>/reception")
 @customer_required
 def receive(note_id: int) -> Any:
-    note = load_note_or_404(note_id)
+    note = access.load_note_or_404(note_id, current_user)
     form = ReceptionForm(prefix="reception")
     if form.validate_on_submit():
         try:
@@ -128,13 +104,13 @@ def receive(note_id: int) -> Any:
             db.session.commit()
             flash(_("Thank you: the reception is recorded."), "success")
             return redirect(url_for("delivery.detail", note_id=note.id))
-    return render_template("delivery/detail.html", note=note, reception_form=form, scan_form=None), 400
+    return _detail_page(note, reception_form=form, status=400)
 
 
 @bp.post("/deliveries/<int:note_id>/scan")
 @admin_required
 def upload_scan(note_id: int) -> Any:
-    note = load_note_or_404(note_id)
+    note = access.load_note_or_404(note_id, current_user)
     form = ScanForm(prefix="scan")
     if form.validate_on_submit():
         upload = form.scan.data
@@ -149,13 +125,13 @@ def upload_scan(note_id: int) -> Any:
             db.session.commit()
             flash(_("The signed delivery note is filed."), "success")
             return redirect(url_for("delivery.detail", note_id=note.id))
-    return render_template("delivery/detail.html", note=note, reception_form=None, scan_form=form), 400
+    return _detail_page(note, scan_form=form, status=400)
 
 
 @bp.get("/deliveries/<int:note_id>/scan")
 @school_member_required
 def scan(note_id: int) -> Response:
-    note = load_note_or_404(note_id)
+    note = access.load_note_or_404(note_id, current_user)
     if not note.scan_file:
         abort(404)
     path = services.file_store().path(note.school_id, note.scan_file)

@@ -39,10 +39,10 @@ from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.planning import rules
 from ecoprod.planning import services as planning
 from ecoprod.planning.models import OperationKind, OperationStatus, QualityResult, RoutingTemplate
-from ecoprod.planning.slots import HalfDay, half_days
 from ecoprod.quotes import services as quotes
 from ecoprod.quotes.models import LineKind, Quote
 from ecoprod.schools.models import School
+from ecoprod.slots import HalfDay, half_days
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from ecoprod.workshops.models import Trade, Workshop

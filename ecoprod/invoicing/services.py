@@ -506,11 +506,18 @@ def record_payment(
 # --- Overdue and reminders -----------------------------------------------------------------------
 
 
+def days_late(invoice: Invoice, today: date | None = None) -> int:
+    """Days since an invoice fell due while something is left to pay (0 otherwise)."""
+    if invoice.due_date is None or invoice.balance <= 0:
+        return 0
+    return max(((today or local_today()) - invoice.due_date).days, 0)
+
+
 def overdue(today: date | None = None) -> list[tuple[Invoice, int]]:
     """Issued invoices past their due date with something left to pay, and how many days late."""
     today = today or local_today()
     invoices = db.session.scalars(_past_due(today).order_by(Invoice.due_date))
-    return [(i, (today - i.due_date).days) for i in invoices if i.balance > 0]
+    return [(i, days_late(i, today)) for i in invoices if i.balance > 0]
 
 
 def _past_due(today: date) -> sa.Select[tuple[Invoice]]:

@@ -12,13 +12,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ecoprod.accounts.models import Role, User
+from ecoprod.accounts.models import Role
 from ecoprod.accounts.permissions import admin_required, roles_required
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
-from ecoprod.invoicing import billable, services
+from ecoprod.invoicing import access, billable, services
 from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm, PaymentForm, credit_note_form
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from ecoprod.orders import access as orders_access
@@ -31,38 +31,6 @@ from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("invoicing", __name__)
 admin_or_customer = roles_required(Role.ADMIN, Role.CUSTOMER)
-
-
-def visible_invoices(user: User) -> sa.Select[tuple[Invoice]]:
-    stmt = sa.select(Invoice)
-    if user.is_customer:
-        return stmt.where(Invoice.customer_id == user.customer_id, Invoice.number.is_not(None))
-    if user.is_admin:
-        return stmt
-    return stmt.where(sa.false())
-
-
-def load_invoice_or_404(invoice_id: int) -> Invoice:
-    invoice = db.session.scalars(visible_invoices(current_user).where(Invoice.id == invoice_id)).one_or_none()
-    if invoice is None:
-        abort(404)
-    return invoice
-
-
-def order_invoicing(order: Order) -> dict[str, Any]:
-    """For the order page: its invoices and what the administrator can do now."""
-    invoices = db.session.scalars(
-        visible_invoices(current_user).join(Invoice.orders).where(Order.id == order.id).order_by(Invoice.id)
-    ).all()
-    admin = current_user.is_admin
-    return {
-        "invoices": invoices,
-        "can_invoice": admin and billable.to_invoice(order) is not None,
-        "can_deposit": admin
-        and order.state in billable.DEPOSIT_STATES
-        and billable.accepted_quote(order) is not None,
-        "deposit_form": DepositForm(prefix="deposit", percent=g.school.deposit_percent) if admin else None,
-    }
 
 
 TABS = {
@@ -81,7 +49,7 @@ TABS = {
 def index() -> str:
     tab = request.args.get("tab", "all")
     # Drafts show totals computed from their lines: loaded with the page, not one by one.
-    stmt = visible_invoices(current_user).options(
+    stmt = access.visible_invoices(current_user).options(
         sa.orm.joinedload(Invoice.customer), sa.orm.selectinload(Invoice.lines)
     )
     if tab in TABS and not (tab == "drafts" and current_user.is_customer):
@@ -202,7 +170,7 @@ def _lines(form: InvoiceForm) -> list[tuple[int | None, services.LineInput]]:
 @bp.route("/invoices/<int:invoice_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(invoice_id: int) -> Any:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     if not invoice.is_draft:
         return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
     form = _load_form(invoice)
@@ -259,7 +227,7 @@ def issued_message(invoice: Invoice) -> str:
 @admin_required
 def issue(invoice_id: int) -> Response:
     """Issue a draft as it was saved."""
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     try:
         services.issue(invoice, current_user)
     except services.InvoicingError as exc:
@@ -274,7 +242,7 @@ def issue(invoice_id: int) -> Response:
 @bp.post("/invoices/<int:invoice_id>/delete")
 @admin_required
 def delete(invoice_id: int) -> Response:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     try:
         services.delete_draft(invoice)
     except services.InvoicingError as exc:
@@ -289,7 +257,7 @@ def delete(invoice_id: int) -> Response:
 @bp.get("/invoices/<int:invoice_id>")
 @admin_or_customer
 def detail(invoice_id: int) -> Any:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     if invoice.is_draft:
         return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
     return _detail_page(invoice)
@@ -304,7 +272,9 @@ def _credit_form(invoice: Invoice, formdata: Any = None) -> Any:
 
 def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -> Any:
     credit_notes = db.session.scalars(
-        visible_invoices(current_user).where(Invoice.credited_invoice_id == invoice.id).order_by(Invoice.id)
+        access.visible_invoices(current_user)
+        .where(Invoice.credited_invoice_id == invoice.id)
+        .order_by(Invoice.id)
     ).all()
     school = g.school
     admin = current_user.is_admin and not invoice.is_credit_note
@@ -320,7 +290,8 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
         ),
         credit_form=credit_form or (_credit_form(invoice) if admin else None),
         penalty=services.late_penalty(invoice, school.late_penalty_rate),
-        days_late=(local_today() - invoice.due_date).days if invoice.due_date and invoice.balance > 0 else 0,
+        days_late=services.days_late(invoice),
+        can_remind=access.can_remind(current_user, invoice, services.days_late(invoice)),
         action_form=ActionForm(),
     ), status
 
@@ -328,7 +299,7 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
 @bp.get("/invoices/<int:invoice_id>/pdf")
 @admin_or_customer
 def pdf(invoice_id: int) -> Response:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     if not invoice.pdf_file:
         abort(404)
     path = services.file_store().path(invoice.school_id, invoice.pdf_file)
@@ -338,7 +309,7 @@ def pdf(invoice_id: int) -> Response:
 @bp.post("/invoices/<int:invoice_id>/payments")
 @admin_required
 def record_payment(invoice_id: int) -> Response:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     form = PaymentForm(prefix="payment")
     if form.validate_on_submit():
         try:
@@ -365,7 +336,7 @@ def record_payment(invoice_id: int) -> Response:
 @bp.post("/invoices/<int:invoice_id>/credit-note")
 @admin_required
 def credit_note(invoice_id: int) -> Any:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     chosen = None
     if request.form.get("scope") == "lines":
         form = _credit_form(invoice, request.form)
@@ -387,7 +358,7 @@ def credit_note(invoice_id: int) -> Any:
 @bp.post("/invoices/<int:invoice_id>/remind")
 @admin_required
 def remind(invoice_id: int) -> Response:
-    invoice = load_invoice_or_404(invoice_id)
+    invoice = access.load_invoice_or_404(invoice_id, current_user)
     if services.remind(invoice):
         db.session.commit()
         flash(_("Reminder sent to %(email)s.", email=invoice.customer.email), "success")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
-from ecoprod.accounts.models import User, workshop_masters
+from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.orders.models import Order, OrderLine, OrderState
-from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.models import Workshop, workshop_masters
 
 CUSTOMER_CANCELLABLE = frozenset({OrderState.DRAFT, OrderState.SUBMITTED, OrderState.QUOTED})
 STAFF_CANCELLABLE = frozenset(

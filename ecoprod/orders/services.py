@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.database import Address, utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
@@ -25,7 +25,7 @@ from ecoprod.orders import access, lifecycle
 from ecoprod.orders.models import Attachment, Order, OrderLine, OrderState, Unit
 from ecoprod.schools.models import School
 from ecoprod.storage import FileStore, InspectedFile
-from ecoprod.workshops.models import Trade, Workshop
+from ecoprod.workshops.models import Trade, Workshop, workshop_masters
 
 
 class OrderError(ValueError):

@@ -12,24 +12,14 @@ from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
 from ecoprod.customers.models import Customer
-from ecoprod.delivery import views as delivery_views
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
-from ecoprod.invoicing import views as invoicing_views
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
-from ecoprod.planning import access as planning_access
-from ecoprod.planning import services as planning_services
-from ecoprod.planning import views as planning_views
-from ecoprod.planning.forms import ApplyTemplateForm, TemplateForm
-from ecoprod.planning.models import Operation, RoutingTemplate
-from ecoprod.planning.progress import order_progress
-from ecoprod.quotes import access as quote_access
-from ecoprod.quotes import services as quote_services
-from ecoprod.quotes.models import QuoteState
+from ecoprod.panels import panels_for
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, inspect_upload
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, window
@@ -218,21 +208,10 @@ def edit(order_id: int) -> Any:
 @school_member_required
 def detail(order_id: int) -> str:
     order = access.load_order_or_404(order_id, current_user)
-    quotes = [
-        q for q in quote_services.history(order) if q.state is not QuoteState.DRAFT or current_user.is_staff
-    ]
-    planning = _planning_context(order) if current_user.is_staff else {}
-    deliveries = delivery_views.order_deliveries(order) if order.state in DELIVERY_STATES else {}
-    invoicing = invoicing_views.order_invoicing(order) if order.state in INVOICING_STATES else {}
     return render_template(
         "orders/detail.html",
         order=order,
-        quotes=quotes,
-        progress=order_progress(order) if order.state in PROGRESS_STATES else None,
-        **planning,
-        **deliveries,
-        **invoicing,
-        can_quote=quote_access.can_quote(current_user, order) and order.state is OrderState.SUBMITTED,
+        panels=panels_for("order", order, current_user),
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
         can_decline=access.can_decline(current_user, order),
@@ -240,78 +219,6 @@ def detail(order_id: int) -> str:
         decline_form=ReasonForm(prefix="decline"),
         cancel_form=ReasonForm(prefix="cancel"),
     )
-
-
-INVOICING_STATES = frozenset(
-    {
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
-
-DELIVERY_STATES = frozenset(
-    {
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
-
-PROGRESS_STATES = frozenset(
-    {
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
-
-
-def _planning_context(order: Order) -> dict[str, Any]:
-    """The school's side of the order page: operations and the forms that change them."""
-    operations = list(
-        db.session.scalars(
-            sa.select(Operation)
-            .where(Operation.order_id == order.id)
-            .options(
-                sa.orm.selectinload(Operation.assignments),
-                sa.orm.selectinload(Operation.time_logs),
-                sa.orm.joinedload(Operation.workshop),
-                sa.orm.joinedload(Operation.machine),
-            )
-            .order_by(Operation.position)
-        )
-    )
-    can_plan = (
-        planning_access.can_plan_order(current_user, order)
-        and order.state in planning_services.PLANNABLE_ORDER_STATES
-    )
-    apply_form = ApplyTemplateForm(prefix="routing")
-    apply_form.template_id.choices = options(
-        (t.id, f"{t.name} ({t.workshop.name})")
-        for t in db.session.scalars(sa.select(RoutingTemplate).where(RoutingTemplate.archived_at.is_(None)))
-    )
-    return {
-        "operations": operations,
-        "can_plan": can_plan,
-        "operation_form": planning_views.operation_form(order) if can_plan else None,
-        "apply_form": apply_form,
-        "template_form": TemplateForm(prefix="template"),
-        "late": planning_services.late_risk(order),
-    }
 
 
 def _refused(exc: Exception) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
-from ecoprod.accounts.models import User, workshop_masters
+from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
 from ecoprod.planning.models import Operation
 from ecoprod.students.models import Student
-from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.models import Workshop, workshop_masters
 
 
 def can_plan_order(user: User, order: Order) -> bool:

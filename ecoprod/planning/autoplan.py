@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 
 from ecoprod.planning.rules import OperationFacts, SchoolTime, StudentFacts, minor_refusals
-from ecoprod.planning.slots import HalfDay, half_days, in_pattern
+from ecoprod.slots import HalfDay, half_days, in_pattern
 
 
 @dataclass(frozen=True)

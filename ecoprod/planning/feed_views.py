@@ -18,8 +18,8 @@ from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.i18n import gettext as _
 from ecoprod.planning import access, feeds
 from ecoprod.planning.models import Assignment, CalendarFeed, Operation
-from ecoprod.planning.slots import Half
 from ecoprod.planning.views import bp
+from ecoprod.slots import Half
 from ecoprod.students.models import Student
 from ecoprod.tenancy import set_scope
 from ecoprod.web.forms import ActionForm

@@ -21,6 +21,7 @@ from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.planning import access
 from ecoprod.planning.models import CalendarFeed
+from ecoprod.signals import student_archived, user_archived, workshop_archived
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
 
@@ -97,6 +98,21 @@ def revoke_for(
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+@user_archived.connect
+def _owner_archived(user: User, **_: object) -> None:
+    revoke_for(owner=user)
+
+
+@student_archived.connect
+def _student_archived(student: Student, **_: object) -> None:
+    revoke_for(student=student)  # a minor's timetable stops being readable
+
+
+@workshop_archived.connect
+def _workshop_archived(workshop: Workshop, **_: object) -> None:
+    revoke_for(workshop=workshop)
 
 
 def from_key(key: str) -> CalendarFeed | None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -13,19 +14,25 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from ecoprod.accounts.models import User
+from ecoprod.extensions import db
 from ecoprod.forms import BaseForm, LocalDecimalField, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.orders.models import Order
 from ecoprod.planning.models import (
     CALENDAR_KIND_LABELS,
     OPERATION_KIND_LABELS,
     OPERATION_STATUS_LABELS,
     QUALITY_LABELS,
     CalendarKind,
+    Competence,
+    Operation,
     OperationKind,
     OperationStatus,
     QualityResult,
 )
-from ecoprod.planning.slots import HALF_LABELS, Half
+from ecoprod.slots import HALF_LABELS, Half
+from ecoprod.workshops.models import Machine, Workshop
 
 DIFFICULTIES = options((n, str(n)) for n in range(1, 5))
 HALVES = options((h.value, HALF_LABELS[h]) for h in Half)
@@ -169,3 +176,44 @@ class CompetenceForm(BaseForm):
 class StudentAccountForm(BaseForm):
     email = text_field(_l("E-mail address (sign-in)"), 254, required=True)
     password = text_field(_l("First password (10 characters at least)"), 200, required=True)
+
+
+def operation_form(
+    order: Order, user: User, operation: Operation | None = None, *, prefill: bool = False
+) -> OperationForm:
+    """The operation form with its choices; ``prefill`` fills it from the operation, or a new
+    one with the user's likeliest workshop (a page shown, not a form posted)."""
+    form = OperationForm(obj=operation)
+    workshops = list(
+        db.session.scalars(sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name))
+    )
+    form.workshop_id.choices = options((w.id, w.name) for w in workshops)
+    machines = db.session.scalars(
+        sa.select(Machine)
+        .where(Machine.archived_at.is_(None))
+        .options(sa.orm.joinedload(Machine.workshop))
+        .order_by(Machine.name)
+    )
+    form.machine_id.choices = [
+        SelectChoice(0, str(_l("None"))),
+        *(SelectChoice(m.id, f"{m.name} ({m.workshop.name}){' ⚠' if m.regulated else ''}") for m in machines),
+    ]
+    competences = db.session.scalars(
+        sa.select(Competence).where(Competence.archived_at.is_(None)).order_by(Competence.code)
+    )
+    form.competence_ids.choices = options((c.id, c.title) for c in competences)
+    if operation is None and prefill:
+        form.workshop_id.data = _likely_workshop(order, user, workshops)
+    if operation is not None and prefill:
+        form.kind.data = operation.kind.value
+        form.machine_id.data = operation.machine_id or 0
+        form.competence_ids.data = [c.id for c in operation.competences]
+    return form
+
+
+def _likely_workshop(order: Order, user: User, workshops: list[Workshop]) -> int | None:
+    """The workshop a new operation most likely goes to: the user's own, for the order's trades."""
+    trades = {line.trade for line in order.lines}
+    mine = {w.id for w in user.workshops} if user.is_master else set()
+    ranked = sorted((w for w in workshops if w.trade in trades), key=lambda w: (w.id not in mine, w.name))
+    return ranked[0].id if ranked else None

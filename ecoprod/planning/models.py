@@ -22,7 +22,7 @@ from ecoprod.database import (
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.planning.slots import Half, HalfDay
+from ecoprod.slots import Half, HalfDay
 from ecoprod.tenancy import TenantMixin
 
 if TYPE_CHECKING:

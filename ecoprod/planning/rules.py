@@ -17,7 +17,7 @@ from typing import Any
 from flask_babel import format_date
 
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.planning.slots import Half, HalfDay, in_pattern, slot_label
+from ecoprod.slots import Half, HalfDay, in_pattern, slot_label
 from ecoprod.students.models import age_on
 
 

@@ -16,7 +16,7 @@ import icalendar
 import sqlalchemy as sa
 from flask_babel import format_date
 
-from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
@@ -56,10 +56,10 @@ from ecoprod.planning.rules import (
     slot_refusals,
     warnings_for,
 )
-from ecoprod.planning.slots import HalfDay, half_days, in_pattern, week_start
 from ecoprod.schools.models import School
+from ecoprod.slots import HalfDay, half_days, in_pattern, week_start
 from ecoprod.students.models import Student
-from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.models import Workshop, workshop_masters
 
 # A partially delivered order may still have work to do on what is left to deliver.
 PLANNABLE_ORDER_STATES = frozenset(

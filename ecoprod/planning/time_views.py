@@ -33,8 +33,8 @@ from ecoprod.planning.forms import (
     TimetableForm,
 )
 from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
-from ecoprod.planning.slots import Half, pattern_from_keys, pattern_keys
 from ecoprod.planning.views import bp, flash_form_errors
+from ecoprod.slots import Half, pattern_from_keys, pattern_keys
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 

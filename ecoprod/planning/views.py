@@ -32,6 +32,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today, number
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
+from ecoprod.params import date_arg
 from ecoprod.planning import access, charts, services
 from ecoprod.planning.forms import (
     ApplyTemplateForm,
@@ -43,6 +44,7 @@ from ecoprod.planning.forms import (
     SignoffForm,
     TemplateForm,
     TimeLogForm,
+    operation_form,
 )
 from ecoprod.planning.models import (
     Assignment,
@@ -55,11 +57,10 @@ from ecoprod.planning.models import (
     RoutingTemplate,
 )
 from ecoprod.planning.rules import OperationFacts, slot_refusals
-from ecoprod.planning.slots import HalfDay, half_days, in_pattern, slot_label, week_start
+from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
 from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload, without_metadata
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.params import date_arg
 from ecoprod.workshops.models import Machine, Workshop
 
 bp = Blueprint("planning", __name__)
@@ -110,43 +111,6 @@ def index() -> str:
 # --- Operations of an order ------------------------------------------------------------------
 
 
-def operation_form(order: Order, operation: Operation | None = None) -> OperationForm:
-    form = OperationForm(obj=operation)
-    workshops = list(
-        db.session.scalars(sa.select(Workshop).where(Workshop.archived_at.is_(None)).order_by(Workshop.name))
-    )
-    form.workshop_id.choices = options((w.id, w.name) for w in workshops)
-    machines = db.session.scalars(
-        sa.select(Machine)
-        .where(Machine.archived_at.is_(None))
-        .options(sa.orm.joinedload(Machine.workshop))
-        .order_by(Machine.name)
-    )
-    form.machine_id.choices = [
-        SelectChoice(0, _("None")),
-        *(SelectChoice(m.id, f"{m.name} ({m.workshop.name}){' ⚠' if m.regulated else ''}") for m in machines),
-    ]
-    competences = db.session.scalars(
-        sa.select(Competence).where(Competence.archived_at.is_(None)).order_by(Competence.code)
-    )
-    form.competence_ids.choices = options((c.id, c.title) for c in competences)
-    if operation is None and request.method == "GET":
-        form.workshop_id.data = _likely_workshop(order, workshops)
-    if operation is not None and request.method == "GET":
-        form.kind.data = operation.kind.value
-        form.machine_id.data = operation.machine_id or 0
-        form.competence_ids.data = [c.id for c in operation.competences]
-    return form
-
-
-def _likely_workshop(order: Order, workshops: list[Workshop]) -> int | None:
-    """The workshop a new operation most likely goes to: the user's own, for the order's trades."""
-    trades = {line.trade for line in order.lines}
-    mine = {w.id for w in current_user.workshops} if current_user.is_master else set()
-    ranked = sorted((w for w in workshops if w.trade in trades), key=lambda w: (w.id not in mine, w.name))
-    return ranked[0].id if ranked else None
-
-
 def _operation_input(form: OperationForm) -> services.OperationInput:
     return services.OperationInput(
         workshop_id=form.workshop_id.data,
@@ -164,7 +128,7 @@ def _operation_input(form: OperationForm) -> services.OperationInput:
 def add_operation(order_id: int) -> Any:
     order = orders_access.load_order_or_404(order_id, current_user)
     access.require(access.can_plan_order(current_user, order))
-    form = operation_form(order)
+    form = operation_form(order, current_user, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
             services.add_operation(order, _operation_input(form))
@@ -184,7 +148,7 @@ def add_operation(order_id: int) -> Any:
 def edit_operation(operation_id: int) -> Any:
     operation = access.operation_or_404(operation_id)
     access.require(access.can_manage_operation(current_user, operation))
-    form = operation_form(operation.order, operation)
+    form = operation_form(operation.order, current_user, operation, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
             services.update_operation(operation, _operation_input(form))

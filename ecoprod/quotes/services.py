@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 from pypdf import PdfReader, PdfWriter
 
-from ecoprod.accounts.models import Role, User, UserStatus, workshop_masters
+from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.customers.models import Contact
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
@@ -35,7 +35,7 @@ from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteSt
 from ecoprod.schools.models import School, VatRate
 from ecoprod.schools.services import pdf_logo
 from ecoprod.storage import FileStore
-from ecoprod.workshops.models import Workshop
+from ecoprod.workshops.models import Workshop, workshop_masters
 
 
 class QuoteError(ValueError):

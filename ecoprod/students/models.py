@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecoprod.database import ArchivableMixin, Line, TimestampMixin, enum_type
 from ecoprod.extensions import db
-from ecoprod.planning.slots import DEFAULT_STUDENT_PATTERN
+from ecoprod.slots import DEFAULT_STUDENT_PATTERN
 from ecoprod.tenancy import TenantMixin
 from ecoprod.workshops.models import Trade
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
+from ecoprod.signals import student_archived
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Trade
 
@@ -26,3 +27,5 @@ def save_student(student: Student | None, school_id: int, data: dict[str, Any]) 
 
 def set_archived(student: Student, archived: bool) -> None:
     student.archived_at = utcnow() if archived else None
+    if archived:
+        student_archived.send(student)

@@ -12,7 +12,6 @@ from wtforms import SelectChoice
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
-from ecoprod.planning import feeds
 from ecoprod.students import services
 from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
@@ -73,8 +72,6 @@ def archive(student_id: int) -> Response:
     student = db.get_or_404(Student, student_id)
     if ActionForm().validate_on_submit():
         services.set_archived(student, not student.is_archived)
-        if student.is_archived:
-            feeds.revoke_for(student=student)  # a minor's timetable stops being readable
         db.session.commit()
         flash(
             _("%(name)s has been archived.", name=student.full_name)

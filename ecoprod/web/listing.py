@@ -10,7 +10,7 @@ from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 
 from ecoprod.extensions import db
-from ecoprod.web.params import page_arg
+from ecoprod.params import page_arg
 
 
 def paginate(stmt: sa.Select[Any], per_page: int | None = None) -> Pagination:

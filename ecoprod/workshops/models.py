@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.accounts.models import workshop_masters
 from ecoprod.database import ArchivableMixin, Line, Money, TimestampMixin, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.planning.slots import WORKING_WEEK
+from ecoprod.slots import WORKING_WEEK
 from ecoprod.tenancy import TenantMixin
 
 if TYPE_CHECKING:
@@ -52,6 +51,15 @@ TRADE_LABELS = {
 }
 
 
+# Which masters run which workshops.
+workshop_masters = sa.Table(
+    "workshop_masters",
+    db.metadata,
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Workshop(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __tablename__ = "workshops"
     __table_args__ = (sa.CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),)
@@ -61,7 +69,7 @@ class Workshop(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     trade: Mapped[Trade] = mapped_column(enum_type(Trade, 40))
     hourly_rate: Mapped[Decimal] = mapped_column(Money())
     description: Mapped[str | None] = mapped_column(sa.Text)
-    # Half-days of the week the workshop is open (see planning.slots).
+    # Half-days of the week the workshop is open (see ecoprod.slots).
     open_pattern: Mapped[int] = mapped_column(default=WORKING_WEEK, server_default=sa.text(str(WORKING_WEEK)))
 
     masters: Mapped[list[User]] = relationship(

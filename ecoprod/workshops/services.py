@@ -12,6 +12,7 @@ from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.forms import options
+from ecoprod.signals import workshop_archived
 from ecoprod.workshops.models import Machine, Trade, Workshop
 
 
@@ -55,3 +56,5 @@ def save_machine(workshop: Workshop, machine: Machine | None, data: dict[str, An
 
 def set_archived(record: Workshop | Machine, archived: bool) -> None:
     record.archived_at = utcnow() if archived else None
+    if archived and isinstance(record, Workshop):
+        workshop_archived.send(record)

@@ -13,7 +13,6 @@ from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
-from ecoprod.planning import feeds
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, show_archived
@@ -102,8 +101,6 @@ def archive(workshop_id: int) -> Response:
     workshop = db.get_or_404(Workshop, workshop_id)
     if ActionForm().validate_on_submit():
         services.set_archived(workshop, not workshop.is_archived)
-        if workshop.is_archived:
-            feeds.revoke_for(workshop=workshop)
         db.session.commit()
         flash(
             _("%(name)s has been archived.", name=workshop.name)

@@ -12,7 +12,7 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.planning import services
 from ecoprod.planning.models import Assignment, Operation, TimeLog
-from ecoprod.planning.slots import half_days, week_start
+from ecoprod.slots import half_days, week_start
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from tests.factories import PASSWORD, firm_order, next_monday
