@@ -20,6 +20,7 @@ from typing import IO
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ecoprod.errors import ActionRefused
 from ecoprod.i18n import lazy_gettext as _l
 
 
@@ -61,7 +62,7 @@ def sniff(head: bytes) -> FileKind | None:
     return None
 
 
-class UploadRefused(ValueError):
+class UploadRefused(ActionRefused):
     """A file that cannot be accepted; the message is shown to the user."""
 
 
@@ -193,6 +194,13 @@ class FileStore:
 
 _WRITTEN = "files_written"
 _DOOMED = "files_to_delete"
+
+
+def file_store() -> FileStore:
+    """The application's store of uploaded and issued files (``UPLOAD_FOLDER``)."""
+    from flask import current_app
+
+    return FileStore(current_app.config["UPLOAD_FOLDER"])
 
 
 def written_with_transaction(session: Session, path: Path) -> None:

@@ -23,6 +23,7 @@ from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, Payment
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.schools.models import VatRegime
+from ecoprod.storage import file_store
 from ecoprod.tenancy import scoped_to
 from tests.factories import accepted_order
 from tests.facturx_check import check
@@ -38,7 +39,7 @@ TWO_RATES = [
 
 
 def stored_pdf(invoice: Invoice) -> bytes:
-    return services.file_store().path(invoice.school_id, invoice.pdf_file).read_bytes()
+    return file_store().path(invoice.school_id, invoice.pdf_file).read_bytes()
 
 
 def xml_total(xml: bytes, tag: str) -> Decimal:

@@ -11,6 +11,7 @@ from ecoprod.i18n import local_today
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders import access, services
 from ecoprod.orders.models import Attachment, OrderState
+from ecoprod.storage import file_store
 from ecoprod.tenancy import scoped_to
 from ecoprod.workshops.models import Trade
 from tests.factories import pdf_file
@@ -158,14 +159,14 @@ def test_drawings_are_stored_with_random_names_and_their_hash(world, app):
     (attachment,) = order.attachments
     assert attachment.original_name == "plan.pdf"
     assert attachment.stored_name != "plan.pdf" and len(attachment.stored_name) >= 20
-    path = services.file_store().path(order.school_id, attachment.stored_name)
+    path = file_store().path(order.school_id, attachment.stored_name)
     assert path.read_bytes().startswith(b"%PDF-")
     assert path.is_relative_to(app.config["UPLOAD_FOLDER"])
 
 
 def test_files_written_for_a_rolled_back_request_are_removed(world, app):
     order = services.create_draft(world.customer_user, request_input(), [pdf_file()])
-    path = services.file_store().path(order.school_id, order.attachments[0].stored_name)
+    path = file_store().path(order.school_id, order.attachments[0].stored_name)
     assert path.exists()
     db.session.rollback()
     assert not path.exists()
@@ -179,7 +180,7 @@ def test_files_written_for_a_rolled_back_request_are_removed(world, app):
 
 def test_removing_a_drawing_deletes_the_file_after_commit(world):
     attachment = world.draft.attachments[0]
-    path = services.file_store().path(attachment.school_id, attachment.stored_name)
+    path = file_store().path(attachment.school_id, attachment.stored_name)
     services.remove_attachment(attachment, world.customer_user)
     assert path.exists()
     db.session.commit()

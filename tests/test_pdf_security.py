@@ -16,6 +16,7 @@ from ecoprod.orders.models import Unit
 from ecoprod.pdf import STATIC_BASE, StaticOnlyFetcher
 from ecoprod.quotes import services
 from ecoprod.quotes.models import LineKind, PdfStatus
+from ecoprod.storage import file_store
 
 
 class CountingHandler(http.server.BaseHTTPRequestHandler):
@@ -74,7 +75,7 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(world, app, local_s
     run_committed()
     db.session.refresh(quote)
     assert quote.pdf_status is PdfStatus.READY
-    data = services.file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    data = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert CountingHandler.hits == [], f"the renderer called {CountingHandler.hits}"

@@ -15,6 +15,7 @@ from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import OrderState, Unit
 from ecoprod.quotes import access, services
 from ecoprod.quotes.models import LineKind, PdfStatus, QuoteState
+from ecoprod.storage import file_store
 
 D = Decimal
 
@@ -49,7 +50,7 @@ def sent_quote(world, **overrides):
 
 
 def pdf_text(app, quote, stored=None):
-    path = services.file_store().path(quote.school_id, stored or quote.pdf_file)
+    path = file_store().path(quote.school_id, stored or quote.pdf_file)
     reader = PdfReader(io.BytesIO(path.read_bytes()))
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
@@ -82,7 +83,7 @@ def test_sending_numbers_freezes_and_renders_the_pdf(world, app):
     assert quote.pdf_status is PdfStatus.READY
     import hashlib
 
-    stored = services.file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    stored = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
     assert hashlib.sha256(stored).hexdigest() == quote.pdf_sha256
     assert stored.startswith(b"%PDF-")
     emails = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "quote_sent")).all()

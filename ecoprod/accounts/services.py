@@ -23,6 +23,7 @@ from ecoprod.accounts.models import (
 )
 from ecoprod.customers.models import Customer, set_company_identifier
 from ecoprod.database import utcnow
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import normalise_email, siren_of
@@ -36,12 +37,11 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH: dict[str, str] = {}
 
 
-class AccountError(ValueError):
+class AccountError(ActionRefused):
     """A refused account action; the message is for the user, ``field`` says where."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def hash_password(password: str) -> str:

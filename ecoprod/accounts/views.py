@@ -45,6 +45,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.identifiers import normalise_email
 from ecoprod.schools.models import School
 from ecoprod.tenancy import set_scope
+from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
 from ecoprod.workshops.models import Workshop
@@ -54,12 +55,6 @@ bp = Blueprint("accounts", __name__)
 
 
 # --- Signing in ------------------------------------------------------------------------
-
-
-def _show_error(form: Any, exc: services.AccountError, default: str) -> None:
-    """Put the refusal beside the field it is about."""
-    field = form[exc.field] if exc.field and exc.field in form else form[default]
-    field.errors = [*field.errors, str(exc)]
 
 
 def _login_failed(response: Response) -> bool:
@@ -173,7 +168,7 @@ def reset_password(token: str) -> Any:
         try:
             services.reset_password(token, form.password.data)
         except services.AccountError as exc:
-            _show_error(form, exc, "password")
+            show_on_form(form, exc, "password")
         else:
             db.session.commit()
             flash(_("Your password has been changed. Sign in with it."), "success")
@@ -191,7 +186,7 @@ def accept_invitation(token: str) -> Any:
         try:
             user = services.accept_invitation(token, form.password.data)
         except services.AccountError as exc:
-            _show_error(form, exc, "password")
+            show_on_form(form, exc, "password")
         else:
             services.record_login(user)
             db.session.commit()
@@ -237,7 +232,7 @@ def confirm_signup(token: str) -> Any:
         try:
             services.confirm_signup(token, form.password.data)
         except services.AccountError as exc:
-            _show_error(form, exc, "password")
+            show_on_form(form, exc, "password")
         else:
             db.session.commit()
             return render_template("accounts/signup_confirmed.html", school=user.school)
@@ -274,7 +269,7 @@ def change_password() -> Any:
                 current_user, password_form.current_password.data, password_form.password.data
             )
         except services.AccountError as exc:
-            _show_error(password_form, exc, "password")
+            show_on_form(password_form, exc, "password")
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())  # new cookie; all others are void
@@ -369,7 +364,7 @@ def invite() -> Any:
                 workshops=workshops,
             )
         except services.AccountError as exc:
-            _show_error(form, exc, "email")
+            show_on_form(form, exc, "email")
         else:
             db.session.commit()
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
@@ -410,7 +405,7 @@ def archive_user(user_id: int) -> Response:
         try:
             services.archive_user(user, current_user)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("%(name)s can no longer sign in.", name=user.full_name), "success")
@@ -425,7 +420,7 @@ def restore_user(user_id: int) -> Response:
         try:
             services.restore_user(user)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("%(name)s has been restored.", name=user.full_name), "success")
@@ -440,7 +435,7 @@ def resend_invitation(user_id: int) -> Response:
         try:
             services.send_invitation(user, current_user)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("A new invitation has been sent to %(email)s.", email=user.email), "success")
@@ -463,7 +458,7 @@ def approve_signup(signup_id: int) -> Response:
         try:
             services.approve_signup(signup_request, current_user, customer)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("%(name)s can now sign in.", name=signup_request.user.full_name), "success")
@@ -478,7 +473,7 @@ def reject_signup(signup_id: int) -> Response:
         try:
             services.reject_signup(signup_request, current_user)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("The sign-up has been refused."), "success")

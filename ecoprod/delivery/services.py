@@ -9,12 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 
 from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
@@ -24,18 +24,14 @@ from ecoprod.orders.models import Order, OrderState
 from ecoprod.pdf import render_pdf
 from ecoprod.schools.models import School
 from ecoprod.schools.services import pdf_logo
-from ecoprod.storage import FileStore, InspectedFile
+from ecoprod.storage import InspectedFile, file_store
 
 # An order can leave in parts while the rest is still being made.
 DELIVERABLE_STATES = frozenset({OrderState.IN_PRODUCTION, OrderState.READY, OrderState.PARTIALLY_DELIVERED})
 
 
-class DeliveryError(ValueError):
+class DeliveryError(ActionRefused):
     pass
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
 
 
 def delivered(order: Order) -> dict[int, Decimal]:

@@ -18,7 +18,8 @@ from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.orders import access as orders_access
-from ecoprod.storage import IMAGE_KINDS, PDF, UploadRefused, inspect_upload
+from ecoprod.storage import IMAGE_KINDS, PDF, UploadRefused, file_store, inspect_upload
+from ecoprod.web.feedback import show_on_form
 from ecoprod.web.listing import paginate
 
 bp = Blueprint("delivery", __name__)
@@ -49,7 +50,7 @@ def new(order_id: int) -> Any:
             note = services.issue(order, quantities, current_user)
         except services.DeliveryError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Delivery note %(number)s issued.", number=note.number), "success")
@@ -83,7 +84,7 @@ def _detail_page(note: Any, reception_form: Any = None, scan_form: Any = None, s
 @school_member_required
 def pdf(note_id: int) -> Response:
     note = access.load_note_or_404(note_id, current_user)
-    path = services.file_store().path(note.school_id, note.pdf_file)
+    path = file_store().path(note.school_id, note.pdf_file)
     return send_file(path, mimetype="application/pdf", download_name=f"{note.number}.pdf")
 
 
@@ -99,7 +100,7 @@ def receive(note_id: int) -> Any:
             )
         except services.DeliveryError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Thank you: the reception is recorded."), "success")
@@ -134,5 +135,5 @@ def scan(note_id: int) -> Response:
     note = access.load_note_or_404(note_id, current_user)
     if not note.scan_file:
         abort(404)
-    path = services.file_store().path(note.school_id, note.scan_file)
+    path = file_store().path(note.school_id, note.scan_file)
     return send_file(path, mimetype=note.scan_content_type, download_name=f"{note.number}-signe")

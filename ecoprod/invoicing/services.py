@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import Customer, PaymentTerms
@@ -51,11 +50,7 @@ from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.quotes.models import LineKind
 from ecoprod.schools.models import School, VatRegime
-from ecoprod.storage import FileStore
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
+from ecoprod.storage import file_store
 
 
 def school_of(invoice: Invoice) -> School:

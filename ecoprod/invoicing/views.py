@@ -25,6 +25,8 @@ from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order, Unit
 from ecoprod.quotes.models import LineKind
 from ecoprod.quotes.services import vat_rates
+from ecoprod.storage import file_store
+from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.listing import paginate
 from ecoprod.workshops.services import workshop_options
@@ -85,7 +87,7 @@ def invoice_order(order_id: int) -> Response:
         invoice = services.draft_invoice([order], current_user)
     except services.InvoicingError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("orders.detail", order_id=order.id))
     db.session.commit()
     return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
@@ -103,7 +105,7 @@ def deposit(order_id: int) -> Response:
         invoice = services.draft_deposit(order, form.percent.data, current_user)
     except services.InvoicingError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("orders.detail", order_id=order.id))
     db.session.commit()
     return redirect(url_for("invoicing.edit", invoice_id=invoice.id))
@@ -184,7 +186,7 @@ def edit(invoice_id: int) -> Any:
                     services.issue(invoice, current_user)
             except services.InvoicingError as exc:
                 db.session.rollback()
-                _show_error(form, exc)
+                _show_lines(form, exc)
             else:
                 db.session.commit()
                 if action == "issue":
@@ -203,7 +205,7 @@ def edit(invoice_id: int) -> Any:
     ), status
 
 
-def _show_error(form: InvoiceForm, exc: services.InvoicingError) -> None:
+def _show_lines(form: InvoiceForm, exc: services.InvoicingError) -> None:
     """Each line's refusal beside its quantity (positions count the lines given), the rest above."""
     entries = [entry for entry in form.lines if not entry.form.is_blank()]
     for position, message in exc.lines.items():
@@ -211,7 +213,7 @@ def _show_error(form: InvoiceForm, exc: services.InvoicingError) -> None:
             quantity = entries[position - 1].form.quantity
             quantity.errors = [*quantity.errors, message]
     if not exc.lines:
-        form.form_errors.append(str(exc))
+        show_on_form(form, exc)
 
 
 def issued_message(invoice: Invoice) -> str:
@@ -232,7 +234,7 @@ def issue(invoice_id: int) -> Response:
         services.issue(invoice, current_user)
     except services.InvoicingError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("invoicing.edit", invoice_id=invoice_id))
     db.session.commit()
     flash(issued_message(invoice), "success")
@@ -247,7 +249,7 @@ def delete(invoice_id: int) -> Response:
         services.delete_draft(invoice)
     except services.InvoicingError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
     db.session.commit()
     flash(_("The draft has been deleted."), "success")
@@ -302,7 +304,7 @@ def pdf(invoice_id: int) -> Response:
     invoice = access.load_invoice_or_404(invoice_id, current_user)
     if not invoice.pdf_file:
         abort(404)
-    path = services.file_store().path(invoice.school_id, invoice.pdf_file)
+    path = file_store().path(invoice.school_id, invoice.pdf_file)
     return send_file(path, mimetype="application/pdf", download_name=f"{invoice.number}.pdf")
 
 
@@ -323,7 +325,7 @@ def record_payment(invoice_id: int) -> Response:
             )
         except services.InvoicingError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("Payment recorded."), "success")
@@ -349,7 +351,7 @@ def credit_note(invoice_id: int) -> Any:
         note = services.draft_credit_note(invoice, current_user, chosen)
     except services.InvoicingError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
     db.session.commit()
     return redirect(url_for("invoicing.edit", invoice_id=note.id))

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
@@ -18,7 +19,7 @@ from ecoprod.workshops.models import Machine
 WARN_DAYS = 30
 
 
-class MinorsError(ValueError):
+class MinorsError(ActionRefused):
     pass
 
 

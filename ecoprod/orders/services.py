@@ -16,6 +16,7 @@ from flask import current_app
 
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.database import Address, utcnow
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
@@ -24,11 +25,11 @@ from ecoprod.numbering import next_number
 from ecoprod.orders import access, lifecycle
 from ecoprod.orders.models import Attachment, Order, OrderLine, OrderState, Unit
 from ecoprod.schools.models import School
-from ecoprod.storage import FileStore, InspectedFile
+from ecoprod.storage import InspectedFile, file_store
 from ecoprod.workshops.models import Trade, Workshop, workshop_masters
 
 
-class OrderError(ValueError):
+class OrderError(ActionRefused):
     """A refused action on an order; the message is for the user."""
 
 
@@ -50,10 +51,6 @@ class RequestInput:
     desired_date: date | None = None
     delivery_address: Address = field(default_factory=Address)
     notes: str | None = None
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
 
 
 def offered_trades() -> list[Trade]:

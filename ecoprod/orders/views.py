@@ -20,7 +20,8 @@ from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
 from ecoprod.panels import panels_for
-from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, inspect_upload
+from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
+from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, window
 from ecoprod.workshops.models import Trade
@@ -169,7 +170,7 @@ def _save_request(order: Order | None) -> Any:
                     services.submit(order, current_user)
             except services.OrderError as exc:
                 db.session.rollback()
-                form.form_errors.append(str(exc))
+                show_on_form(form, exc)
             else:
                 db.session.commit()
                 if action == "submit":
@@ -300,7 +301,7 @@ def _attachment_or_404(order_id: int, attachment_id: int) -> Attachment:
 @school_member_required
 def download(order_id: int, attachment_id: int) -> Response:
     attachment = _attachment_or_404(order_id, attachment_id)
-    path = services.file_store().path(attachment.school_id, attachment.stored_name)
+    path = file_store().path(attachment.school_id, attachment.stored_name)
     response = send_file(
         path,
         mimetype=attachment.content_type,
@@ -321,7 +322,7 @@ def delete_drawing(order_id: int, attachment_id: int) -> Response:
     try:
         services.remove_attachment(attachment, current_user)
     except services.OrderError as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
     else:
         db.session.commit()
         flash(_("The drawing has been removed."), "success")

@@ -18,6 +18,7 @@ from flask_babel import format_date
 
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.database import utcnow
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE, local_today, number
 from ecoprod.i18n import lazy_gettext as _l
@@ -67,12 +68,8 @@ PLANNABLE_ORDER_STATES = frozenset(
 )
 
 
-class PlanningError(ValueError):
+class PlanningError(ActionRefused):
     """A refused planning action; ``reasons`` are for the user, one per line."""
-
-    def __init__(self, reasons: Sequence[str]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = list(reasons)
 
 
 # --- Facts --------------------------------------------------------------------------------

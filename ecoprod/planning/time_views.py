@@ -35,6 +35,7 @@ from ecoprod.planning.forms import (
 from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
 from ecoprod.planning.views import bp, flash_form_errors
 from ecoprod.slots import Half, pattern_from_keys, pattern_keys
+from ecoprod.web.feedback import flash_refusal
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 
@@ -315,7 +316,7 @@ def student_account(student_id: int) -> Response:
         accounts.set_password(user, form.password.data)
     except accounts.AccountError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("planning.student", student_id=student.id))
     db.session.add(user)
     db.session.flush()
@@ -363,8 +364,7 @@ def log_own_time(operation_id: int) -> Response:
             services.log_time(operation, me, form.day.data, form.hours.data, current_user, form.note.data)
         except services.PlanningError as exc:
             db.session.rollback()
-            for reason in exc.reasons:
-                flash(reason, "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("Thank you, your time is recorded."), "success")

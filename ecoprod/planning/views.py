@@ -58,22 +58,14 @@ from ecoprod.planning.models import (
 )
 from ecoprod.planning.rules import OperationFacts, slot_refusals
 from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
-from ecoprod.storage import IMAGE_KINDS, FileStore, UploadRefused, inspect_upload, without_metadata
+from ecoprod.storage import IMAGE_KINDS, UploadRefused, file_store, inspect_upload, without_metadata
 from ecoprod.students.models import Student
+from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine, Workshop
 
 bp = Blueprint("planning", __name__)
 bp.add_app_template_global(slot_label)
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
-
-
-def _flash_reasons(exc: services.PlanningError) -> None:
-    for reason in exc.reasons:
-        flash(reason, "error")
 
 
 def flash_form_errors(form: BaseForm) -> None:
@@ -134,7 +126,7 @@ def add_operation(order_id: int) -> Any:
             services.add_operation(order, _operation_input(form))
         except services.PlanningError as exc:
             db.session.rollback()
-            form.form_errors.extend(exc.reasons)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("The operation has been added."), "success")
@@ -154,7 +146,7 @@ def edit_operation(operation_id: int) -> Any:
             services.update_operation(operation, _operation_input(form))
         except services.PlanningError as exc:
             db.session.rollback()
-            form.form_errors.extend(exc.reasons)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("The operation has been saved."), "success")
@@ -174,7 +166,7 @@ def delete_operation(operation_id: int) -> Response:
         services.delete_operation(operation)
     except services.PlanningError as exc:
         db.session.rollback()
-        _flash_reasons(exc)
+        flash_refusal(exc)
         return redirect(url_for("planning.operation", operation_id=operation_id))
     db.session.commit()
     flash(_("The operation has been deleted."), "success")
@@ -204,7 +196,7 @@ def apply_routing(order_id: int) -> Response:
             services.apply_template(order, template)
         except services.PlanningError as exc:
             db.session.rollback()
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("The routing “%(name)s” has been applied.", name=template.name), "success")
@@ -344,7 +336,7 @@ def assign(operation_id: int) -> Response:
         except services.PlanningError as exc:
             db.session.rollback()
             flash(_("Assignment refused:"), "error")
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("%(name)s is assigned.", name=student.full_name), "success")
@@ -386,7 +378,7 @@ def log_time(operation_id: int) -> Response:
             services.log_time(op, student, form.day.data, form.hours.data, current_user, form.note.data)
         except services.PlanningError as exc:
             db.session.rollback()
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(
@@ -427,7 +419,7 @@ def progress(operation_id: int) -> Response:
             )
         except services.PlanningError as exc:
             db.session.rollback()
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("Progress saved."), "success")
@@ -451,7 +443,7 @@ def add_photo(operation_id: int) -> Response:
                 )
             )
         except UploadRefused as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             stored = file_store().save(op.school_id, image.data, db.session)
             op.photos.append(
@@ -512,7 +504,7 @@ def signoff(operation_id: int) -> Response:
             services.sign_off(student, op, competence, current_user)
         except services.PlanningError as exc:
             db.session.rollback()
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(
@@ -705,7 +697,7 @@ def move(assignment_id: int) -> Any:
         except services.PlanningError as exc:
             db.session.rollback()
             flash(_("Move refused:"), "error")
-            _flash_reasons(exc)
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("Moved."), "success")
@@ -780,7 +772,7 @@ def autoplan(workshop_id: int) -> Any:
                 count = services.apply_proposal(workshop, proposal, current_user)
             except services.PlanningError as exc:
                 db.session.rollback()
-                _flash_reasons(exc)
+                flash_refusal(exc)
             else:
                 db.session.commit()
                 flash(_("%(count)s half-days planned.", count=count), "success")

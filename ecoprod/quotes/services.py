@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from pypdf import PdfReader, PdfWriter
 
@@ -22,6 +21,7 @@ from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.customers.models import Contact
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
@@ -34,11 +34,11 @@ from ecoprod.quotes import access
 from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRate
 from ecoprod.schools.services import pdf_logo
-from ecoprod.storage import FileStore
+from ecoprod.storage import file_store
 from ecoprod.workshops.models import Workshop, workshop_masters
 
 
-class QuoteError(ValueError):
+class QuoteError(ActionRefused):
     """A refused action on a quote; the message is for the user."""
 
 
@@ -63,10 +63,6 @@ class QuoteInput:
     conditions: str | None = None
     discount_percent: Decimal = Decimal("0")
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
 
 
 def school_of(quote_or_order: Quote | Order) -> School:

@@ -21,6 +21,8 @@ from ecoprod.orders.models import Order, Unit
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
 from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteState
+from ecoprod.storage import file_store
+from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
 from ecoprod.workshops.services import workshop_options
@@ -65,7 +67,7 @@ def start(order_id: int) -> Response:
     try:
         quote = services.start_quote(order, current_user)
     except services.QuoteError as exc:
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("orders.detail", order_id=order.id))
     db.session.commit()
     return redirect(url_for("quotes.edit", quote_id=quote.id))
@@ -158,7 +160,7 @@ def edit(quote_id: int) -> Any:
                     services.send(quote, current_user)
             except services.QuoteError as exc:
                 db.session.rollback()
-                form.form_errors.append(str(exc))
+                show_on_form(form, exc)
             else:
                 db.session.commit()
                 if action == "send":
@@ -240,7 +242,7 @@ def detail(quote_id: int) -> str:
 def _pdf_response(quote: Quote, stored_name: str | None, suffix: str = "") -> Response:
     if not stored_name:
         abort(404)
-    path = services.file_store().path(quote.school_id, stored_name)
+    path = file_store().path(quote.school_id, stored_name)
     response = send_file(
         path,
         mimetype="application/pdf",
@@ -280,7 +282,7 @@ def send(quote_id: int) -> Response:
         services.send(quote, current_user)
     except services.QuoteError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("quotes.edit", quote_id=quote.id))
     db.session.commit()
     flash(_("Quote %(number)s sent: the customer receives it by e-mail.", number=quote.number), "success")
@@ -305,7 +307,7 @@ def accept(quote_id: int) -> Any:
             )
         except services.QuoteError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(
@@ -332,7 +334,7 @@ def refuse(quote_id: int) -> Response:
             services.refuse(quote, current_user, form.reason.data)
         except services.QuoteError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash_refusal(exc)
         else:
             db.session.commit()
             flash(_("Your answer has been sent to the school."), "success")

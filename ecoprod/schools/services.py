@@ -6,16 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, User
 from ecoprod.database import Address
+from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.pdf import data_url
 from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
-from ecoprod.storage import IMAGE_KINDS, FileStore, InspectedFile
+from ecoprod.storage import IMAGE_KINDS, InspectedFile, file_store
 from ecoprod.tenancy import scoped_to
 
 IDENTITY_FIELDS = ("name", "legal_form", "siret", "vat_number", "rna", "email", "phone")
@@ -42,12 +42,8 @@ SETTINGS_FIELDS = (
 LOGO_KINDS = IMAGE_KINDS
 
 
-class SchoolError(ValueError):
+class SchoolError(ActionRefused):
     pass
-
-
-def file_store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_FOLDER"])
 
 
 def pdf_logo(school: School) -> str | None:

@@ -17,7 +17,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.schools import services
 from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm, VatRateForm
 from ecoprod.schools.models import School, VatRate
-from ecoprod.storage import InspectedFile, UploadRefused, inspect_upload
+from ecoprod.storage import InspectedFile, UploadRefused, file_store, inspect_upload
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.listing import paginate
 
@@ -69,7 +69,7 @@ def logo() -> Response:
     school: School = g.school
     if not school.logo_file:
         abort(404)
-    path = services.file_store().path(school.id, school.logo_file)
+    path = file_store().path(school.id, school.logo_file)
     return send_file(path, mimetype=school.logo_content_type, max_age=3600)
 
 
