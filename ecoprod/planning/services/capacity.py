@@ -1,0 +1,144 @@
+"""The workshops' time: capacity of a week, what is planned in it, what is still free."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import format_date
+
+from ecoprod.extensions import db
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.i18n import number
+from ecoprod.planning.models import Assignment, Operation
+from ecoprod.planning.rules import SchoolTime, StudentFacts
+from ecoprod.planning.services.facts import hours_per_half_day, school_time, student_facts
+from ecoprod.slots import HalfDay, half_days, in_pattern, week_start
+from ecoprod.students.models import Student
+from ecoprod.workshops.models import Workshop
+
+
+@dataclass
+class WorkshopTime:
+    """A workshop's students and the school's time over a period, read once for a page
+    (without the derogation declarations: ask ``school_time`` when a regulated machine is
+    concerned)."""
+
+    start: date
+    end: date
+    students: list[Student]
+    time: SchoolTime
+    facts: dict[int, StudentFacts]
+
+    def covers(self, start: date, end: date) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
+    students = list(
+        db.session.scalars(
+            sa.select(Student)
+            .where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+            .order_by(Student.last_name, Student.first_name)
+        )
+    )
+    time = school_time(workshop.school_id, start, end, workshop=workshop, declarations=False)
+    return WorkshopTime(start, end, students, time, student_facts(students, start, end))
+
+
+def weekly_load(
+    workshop: Workshop, mondays: Sequence[date], loaded: WorkshopTime | None = None
+) -> list[tuple[date, Decimal, Decimal]]:
+    """(monday, capacity, planned) hours of a workshop for each week, read in one pass.
+
+    Capacity is the students' workshop half-days of the week (timetable, calendar, absences)
+    when the workshop is open; planned is the hours of the assignments on its operations.
+    """
+    if not mondays:
+        return []
+    first, last = min(mondays), max(mondays) + timedelta(days=6)
+    if loaded is None or not loaded.covers(first, last):
+        loaded = workshop_time(workshop, first, last)
+    facts = list(loaded.facts.values())
+    # A week's capacity: every student's workshop half-days the workshop is open (the same
+    # each week), less the half-days closed by the calendar or lost to an absence.
+    open_pattern = workshop.open_pattern
+    weekly = sum((f.pattern & open_pattern).bit_count() for f in facts)
+    available = dict.fromkeys(mondays, weekly)
+    for slot in half_days(first, last):
+        bit = slot.bit
+        if not open_pattern & bit:
+            continue
+        monday = week_start(slot.day)
+        if monday not in available:
+            continue
+        if slot.day in loaded.time.closed:
+            available[monday] -= sum(1 for f in facts if f.pattern & bit)
+        else:
+            available[monday] -= sum(1 for f in facts if f.absences and f.pattern & bit and f.absent(slot))
+    planned: dict[date, Decimal] = defaultdict(Decimal)
+    rows = db.session.execute(
+        sa.select(Assignment.day, sa.func.sum(Assignment.hours))
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= first, Assignment.day <= last)
+        .group_by(Assignment.day)
+    )
+    for day, hours in rows:
+        planned[week_start(day)] += hours
+    per_half_day = hours_per_half_day(workshop.school_id)
+    return [(m, per_half_day * available[m], planned[m]) for m in mondays]
+
+
+def week_capacity(workshop: Workshop, monday: date) -> tuple[Decimal, Decimal]:
+    """(capacity, planned) hours of a workshop in the week starting on ``monday``."""
+    _, capacity, planned = weekly_load(workshop, [monday])[0]
+    return capacity, planned
+
+
+def capacity_warnings(workshop: Workshop, mondays: Iterable[date]) -> list[str]:
+    warnings = []
+    for monday, capacity, planned in weekly_load(workshop, sorted(mondays)):
+        if planned > capacity:
+            warnings.append(
+                str(
+                    _l(
+                        "The week of %(day)s is over capacity in %(workshop)s: %(planned)s h planned for %(capacity)s h.",
+                        day=format_date(monday, "d MMMM"),
+                        workshop=workshop.name,
+                        planned=number(planned),
+                        capacity=number(capacity),
+                    )
+                )
+            )
+    return warnings
+
+
+def free_capacity(workshop: Workshop, start: date, end: date, for_order: int | None = None) -> Decimal:
+    """Student half-days of the workshop until ``end`` not taken by other orders' work, in hours."""
+    students = list(
+        db.session.scalars(
+            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+        )
+    )
+    time = school_time(workshop.school_id, start, end)
+    facts = student_facts(students, start, end)
+    taken_stmt = (
+        sa.select(Assignment.student_id, Assignment.day, Assignment.half)
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= start, Assignment.day <= end)
+    )
+    if for_order is not None:
+        taken_stmt = taken_stmt.where(Operation.order_id != for_order)
+    taken = {(sid, HalfDay(day, half)) for sid, day, half in db.session.execute(taken_stmt)}
+    free = sum(
+        1
+        for slot in half_days(start, end)
+        if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
+        for f in facts.values()
+        if in_pattern(f.pattern, slot) and not f.absent(slot) and (f.id, slot) not in taken
+    )
+    return hours_per_half_day(workshop.school_id) * free

@@ -1,0 +1,140 @@
+"""The facts the planning rules are checked against, loaded in a few bulk queries per period,
+so checking a week of a workshop costs the same as checking one half-day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ecoprod.extensions import db
+from ecoprod.i18n import local_today
+from ecoprod.minors.models import (
+    DerogationDeclaration,
+    MedicalOpinion,
+    SafetyTraining,
+    declaration_machines,
+    declaration_valid_until,
+)
+from ecoprod.planning.models import Absence, Assignment, CalendarEvent, Operation
+from ecoprod.planning.rules import OperationFacts, SchoolTime, StudentFacts
+from ecoprod.schools.models import School
+from ecoprod.slots import HalfDay
+from ecoprod.students.models import Student
+from ecoprod.workshops.models import Workshop
+
+
+def school_time(
+    school_id: int, start: date, end: date, *, workshop: Workshop | None = None, declarations: bool = True
+) -> SchoolTime:
+    """The calendar, workshops' opening and derogation declarations between two days.
+
+    A page about one ``workshop`` needs only its opening; one without regulated machines,
+    no declarations: each saved query counts on the busiest pages.
+    """
+    closed: dict[date, str] = {}
+    for event in db.session.scalars(
+        sa.select(CalendarEvent).where(
+            CalendarEvent.school_id == school_id,
+            CalendarEvent.start_date <= end,
+            CalendarEvent.end_date >= start,
+        )
+    ):
+        day = max(event.start_date, start)
+        while day <= min(event.end_date, end):
+            closed.setdefault(day, event.label)
+            day += timedelta(days=1)
+    if workshop is not None:
+        patterns = {workshop.id: workshop.open_pattern}
+    else:
+        patterns = dict(
+            db.session.execute(
+                sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == school_id)
+            ).all()
+        )
+    found = declarations_of(school_id) if declarations else ()
+    return SchoolTime(closed=closed, workshop_patterns=patterns, declarations=found, today=local_today())
+
+
+def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], ...]:
+    """(declared on, valid until, machine ids) of each derogation declaration of the school."""
+    rows = db.session.execute(
+        sa.select(
+            DerogationDeclaration.id, DerogationDeclaration.declared_on, declaration_machines.c.machine_id
+        )
+        .join(declaration_machines, declaration_machines.c.declaration_id == DerogationDeclaration.id)
+        .where(DerogationDeclaration.school_id == school_id)
+    )
+    declared: dict[int, date] = {}
+    machines: dict[int, set[int]] = defaultdict(set)
+    for declaration_id, declared_on, machine_id in rows:
+        declared[declaration_id] = declared_on
+        machines[declaration_id].add(machine_id)
+    return tuple(
+        (declared[d], declaration_valid_until(declared[d]), frozenset(machines[d])) for d in declared
+    )
+
+
+def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
+    students = list(students)
+    ids = [s.id for s in students]
+    absences: dict[int, list] = defaultdict(list)
+    for a in db.session.scalars(
+        sa.select(Absence).where(
+            Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start
+        )
+    ):
+        absences[a.student_id].append((a.start_date, a.end_date, a.half))
+    trainings: dict[int, dict[int, date]] = defaultdict(dict)
+    for t in db.session.scalars(sa.select(SafetyTraining).where(SafetyTraining.student_id.in_(ids))):
+        trainings[t.student_id][t.machine_id] = t.trained_on
+    medical: dict[int, list] = defaultdict(list)
+    for m in db.session.scalars(
+        sa.select(MedicalOpinion).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True))
+    ):
+        medical[m.student_id].append((m.given_on, m.valid_until))
+    return {
+        s.id: StudentFacts(
+            id=s.id,
+            name=s.full_name,
+            birth_date=s.birth_date,
+            workshop_id=s.workshop_id,
+            level=s.level,
+            pattern=s.workshop_pattern,
+            has_supervisor=s.supervisor_id is not None,
+            absences=tuple(absences[s.id]),
+            trainings=trainings[s.id],
+            medical=tuple(medical[s.id]),
+        )
+        for s in students
+    }
+
+
+def operation_facts(operation: Operation) -> OperationFacts:
+    machine = operation.machine
+    return OperationFacts(
+        id=operation.id,
+        workshop_id=operation.workshop_id,
+        difficulty=operation.difficulty,
+        machine_id=machine.id if machine else None,
+        machine_name=machine.name if machine else "",
+        machine_regulated=bool(machine and machine.regulated),
+    )
+
+
+def busy_slots(
+    student_ids: Iterable[int], start: date, end: date, ignore: int | None = None
+) -> set[tuple[int, HalfDay]]:
+    stmt = sa.select(Assignment.student_id, Assignment.day, Assignment.half).where(
+        Assignment.student_id.in_(list(student_ids)), Assignment.day >= start, Assignment.day <= end
+    )
+    if ignore is not None:
+        stmt = stmt.where(Assignment.id != ignore)
+    return {(sid, HalfDay(day, half)) for sid, day, half in db.session.execute(stmt)}
+
+
+def hours_per_half_day(school_id: int) -> Decimal:
+    return db.session.get(School, school_id).half_day_hours
