@@ -32,7 +32,6 @@ from ecoprod.minors.views import bp as minors_bp
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders import panels as order_panels
 from ecoprod.orders.views import bp as orders_bp
-from ecoprod.planning import feed_views, time_views  # noqa: F401 - add their routes to the planning blueprint
 from ecoprod.planning import panels as planning_panels
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp

@@ -38,6 +38,8 @@ staff_required = roles_required(Role.ADMIN, Role.MASTER)
 customer_required = roles_required(Role.CUSTOMER)
 operator_required = roles_required(Role.OPERATOR)
 school_member_required = roles_required(Role.ADMIN, Role.MASTER, Role.CUSTOMER)
+admin_or_customer = roles_required(Role.ADMIN, Role.CUSTOMER)
+student_required = roles_required(Role.STUDENT)  # the workshop tablet
 
 
 # A student's sign-in (the workshop tablet) reaches its own tasks and nothing else: not the

@@ -12,8 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ecoprod.accounts.models import Role
-from ecoprod.accounts.permissions import admin_required, roles_required
+from ecoprod.accounts.permissions import admin_or_customer, admin_required
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
@@ -32,7 +31,6 @@ from ecoprod.web.listing import paginate
 from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("invoicing", __name__)
-admin_or_customer = roles_required(Role.ADMIN, Role.CUSTOMER)
 
 
 TABS = {

@@ -18,7 +18,7 @@ from ecoprod.i18n import SCHOOL_TIMEZONE, local_today
 from ecoprod.i18n import gettext as _
 from ecoprod.planning import access, feeds
 from ecoprod.planning.models import Assignment, CalendarFeed, Operation
-from ecoprod.planning.views import bp
+from ecoprod.planning.views.blueprint import bp
 from ecoprod.slots import Half
 from ecoprod.students.models import Student
 from ecoprod.tenancy import set_scope

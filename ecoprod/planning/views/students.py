@@ -1,5 +1,4 @@
-"""The school's time: calendar (with .ics import), competences, each student's timetable,
-absences and file for the rules on minors, and the student's own task list."""
+"""A student's file for the staff who plan them: timetable, level, supervisor, absences, medical opinions, safety trainings, tablet sign-in."""
 
 from __future__ import annotations
 
@@ -7,143 +6,32 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, User, UserStatus
-from ecoprod.accounts.permissions import admin_required, roles_required, staff_required
-from ecoprod.database import utcnow
+from ecoprod.accounts.permissions import admin_required, staff_required
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.minors import services as minors
 from ecoprod.minors.forms import MedicalOpinionForm, TrainingForm
-from ecoprod.planning import access, services
+from ecoprod.planning import access
 from ecoprod.planning.forms import (
     AbsenceForm,
-    CalendarEventForm,
-    CalendarImportForm,
-    CompetenceForm,
-    OwnTimeForm,
     StudentAccountForm,
     TimetableForm,
 )
-from ecoprod.planning.models import Absence, Assignment, CalendarEvent, CalendarKind, Competence, Operation
-from ecoprod.planning.views import bp, flash_form_errors
+from ecoprod.planning.models import Absence, Assignment, Operation
+from ecoprod.planning.views.blueprint import bp, flash_form_errors
 from ecoprod.slots import Half, pattern_from_keys, pattern_keys
 from ecoprod.web.feedback import flash_refusal
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
-
-MAX_ICS_BYTES = 1024 * 1024
-
-# --- Calendar (administrators) ------------------------------------------------------------------
-
-
-@bp.route("/admin/calendar", methods=["GET", "POST"])
-@admin_required
-def calendar() -> Any:
-    form = CalendarEventForm()
-    if form.validate_on_submit():
-        db.session.add(
-            CalendarEvent(
-                school_id=g.school.id,
-                kind=CalendarKind(form.kind.data),
-                label=form.label.data,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-            )
-        )
-        db.session.commit()
-        flash(_("The days have been added to the calendar."), "success")
-        return redirect(url_for("planning.calendar"))
-    events = db.session.scalars(
-        sa.select(CalendarEvent)
-        .where(CalendarEvent.end_date >= local_today() - timedelta(days=60))
-        .order_by(CalendarEvent.start_date)
-    ).all()
-    return render_template(
-        "planning/calendar.html",
-        form=form,
-        import_form=CalendarImportForm(prefix="ics"),
-        events=events,
-        action_form=ActionForm(),
-    ), 400 if form.is_submitted() else 200
-
-
-@bp.post("/admin/calendar/import")
-@admin_required
-def import_calendar() -> Response:
-    form = CalendarImportForm(prefix="ics")
-    if not form.validate_on_submit():
-        flash(_("Choose a .ics file."), "error")
-        return redirect(url_for("planning.calendar"))
-    data = form.ics.data.stream.read(MAX_ICS_BYTES + 1)
-    try:
-        if len(data) > MAX_ICS_BYTES:
-            raise ValueError("too large")
-        added = services.import_calendar(g.school.id, data, CalendarKind(form.kind.data))
-    except ValueError:
-        db.session.rollback()
-        flash(_("This file is not a calendar (.ics) that can be read, or it is larger than 1 MB."), "error")
-        return redirect(url_for("planning.calendar"))
-    db.session.commit()
-    flash(_("%(n)s periods imported.", n=added), "success")
-    return redirect(url_for("planning.calendar"))
-
-
-@bp.post("/admin/calendar/<int:event_id>/delete")
-@admin_required
-def delete_calendar_event(event_id: int) -> Response:
-    event = db.get_or_404(CalendarEvent, event_id)
-    db.session.delete(event)
-    db.session.commit()
-    flash(_("The period has been removed from the calendar."), "success")
-    return redirect(url_for("planning.calendar"))
-
-
-# --- Competences (administrators) ----------------------------------------------------------------
-
-
-@bp.route("/admin/competences", methods=["GET", "POST"])
-@admin_required
-def competences() -> Any:
-    form = CompetenceForm()
-    if form.validate_on_submit():
-        exists = db.session.scalars(sa.select(Competence).where(Competence.code == form.code.data)).first()
-        if exists:
-            form.code.errors = [*form.code.errors, _("This code is already used.")]
-        else:
-            db.session.add(
-                Competence(
-                    school_id=g.school.id, code=form.code.data, name=form.name.data, diploma=form.diploma.data
-                )
-            )
-            db.session.commit()
-            flash(_("The competence has been added."), "success")
-            return redirect(url_for("planning.competences"))
-    items = db.session.scalars(
-        sa.select(Competence).order_by(Competence.archived_at.is_not(None), Competence.code)
-    ).all()
-    return render_template(
-        "planning/competences.html", form=form, items=items, action_form=ActionForm()
-    ), 400 if form.is_submitted() else 200
-
-
-@bp.post("/admin/competences/<int:competence_id>/archive")
-@admin_required
-def archive_competence(competence_id: int) -> Response:
-    competence = db.get_or_404(Competence, competence_id)
-    competence.archived_at = None if competence.archived_at else utcnow()
-    db.session.commit()
-    return redirect(url_for("planning.competences"))
-
-
-# --- A student's timetable and file ----------------------------------------------------------------
 
 
 def _half_day_choices() -> list[SelectChoice]:
@@ -324,50 +212,3 @@ def student_account(student_id: int) -> Response:
     db.session.commit()
     flash(_("%(name)s can now sign in on the workshop tablet.", name=student.full_name), "success")
     return redirect(url_for("planning.student", student_id=student.id))
-
-
-# --- The student's own space ------------------------------------------------------------------
-
-
-student_required = roles_required(Role.STUDENT)
-
-
-@bp.get("/my-tasks")
-@student_required
-def my_tasks() -> str:
-    me = access.own_student(current_user)
-    if me is None:
-        abort(404)
-    upcoming = db.session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.student_id == me.id, Assignment.day >= local_today() - timedelta(days=7))
-        .options(sa.orm.joinedload(Assignment.operation).joinedload(Operation.order))
-        .order_by(Assignment.day, Assignment.half)
-    ).all()
-    operations = {a.operation.id: a.operation for a in upcoming}
-    forms = {op_id: OwnTimeForm(prefix=f"t{op_id}", day=local_today()) for op_id in operations}
-    return render_template(
-        "planning/my_tasks.html", me=me, upcoming=upcoming, operations=operations, forms=forms
-    )
-
-
-@bp.post("/my-tasks/operations/<int:operation_id>/time")
-@student_required
-def log_own_time(operation_id: int) -> Response:
-    me = access.own_student(current_user)
-    operation = access.operation_or_404(operation_id)
-    if me is None or all(a.student_id != me.id for a in operation.assignments):
-        abort(404)  # only the operations one is assigned to
-    form = OwnTimeForm(prefix=f"t{operation.id}")
-    if form.validate_on_submit():
-        try:
-            services.log_time(operation, me, form.day.data, form.hours.data, current_user, form.note.data)
-        except services.PlanningError as exc:
-            db.session.rollback()
-            flash_refusal(exc)
-        else:
-            db.session.commit()
-            flash(_("Thank you, your time is recorded."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("planning.my_tasks"))

@@ -1,0 +1,312 @@
+"""A workshop's week: the planning board (moves in place), the Gantt chart, the auto-planner."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ecoprod.accounts.permissions import staff_required
+from ecoprod.extensions import db
+from ecoprod.forms import options
+from ecoprod.i18n import gettext as _
+from ecoprod.i18n import local_today
+from ecoprod.orders.models import Order
+from ecoprod.params import date_arg
+from ecoprod.planning import access, charts, services
+from ecoprod.planning.forms import (
+    MoveForm,
+)
+from ecoprod.planning.models import (
+    Assignment,
+    Operation,
+)
+from ecoprod.planning.rules import OperationFacts, slot_refusals
+from ecoprod.planning.views.blueprint import bp, flash_warnings
+from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
+from ecoprod.students.models import Student
+from ecoprod.web.feedback import flash_refusal
+from ecoprod.web.forms import ActionForm
+from ecoprod.workshops.models import Machine, Workshop
+
+# --- Index -----------------------------------------------------------------------------------
+
+
+def _week_param() -> date:
+    return week_start(date_arg("week") or local_today())
+
+
+def _board_page(workshop: Workshop, monday: date) -> str:
+    """The weekly board and the 12-week load chart, the school's time read once for both."""
+    weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
+    if weeks[0] <= monday <= weeks[-1]:
+        loaded = services.workshop_time(workshop, weeks[0], weeks[-1] + timedelta(days=6))
+    else:
+        loaded = services.workshop_time(workshop, monday, monday + timedelta(days=6))
+    load = services.weekly_load(workshop, weeks, loaded)
+    week = (
+        next((row for row in load if row[0] == monday), None)
+        or services.weekly_load(workshop, [monday], loaded)[0]
+    )
+    return render_template(
+        "planning/board.html",
+        load=charts.load_chart(load),
+        **_board_context(workshop, monday, loaded, week[1], week[2]),
+    )
+
+
+@dataclass(frozen=True)
+class BoardChip:
+    label: str  # order reference · operation
+    conflict: bool
+    operation_url: str
+    move_url: str
+
+
+@dataclass
+class BoardCell:
+    available: bool
+    chips: list[BoardChip]
+
+
+def _url_template(endpoint: str, **values: int) -> str:
+    """``url_for`` once, as a ``str.format`` pattern: a busy board builds hundreds of links."""
+    return url_for(endpoint, **dict.fromkeys(values, 987654321)).replace("987654321", "{}")
+
+
+def _board_context(
+    workshop: Workshop, monday: date, loaded: services.WorkshopTime, capacity: Decimal, planned: Decimal
+) -> dict[str, Any]:
+    friday = monday + timedelta(days=4)
+    students, time, facts = loaded.students, loaded.time, loaded.facts
+    slots = list(half_days(monday, friday))
+    # Plain rows rather than ORM objects: a busy week has a chip per student and half-day.
+    rows = db.session.execute(
+        sa.select(
+            Assignment.id,
+            Assignment.student_id,
+            Assignment.day,
+            Assignment.half,
+            Operation.id.label("operation_id"),
+            Operation.name,
+            Operation.difficulty,
+            Operation.machine_id,
+            Machine.name.label("machine_name"),
+            Machine.regulated,
+            Order.number,
+            Order.id.label("order_id"),
+        )
+        .join(Operation, Operation.id == Assignment.operation_id)
+        .join(Order, Order.id == Operation.order_id)
+        .outerjoin(Machine, Machine.id == Operation.machine_id)
+        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
+    ).all()
+    busy = {(r.student_id, HalfDay(r.day, r.half)) for r in rows}
+    if any(r.regulated for r in rows):  # the minors' rule needs the declarations
+        time = replace(time, declarations=services.declarations_of(workshop.school_id))
+    operation_url = _url_template("planning.operation", operation_id=0)
+    move_url = _url_template("planning.move_form", assignment_id=0)
+    chips: dict[tuple[int, HalfDay], list[BoardChip]] = defaultdict(list)
+    for r in rows:
+        slot = HalfDay(r.day, r.half)
+        op = OperationFacts(
+            id=r.operation_id,
+            workshop_id=workshop.id,
+            difficulty=r.difficulty,
+            machine_id=r.machine_id,
+            machine_name=r.machine_name or "",
+            machine_regulated=bool(r.regulated),
+        )
+        conflict = r.student_id in facts and any(
+            reason.value != "past"
+            for reason in slot_refusals(facts[r.student_id], op, slot, time, busy - {(r.student_id, slot)})
+        )
+        chips[(r.student_id, slot)].append(
+            BoardChip(
+                f"{r.number or f'#{r.order_id}'} · {r.name}",
+                conflict,
+                operation_url.format(r.operation_id),
+                move_url.format(r.id),
+            )
+        )
+    open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
+    rows = []
+    free = [0] * len(slots)
+    for student in students:
+        f = facts[student.id]
+        cells = []
+        for i, slot in enumerate(slots):
+            available = open_slot[i] and in_pattern(f.pattern, slot) and not f.absent(slot)
+            taken = chips.get((student.id, slot), [])
+            free[i] += available and not taken
+            cells.append(BoardCell(available, taken))
+        rows.append((student, student.is_minor_on(monday), cells))
+    return {
+        "workshop": workshop,
+        "monday": monday,
+        "slots": list(zip(slots, open_slot, strict=True)),
+        "rows": rows,
+        "closed": time.closed,
+        "free": free,
+        "capacity": capacity,
+        "planned": planned,
+        "can_manage": access.can_manage_workshop(current_user, workshop),
+        "prev_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+    }
+
+
+@bp.get("/planning/workshops/<int:workshop_id>")
+@staff_required
+def board(workshop_id: int) -> str:
+    return _board_page(access.workshop_or_404(workshop_id), _week_param())
+
+
+def _movable(assignment_id: int) -> Assignment:
+    assignment = db.get_or_404(Assignment, assignment_id)
+    access.require(
+        access.can_manage_workshop(current_user, assignment.operation.workshop)
+        or access.can_manage_operation(current_user, assignment.operation)
+    )
+    return assignment
+
+
+@bp.get("/planning/assignments/<int:assignment_id>/move")
+@staff_required
+def move_form(assignment_id: int) -> str:
+    """Where to move an assignment: a fragment for the board (htmx), or a page of its own."""
+    a = _movable(assignment_id)
+    monday = week_start(a.day)
+    context = {
+        "a": a,
+        "student_choices": options(
+            (s.id, s.full_name) for s in access.workshop_students(a.operation.workshop)
+        ),
+        "slot_choices": options(
+            (slot.key(), slot_label(slot)) for slot in half_days(monday, monday + timedelta(days=4))
+        ),
+    }
+    if request.headers.get("HX-Request"):
+        return render_template("planning/_move_form.html", **context)
+    return render_template("planning/move.html", **context)
+
+
+@bp.post("/planning/assignments/<int:assignment_id>/move")
+@staff_required
+def move(assignment_id: int) -> Any:
+    assignment = _movable(assignment_id)
+    workshop = assignment.operation.workshop
+    form = MoveForm(prefix=f"move{assignment.id}")
+    students = access.workshop_students(workshop)
+    form.student_id.choices = [SelectChoice(None, ""), *options((s.id, s.full_name) for s in students)]
+    monday = week_start(assignment.day)
+    form.slot.choices = [
+        SelectChoice("", ""),
+        *(SelectChoice(slot.key(), slot.key()) for slot in half_days(monday, monday + timedelta(days=4))),
+    ]
+    if form.validate_on_submit():
+        student = access.student_or_404(form.student_id.data) if form.student_id.data else assignment.student
+        slot = HalfDay.parse(form.slot.data) if form.slot.data else assignment.slot
+        try:
+            warnings = services.move_assignment(assignment, student, slot, current_user)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            flash(_("Move refused:"), "error")
+            flash_refusal(exc)
+        else:
+            db.session.commit()
+            flash(_("Moved."), "success")
+            flash_warnings(warnings)
+    target = url_for("planning.board", workshop_id=workshop.id, week=monday.isoformat())
+    if request.headers.get("HX-Request"):
+        return _board_page(workshop, monday)
+    return redirect(target)
+
+
+@bp.get("/planning/workshops/<int:workshop_id>/gantt")
+@staff_required
+def workshop_gantt(workshop_id: int) -> str:
+    workshop = access.workshop_or_404(workshop_id)
+    start = week_start(local_today())
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.workshop_id == workshop.id, Operation.assignments.any(Assignment.day >= start))
+            .options(
+                sa.orm.selectinload(Operation.assignments),
+                sa.orm.joinedload(Operation.order),
+                sa.orm.joinedload(Operation.workshop),
+            )
+            .order_by(Operation.order_id, Operation.position)
+        )
+    )
+    rows = [
+        (
+            f"{op.order.reference} · {op.name}",
+            op.order.title,
+            min(a.day for a in op.assignments),
+            max(a.day for a in op.assignments),
+            op.status.tone,
+            url_for("planning.operation", operation_id=op.id),
+        )
+        for op in operations
+    ]
+    return render_template(
+        "planning/gantt.html",
+        title=workshop.name,
+        gantt=charts.gantt(rows, local_today()),
+        back=url_for("planning.board", workshop_id=workshop.id),
+    )
+
+
+def _digest(proposal: Any) -> str:
+    text = ";".join(
+        f"{o}:{s}:{slot.key()}"
+        for o, s, slot in sorted(proposal.assignments, key=lambda a: (a[0], a[1], a[2]))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@bp.route("/planning/workshops/<int:workshop_id>/autoplan", methods=["GET", "POST"])
+@staff_required
+def autoplan(workshop_id: int) -> Any:
+    workshop = access.workshop_or_404(workshop_id)
+    access.require(access.can_manage_workshop(current_user, workshop))
+    proposal, operations = services.propose(workshop)
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if request.form.get("digest") != _digest(proposal):
+            flash(_("The planning changed while you were reviewing it: here is the new proposal."), "warning")
+        elif not proposal.assignments:
+            flash(_("Nothing to apply."), "info")
+        else:
+            try:
+                count = services.apply_proposal(workshop, proposal, current_user)
+            except services.PlanningError as exc:
+                db.session.rollback()
+                flash_refusal(exc)
+            else:
+                db.session.commit()
+                flash(_("%(count)s half-days planned.", count=count), "success")
+                return redirect(url_for("planning.board", workshop_id=workshop.id))
+    students = {s.id: s for s in access.workshop_students(workshop)}
+    rows: dict[int, list[tuple[Student, HalfDay]]] = {}
+    for op_id, student_id, slot in proposal.assignments:
+        rows.setdefault(op_id, []).append((students[student_id], slot))
+    return render_template(
+        "planning/autoplan.html",
+        workshop=workshop,
+        proposal=proposal,
+        operations=operations,
+        rows=rows,
+        digest=_digest(proposal),
+        form=form,
+    )
