@@ -102,7 +102,7 @@ def measure(env: dict[str, str]) -> dict[str, float]:
                 ).all()
                 students = db.session.scalars(sa.select(Student).where(Student.workshop_id == w.id)).all()
                 services.student_facts(students, start, end)
-                time_ = services.school_time(school_id, start, end)
+                time_ = services.calendar_facts(school_id, start, end)
                 for _op in operations:
                     for slot in slots:
                         touched += slot.day not in time_.closed and in_pattern(w.open_pattern, slot)

@@ -24,7 +24,6 @@ from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
-from ecoprod.invoicing import export_views  # noqa: F401 - adds the exports and dashboard routes
 from ecoprod.invoicing import panels as invoicing_panels
 from ecoprod.invoicing.commands import invoices_cli
 from ecoprod.invoicing.views import bp as invoicing_bp

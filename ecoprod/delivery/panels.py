@@ -32,7 +32,7 @@ def order_panel(order: Order, user: User) -> Panel | None:
         {
             "order": order,
             "delivery_notes": notes,
-            "delivered": services.delivered(order),
+            "delivered": services.delivered_quantities(order),
             "can_deliver": access.can_deliver(user, order),
         },
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ class DeliveryError(ActionRefused):
     pass
 
 
-def delivered(order: Order) -> dict[int, Decimal]:
+def delivered_quantities(order: Order) -> dict[int, Decimal]:
     """Quantity delivered so far per order line."""
     rows = db.session.execute(
         sa.select(DeliveryLine.order_line_id, sa.func.sum(DeliveryLine.quantity))
@@ -48,9 +48,17 @@ def delivered(order: Order) -> dict[int, Decimal]:
     return done
 
 
+def delivery_dates(orders: Iterable[Order]) -> list[date]:
+    """The days the notes of these orders were issued."""
+    ids = [o.id for o in orders]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(DeliveryNote.issue_date).where(DeliveryNote.order_id.in_(ids))))
+
+
 def remaining(order: Order) -> dict[int, Decimal]:
     """Quantity still to deliver per order line (never below zero)."""
-    done = delivered(order)
+    done = delivered_quantities(order)
     return {line.id: max(line.quantity - done[line.id], Decimal("0")) for line in order.lines}
 
 

@@ -57,7 +57,7 @@ def new(order_id: int) -> Any:
             return redirect(url_for("delivery.detail", note_id=note.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "delivery/new.html", order=order, form=form, left=left, delivered=services.delivered(order)
+        "delivery/new.html", order=order, form=form, left=left, delivered=services.delivered_quantities(order)
     ), status
 
 

@@ -313,8 +313,8 @@ def _produce(built: Built, today: date, busy: set[tuple[int, HalfDay]]) -> None:
     start = max(_day(today, built.story.work_from), built.accepted_on + timedelta(days=1))
     # Past half-days are what the demo records; the school calendar (this year's holidays) is
     # left out so that the history fits whatever day the demo is loaded.
-    school_time = dataclasses.replace(
-        planning.school_time(order.school_id, start, today), today=None, closed={}
+    calendar_facts = dataclasses.replace(
+        planning.calendar_facts(order.school_id, start, today), today=None, closed={}
     )
     facts = planning.student_facts(students, start, today)
     per_half_day = planning.hours_per_half_day(order.school_id)
@@ -328,7 +328,7 @@ def _produce(built: Built, today: date, busy: set[tuple[int, HalfDay]]) -> None:
             turn = len(worked) % len(students)
             hours = min(per_half_day, left)
             for student in students[turn:] + students[:turn]:
-                if rules.slot_refusals(facts[student.id], operation_facts, slot, school_time, busy):
+                if rules.slot_refusals(facts[student.id], operation_facts, slot, calendar_facts, busy):
                     continue
                 try:  # the time-log rules too: a day's hours, the order's life
                     planning.log_time(operation, student, slot.day, hours, master)

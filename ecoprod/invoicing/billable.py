@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from ecoprod.delivery.services import delivered
+from ecoprod.delivery.services import delivered_quantities
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.errors import InvoicingError
@@ -51,7 +51,7 @@ def delivered_share(order: Order) -> Decimal:
     """How much of the order has left the school, 0 to 1 (each line counts the same)."""
     if not order.lines:
         return ZERO
-    done = delivered(order)
+    done = delivered_quantities(order)
     shares = [
         min(done[line.id] / line.quantity, Decimal(1)) if line.quantity else Decimal(1)
         for line in order.lines
@@ -80,7 +80,7 @@ def invoiced_quantities(order: Order, excluding: Invoice | None = None) -> dict[
     return done
 
 
-def delivered_quantities(order: Order, quote: Quote) -> dict[int, Decimal]:
+def invoiceable_quantities(order: Order, quote: Quote) -> dict[int, Decimal]:
     """Per quote line, the quantity the deliveries so far make invoiceable."""
     share = delivered_share(order)
     return {
@@ -101,7 +101,7 @@ def left_to_invoice(order: Order, excluding: Invoice | None = None) -> dict[int,
     done = invoiced_quantities(order, excluding)
     return {
         line_id: max(target - done[line_id], ZERO)
-        for line_id, target in delivered_quantities(order, quote).items()
+        for line_id, target in invoiceable_quantities(order, quote).items()
     }
 
 

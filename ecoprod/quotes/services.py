@@ -33,7 +33,7 @@ from ecoprod.pdf import render_pdf
 from ecoprod.quotes import access
 from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRate
-from ecoprod.schools.services import pdf_logo
+from ecoprod.schools.services import pdf_logo, school_of
 from ecoprod.storage import file_store
 from ecoprod.workshops.models import Workshop, workshop_masters
 
@@ -63,10 +63,6 @@ class QuoteInput:
     conditions: str | None = None
     discount_percent: Decimal = Decimal("0")
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def school_of(quote_or_order: Quote | Order) -> School:
-    return db.session.get(School, quote_or_order.school_id)
 
 
 # --- VAT rates ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.pdf import data_url
 from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
 from ecoprod.storage import IMAGE_KINDS, InspectedFile, file_store
-from ecoprod.tenancy import scoped_to
+from ecoprod.tenancy import TenantMixin, scoped_to
 
 IDENTITY_FIELDS = ("name", "legal_form", "siret", "vat_number", "rna", "email", "phone")
 SETTINGS_FIELDS = (
@@ -130,3 +130,8 @@ def create_school(data: dict[str, Any], *, admin_name: str, admin_email: str, op
         )
         db.session.flush()
     return school
+
+
+def school_of(record: TenantMixin) -> School:
+    """The school a record belongs to (its tenant)."""
+    return db.session.get(School, record.school_id)

@@ -21,10 +21,10 @@ from ecoprod.planning.services.capacity import (
 )
 from ecoprod.planning.services.facts import (
     busy_slots,
+    calendar_facts,
     declarations_of,
     hours_per_half_day,
     operation_facts,
-    school_time,
     student_facts,
 )
 from ecoprod.planning.services.late import late_risk, notify_late, notify_late_orders, remaining_hours
@@ -62,6 +62,7 @@ __all__ = [
     "apply_template",
     "assign",
     "busy_slots",
+    "calendar_facts",
     "capacity_warnings",
     "check_slots",
     "declarations_of",
@@ -83,7 +84,6 @@ __all__ = [
     "refresh_status",
     "remaining_hours",
     "save_routing",
-    "school_time",
     "sign_off",
     "student_facts",
     "time_log_facts",

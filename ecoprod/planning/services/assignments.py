@@ -13,9 +13,9 @@ from ecoprod.planning.services.base import PLANNABLE_ORDER_STATES, PlanningError
 from ecoprod.planning.services.capacity import capacity_warnings
 from ecoprod.planning.services.facts import (
     busy_slots,
+    calendar_facts,
     hours_per_half_day,
     operation_facts,
-    school_time,
     student_facts,
 )
 from ecoprod.planning.services.progress import refresh_status
@@ -30,7 +30,7 @@ def check_slots(
     if not slots:
         return [], []
     start, end = min(s.day for s in slots), max(s.day for s in slots)
-    time = school_time(operation.school_id, start, end)
+    time = calendar_facts(operation.school_id, start, end)
     facts = student_facts([student], start, end)[student.id]
     op_facts = operation_facts(operation)
     busy = busy_slots([student.id], start, end, ignore)

@@ -27,7 +27,7 @@ from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
 
 
-def school_time(
+def calendar_facts(
     school_id: int, start: date, end: date, *, workshop: Workshop | None = None, declarations: bool = True
 ) -> SchoolTime:
     """The calendar, workshops' opening and derogation declarations between two days.
