@@ -57,7 +57,8 @@ from ecoprod.money import ZERO, Totals, compute_totals, line_amounts
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter, format_number
 from ecoprod.orders.models import Order, OrderEvent, OrderLine, OrderState, Unit
-from ecoprod.quotes.models import LineKind, Quote, QuoteLine, QuoteState
+from ecoprod.pricing.models import LineKind
+from ecoprod.quotes.models import Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School
 from ecoprod.tenancy import scoped_to
 from ecoprod.workshops.models import Trade, Workshop

@@ -41,8 +41,8 @@ from ecoprod.i18n import local_today
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Unit
 from ecoprod.pdf import STATIC_BASE
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services as quotes
-from ecoprod.quotes.models import LineKind
 from ecoprod.schools.models import School
 from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.workshops.models import Trade, Workshop
@@ -119,7 +119,7 @@ def make_quote(master: User, buyer: User, lines: int):
         master,
         quotes.QuoteInput(
             lines=[
-                quotes.QuoteLineInput(
+                quotes.PricedLineInput(
                     kind,
                     f"Repère {i + 1:03d} — bride usinée selon plan",
                     unit,

@@ -397,8 +397,8 @@ def accepted_order(
     """An order whose quote (lines: kind, description, quantity, unit price, VAT rate) was
     accepted, moved on to ``state`` (the planning tests cover the way there)."""
     from ecoprod.deferred import run_committed
+    from ecoprod.pricing.models import LineKind
     from ecoprod.quotes import services as quotes
-    from ecoprod.quotes.models import LineKind
     from ecoprod.tenancy import scoped_to
 
     with scoped_to(db.session, world.school.id):
@@ -409,7 +409,7 @@ def accepted_order(
             world.master,
             quotes.QuoteInput(
                 lines=[
-                    quotes.QuoteLineInput(
+                    quotes.PricedLineInput(
                         LineKind(kind),
                         description,
                         orders.Unit.HOUR if kind == "labour" else orders.Unit.PIECE,

@@ -10,8 +10,9 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.numbering import next_number
 from ecoprod.orders.models import Unit
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services
-from ecoprod.quotes.models import LineKind, Quote
+from ecoprod.quotes.models import Quote
 
 
 def test_twenty_threads_sending_at_once_get_twenty_consecutive_numbers(world, factory, app):
@@ -24,7 +25,7 @@ def test_twenty_threads_sending_at_once_get_twenty_consecutive_numbers(world, fa
             world.master,
             services.QuoteInput(
                 lines=[
-                    services.QuoteLineInput(
+                    services.PricedLineInput(
                         LineKind.OTHER, "Pièce", Unit.PIECE, Decimal(1), Decimal(10), Decimal("20.00")
                     )
                 ],

@@ -34,7 +34,7 @@ from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Unit
-from ecoprod.quotes.models import LineKind
+from ecoprod.pricing.models import LineKind
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent

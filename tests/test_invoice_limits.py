@@ -195,3 +195,20 @@ def test_deposits_never_exceed_the_quote(app, client, factory, world):
     assert response.status_code == 400 and "acomptes" in response.get_data(as_text=True).lower()
     db.session.expire_all()
     assert db.session.get(Invoice, deposit.id).number is None
+
+
+def test_the_invoice_editor_keeps_the_workshop_the_administrator_chooses(app, client, factory, world):
+    """Issue 9: the editor showed a workshop select whose choice was silently dropped, while
+    revenue per workshop reads that column."""
+    order = _eighty_of_120(factory, world)
+    with scoped_to(db.session, world.school.id):
+        draft = services.draft_invoice([order], world.admin)
+        db.session.commit()
+    assert draft.lines[0].workshop_id is None  # the quote line had no workshop
+    login_as(client, world.admin)
+    data = _editor_post(draft, "80", action="save") | {"lines-0-workshop_id": str(world.metalwork.id)}
+    assert post(client, f"/invoices/{draft.id}/edit", data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invoice, draft.id).lines[0].workshop_id == world.metalwork.id
+    page = client.get(f"/invoices/{draft.id}/edit").get_data(as_text=True)
+    assert f'selected value="{world.metalwork.id}">Métallerie Alpha' in page

@@ -17,7 +17,7 @@ from ecoprod.i18n import local_today
 from ecoprod.invoicing import services
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine
 from ecoprod.orders.models import Unit
-from ecoprod.quotes.models import LineKind
+from ecoprod.pricing.models import LineKind
 from ecoprod.tenancy import scoped_to
 
 WORKERS = 20

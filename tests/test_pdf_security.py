@@ -14,8 +14,9 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.orders.models import Unit
 from ecoprod.pdf import STATIC_BASE, StaticOnlyFetcher
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services
-from ecoprod.quotes.models import LineKind, PdfStatus
+from ecoprod.quotes.models import PdfStatus
 from ecoprod.storage import file_store
 
 
@@ -62,7 +63,7 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(world, app, local_s
         world.master,
         services.QuoteInput(
             lines=[
-                services.QuoteLineInput(
+                services.PricedLineInput(
                     LineKind.OTHER, hostile, Unit.FLAT, Decimal(1), Decimal(10), Decimal("20.00")
                 )
             ],

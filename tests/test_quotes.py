@@ -13,8 +13,9 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import OrderState, Unit
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import access, services
-from ecoprod.quotes.models import LineKind, PdfStatus, QuoteState
+from ecoprod.quotes.models import PdfStatus, QuoteState
 from ecoprod.storage import file_store
 
 D = Decimal
@@ -22,13 +23,13 @@ D = Decimal
 
 def quote_input(**overrides):
     lines = [
-        services.QuoteLineInput(
+        services.PricedLineInput(
             LineKind.LABOUR, "Usinage des axes", Unit.HOUR, D("6"), D("48.00"), D("20.00")
         ),
-        services.QuoteLineInput(
+        services.PricedLineInput(
             LineKind.MATERIAL, "Barre acier C45 Ø25", Unit.METRE, D("12.5"), D("8.40"), D("20.00"), D("5")
         ),
-        services.QuoteLineInput(LineKind.OTHER, "Transport", Unit.FLAT, D("1"), D("35.00"), D("10.00")),
+        services.PricedLineInput(LineKind.OTHER, "Transport", Unit.FLAT, D("1"), D("35.00"), D("10.00")),
     ]
     values = {
         "lines": lines,
@@ -128,7 +129,7 @@ def test_a_school_outside_vat_prints_its_mention_and_no_vat(world, app):
 
     world.school.vat_regime = VatRegime.FRANCHISE
     db.session.commit()
-    lines = [services.QuoteLineInput(LineKind.LABOUR, "Usinage", Unit.HOUR, D("2"), D("50"), D("0.00"))]
+    lines = [services.PricedLineInput(LineKind.LABOUR, "Usinage", Unit.HOUR, D("2"), D("50"), D("0.00"))]
     quote = sent_quote(world, lines=lines)
     assert quote.total_vat == D("0.00")
     _, text = pdf_text(app, quote)
@@ -140,7 +141,7 @@ def test_a_school_outside_vat_prints_its_mention_and_no_vat(world, app):
 
 def test_a_long_quote_spans_pages_and_repeats_the_table_header(world, app):
     lines = [
-        services.QuoteLineInput(
+        services.PricedLineInput(
             LineKind.MATERIAL, f"Pièce repère {i:03d}", Unit.PIECE, D("2"), D("3.10"), D("20.00")
         )
         for i in range(120)

@@ -23,8 +23,9 @@ from ecoprod.notifications.models import OutboxEmail
 from ecoprod.numbering import SequenceCounter, format_number
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Order, OrderEvent, OrderLine, OrderState, Unit
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services as quotes
-from ecoprod.quotes.models import LineKind, Quote, QuoteLine, QuoteState
+from ecoprod.quotes.models import Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRegime
 from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.students.models import Student

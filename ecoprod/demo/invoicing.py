@@ -39,8 +39,9 @@ from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.planning import rules
 from ecoprod.planning import services as planning
 from ecoprod.planning.models import OperationKind, OperationStatus, QualityResult, RoutingTemplate
+from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services as quotes
-from ecoprod.quotes.models import LineKind, Quote
+from ecoprod.quotes.models import Quote
 from ecoprod.schools.models import School
 from ecoprod.slots import HalfDay, half_days
 from ecoprod.students.models import Student
@@ -252,7 +253,7 @@ def _request_and_quote(story: Story, school_id: int, today: date) -> Built:
         master,
         quotes.QuoteInput(
             lines=[
-                quotes.QuoteLineInput(
+                quotes.PricedLineInput(
                     kind,
                     description,
                     unit,

@@ -8,31 +8,21 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ecoprod.forms import BaseForm, LocalDecimalField, none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.models import PAYMENT_METHOD_LABELS, PaymentMethod
-from ecoprod.quotes.forms import MAX_LINES, QuoteLineForm
+from ecoprod.pricing.forms import MAX_LINES, PricedLineForm, PricedLinesForm
 
 
-class InvoiceLineForm(QuoteLineForm):
-    """A quote's line form, with the id that keeps a line tied to its order and quote line."""
+class InvoiceLineForm(PricedLineForm):
+    """A priced line, with the id that keeps a line tied to its order and quote line."""
 
     line_id = HiddenField()
 
 
-class InvoiceForm(BaseForm):
+class InvoiceForm(PricedLinesForm):
+    line_form = InvoiceLineForm
     lines = FieldList(FormField(InvoiceLineForm), min_entries=1, max_entries=MAX_LINES)
     notes = TextAreaField(
         _l("Note printed on the invoice"), validators=[Optional(), Length(max=2000)], filters=[none_if_empty]
     )
-
-    def set_choices(self, workshops: list, rates: list) -> None:
-        for entry in self.lines:
-            entry.form.workshop_id.choices = workshops
-            entry.form.vat_rate.choices = rates
-        self._choices = (workshops, rates)
-
-    def blank_line(self) -> InvoiceLineForm:
-        line = InvoiceLineForm(prefix="lines-__index__-")
-        line.workshop_id.choices, line.vat_rate.choices = getattr(self, "_choices", ([], []))
-        return line
 
 
 class CreditNoteForm(BaseForm):

@@ -21,7 +21,6 @@ from ecoprod.database import (
     Address,
     Line,
     Money,
-    Quantity,
     ScaledDecimal,
     TimestampMixin,
     UTCDateTime,
@@ -31,9 +30,8 @@ from ecoprod.database import (
 from ecoprod.extensions import db
 from ecoprod.i18n import label, lazy_pgettext
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.money import Totals, compute_totals, line_amounts
-from ecoprod.orders.models import Unit
-from ecoprod.quotes.models import LineKind
+from ecoprod.money import Totals, compute_totals
+from ecoprod.pricing.models import PricedLineMixin
 from ecoprod.tenancy import TenantMixin
 
 if TYPE_CHECKING:
@@ -227,34 +225,19 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
         return self.amount_due - self.settled
 
 
-class InvoiceLine(TenantMixin, db.Model):
+class InvoiceLine(PricedLineMixin, TenantMixin, db.Model):
     __tablename__ = "invoice_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=1)
-    kind: Mapped[LineKind] = mapped_column(enum_type(LineKind, 20))
-    description: Mapped[str] = mapped_column(Line(500))
-    unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
-    unit_price: Mapped[Decimal] = mapped_column(Money())
-    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
-    vat_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    # Tied to the order and its accepted quote's line (None for a line typed by hand).
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     quote_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quote_lines.id"), index=True)
-    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
     # On a credit note: the issued invoice's line it credits (None for a free line).
     credited_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice_lines.id"), index=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
-
-    @property
-    def amounts(self):
-        return line_amounts(self.quantity, self.unit_price, self.discount_percent)
-
-    @property
-    def net(self) -> Decimal:
-        return self.amounts.net
 
 
 class Payment(TenantMixin, TimestampMixin, db.Model):

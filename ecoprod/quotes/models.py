@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import Line, Money, Quantity, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type
+from ecoprod.database import Line, Money, ScaledDecimal, TimestampMixin, UTCDateTime, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label, lazy_pgettext
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.money import Totals, compute_totals, line_amounts
-from ecoprod.orders.models import Unit
+from ecoprod.money import Totals, compute_totals
+from ecoprod.pricing.models import PricedLineMixin
 from ecoprod.tenancy import TenantMixin
 
 if TYPE_CHECKING:
@@ -57,25 +57,6 @@ QUOTE_STATE_TONES = {
     QuoteState.DECLINED: "danger",
     QuoteState.EXPIRED: "warning",
     QuoteState.SUPERSEDED: "neutral",
-}
-
-
-class LineKind(enum.StrEnum):
-    LABOUR = "labour"
-    MATERIAL = "material"
-    OTHER = "other"
-    LABOUR_ONLY = "labour_only"  # work on material the customer supplies
-
-    @property
-    def label(self) -> str:
-        return label(LINE_KIND_LABELS[self])
-
-
-LINE_KIND_LABELS = {
-    LineKind.LABOUR: _l("Labour"),
-    LineKind.MATERIAL: _l("Material"),
-    LineKind.OTHER: _l("Other"),
-    LineKind.LABOUR_ONLY: _l("Labour on supplied material"),
 }
 
 
@@ -167,7 +148,7 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
         return f"<Quote {self.number or self.id} {self.state}>"
 
 
-class QuoteLine(TenantMixin, db.Model):
+class QuoteLine(PricedLineMixin, TenantMixin, db.Model):
     __tablename__ = "quote_lines"
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
@@ -178,18 +159,6 @@ class QuoteLine(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     quote_id: Mapped[int] = mapped_column(sa.ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[LineKind] = mapped_column(enum_type(LineKind, 20))
-    description: Mapped[str] = mapped_column(Line(500))
-    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
-    unit: Mapped[Unit] = mapped_column(enum_type(Unit, 10))
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
-    unit_price: Mapped[Decimal] = mapped_column(Money())
-    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("0"))
-    vat_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
 
     quote: Mapped[Quote] = relationship(back_populates="lines")
     workshop: Mapped[Workshop | None] = relationship()
-
-    @property
-    def net(self) -> Decimal:
-        return line_amounts(self.quantity, self.unit_price, self.discount_percent).net

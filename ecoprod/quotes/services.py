@@ -30,8 +30,9 @@ from ecoprod.numbering import next_number
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.pdf import render_pdf
+from ecoprod.pricing.models import LineKind, PricedLineInput, priced_fields
 from ecoprod.quotes import access
-from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteLine, QuoteState
+from ecoprod.quotes.models import PdfStatus, Quote, QuoteLine, QuoteState
 from ecoprod.schools.models import School, VatRate
 from ecoprod.schools.services import pdf_logo, school_of
 from ecoprod.storage import file_store
@@ -43,20 +44,8 @@ class QuoteError(ActionRefused):
 
 
 @dataclass
-class QuoteLineInput:
-    kind: LineKind
-    description: str
-    unit: Unit
-    quantity: Decimal
-    unit_price: Decimal
-    vat_rate: Decimal
-    discount_percent: Decimal = Decimal("0")
-    workshop_id: int | None = None
-
-
-@dataclass
 class QuoteInput:
-    lines: list[QuoteLineInput]
+    lines: list[PricedLineInput]
     valid_until: date | None = None
     promised_date: date | None = None
     lead_time: str | None = None
@@ -171,20 +160,7 @@ def save_draft(quote: Quote, user: User, data: QuoteInput) -> None:
     quote.lines.clear()
     db.session.flush()
     for position, line in enumerate(data.lines, start=1):
-        quote.lines.append(
-            QuoteLine(
-                school_id=quote.school_id,
-                position=position,
-                kind=line.kind,
-                description=line.description,
-                workshop_id=line.workshop_id,
-                unit=line.unit,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
-                vat_rate=line.vat_rate,
-            )
-        )
+        quote.lines.append(QuoteLine(school_id=quote.school_id, position=position, **priced_fields(line)))
     db.session.flush()
 
 
@@ -412,18 +388,7 @@ def revise(quote: Quote, user: User) -> Quote:
     )
     for line in quote.lines:
         revision.lines.append(
-            QuoteLine(
-                school_id=quote.school_id,
-                position=line.position,
-                kind=line.kind,
-                description=line.description,
-                workshop_id=line.workshop_id,
-                unit=line.unit,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
-                vat_rate=line.vat_rate,
-            )
+            QuoteLine(school_id=quote.school_id, position=line.position, **priced_fields(line))
         )
     db.session.add(revision)
     db.session.flush()

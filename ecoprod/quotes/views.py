@@ -9,23 +9,20 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
 from ecoprod.extensions import db
-from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
-from ecoprod.money import compute_totals, line_amounts
 from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order, Unit
+from ecoprod.orders.models import Order
+from ecoprod.pricing import editor
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
-from ecoprod.quotes.models import LineKind, PdfStatus, Quote, QuoteState
+from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
 from ecoprod.storage import file_store
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
-from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("quotes", __name__)
 
@@ -74,28 +71,12 @@ def start(order_id: int) -> Response:
 
 
 def _form_choices(form: QuoteForm) -> None:
-    workshops = [SelectChoice(0, "—"), *workshop_options(with_rates=True)]
-    rates = options((f"{rate:.2f}", f"{rate.normalize():f} %") for rate in services.vat_rates(g.school))
-    form.set_choices(workshops, rates)
+    editor.set_choices(form, services.vat_rates(g.school))
 
 
 def _quote_input(form: QuoteForm) -> services.QuoteInput:
-    lines = [
-        services.QuoteLineInput(
-            kind=LineKind(entry.form.kind.data),
-            description=entry.form.description.data,
-            unit=Unit(entry.form.unit.data),
-            quantity=entry.form.quantity.data,
-            unit_price=entry.form.unit_price.data,
-            discount_percent=entry.form.discount_percent.data or Decimal("0"),
-            vat_rate=Decimal(entry.form.vat_rate.data),
-            workshop_id=entry.form.workshop_id.data or None,
-        )
-        for entry in form.lines
-        if not entry.form.is_blank()
-    ]
     return services.QuoteInput(
-        lines=lines,
+        lines=[line for _line_id, line in editor.line_inputs(form)],
         valid_until=form.valid_until.data,
         promised_date=form.promised_date.data,
         lead_time=form.lead_time.data,
@@ -105,39 +86,13 @@ def _quote_input(form: QuoteForm) -> services.QuoteInput:
 
 
 def _preview(form: QuoteForm) -> dict[str, Any]:
-    """Totals of what is typed, computed here (never trusted from the browser)."""
-    nets: list[tuple[str, Decimal | None]] = []
-    priced = []
-    for entry in form.lines:
-        line = entry.form
-        try:
-            quantity, price = line.quantity.data, line.unit_price.data
-            discount = line.discount_percent.data or Decimal("0")
-            rate = Decimal(line.vat_rate.data) if line.vat_rate.data else Decimal("0")
-        except (ArithmeticError, TypeError, ValueError):
-            quantity = price = None
-        if quantity is None or price is None or line.errors:
-            nets.append((entry.id, None))
-            continue
-        net = line_amounts(quantity, price, discount).net
-        nets.append((entry.id, net))
-        priced.append((net, rate))
-    discount = form.discount_percent.data if not form.discount_percent.errors else None
-    return {"line_nets": nets, "totals": compute_totals(priced, discount or Decimal("0"))}
+    return editor.preview(form, form.discount_percent)
 
 
 def _load_builder_form(quote: Quote) -> QuoteForm:
-    if request.method == "GET":
-        form = QuoteForm(obj=quote)
-        for entry, line in zip(form.lines, quote.lines, strict=False):
-            entry.form.kind.data = line.kind.value
-            entry.form.unit.data = line.unit.value
-            entry.form.vat_rate.data = f"{line.vat_rate:.2f}"
-            entry.form.workshop_id.data = line.workshop_id or 0
-    else:
-        form = QuoteForm()
-        if request.form.get("action") == "add_line" and len(form.lines) < form.lines.max_entries:
-            form.lines.append_entry()
+    form = editor.load_form(
+        QuoteForm, quote, posted=request.method == "POST", add_line=request.form.get("action") == "add_line"
+    )
     _form_choices(form)
     return form
 

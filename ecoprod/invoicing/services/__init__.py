@@ -9,7 +9,6 @@ as before."""
 
 from ecoprod.invoicing.errors import InvoicingError
 from ecoprod.invoicing.services.drafts import (
-    LineInput,
     customers_to_invoice,
     delete_draft,
     draft_credit_note,
@@ -33,7 +32,6 @@ __all__ = [
     "RECOVERY_INDEMNITY",
     "REMINDER_EVERY",
     "InvoicingError",
-    "LineInput",
     "category_of",
     "creditable",
     "customers_to_invoice",

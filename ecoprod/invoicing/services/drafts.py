@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,7 +26,7 @@ from ecoprod.invoicing.models import (
 )
 from ecoprod.money import HUNDRED, ZERO, to_cents
 from ecoprod.orders.models import Order, Unit
-from ecoprod.quotes.models import LineKind
+from ecoprod.pricing.models import LineKind, PricedLineInput, priced_fields
 
 
 def _new(customer: Customer, kind: InvoiceKind, by: User, orders: Sequence[Order]) -> Invoice:
@@ -72,18 +71,16 @@ def draft_invoice(orders: Sequence[Order], by: User) -> Invoice:
                 InvoiceLine(
                     school_id=invoice.school_id,
                     position=position,
-                    kind=quote_line.kind,
-                    description=f"{prefix}{quote_line.description}"[:500],
-                    unit=quote_line.unit,
-                    quantity=quantity,
-                    unit_price=quote_line.unit_price,
-                    discount_percent=quote_line.discount_percent
-                    if same_discount
-                    else _combined_discount(quote_line.discount_percent, p.quote.discount_percent),
-                    vat_rate=quote_line.vat_rate,
                     order_id=p.order.id,
                     quote_line_id=quote_line.id,
-                    workshop_id=quote_line.workshop_id,
+                    **priced_fields(
+                        quote_line,
+                        description=f"{prefix}{quote_line.description}"[:500],
+                        quantity=quantity,
+                        discount_percent=quote_line.discount_percent
+                        if same_discount
+                        else _combined_discount(quote_line.discount_percent, p.quote.discount_percent),
+                    ),
                 )
             )
     dates = delivery_dates(invoice.orders)
@@ -189,16 +186,9 @@ def draft_credit_note(
             InvoiceLine(
                 school_id=invoice.school_id,
                 position=position,
-                kind=line.kind,
-                description=line.description,
-                unit=line.unit,
-                quantity=quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
-                vat_rate=line.vat_rate,
                 order_id=line.order_id,
-                workshop_id=line.workshop_id,
                 credited_line_id=line.id,
+                **priced_fields(line, quantity=quantity),
             )
         )
     if not note.lines:
@@ -208,19 +198,11 @@ def draft_credit_note(
     return note
 
 
-@dataclass
-class LineInput:
-    kind: LineKind
-    description: str
-    unit: Unit
-    quantity: Decimal
-    unit_price: Decimal
-    discount_percent: Decimal
-    vat_rate: Decimal
-
-
-def save_draft(invoice: Invoice, lines: Sequence[tuple[int | None, LineInput]], notes: str | None) -> None:
-    """Replace a draft's lines; each kept line keeps its link to the order and quote line."""
+def save_draft(
+    invoice: Invoice, lines: Sequence[tuple[int | None, PricedLineInput]], notes: str | None
+) -> None:
+    """Replace a draft's lines; each kept line keeps its link to the order and quote line (or
+    to the credited line); the workshop is the one chosen in the editor."""
     if not invoice.is_draft:
         raise InvoicingError(str(_l("An issued invoice cannot be changed: issue a credit note.")))
     if not lines:
@@ -234,17 +216,10 @@ def save_draft(invoice: Invoice, lines: Sequence[tuple[int | None, LineInput]], 
             InvoiceLine(
                 school_id=invoice.school_id,
                 position=position,
-                kind=data.kind,
-                description=data.description,
-                unit=data.unit,
-                quantity=data.quantity,
-                unit_price=data.unit_price,
-                discount_percent=data.discount_percent,
-                vat_rate=data.vat_rate,
                 order_id=kept.order_id if kept else None,
                 quote_line_id=kept.quote_line_id if kept else None,
-                workshop_id=kept.workshop_id if kept else None,
                 credited_line_id=kept.credited_line_id if kept else None,
+                **priced_fields(data),
             )
         )
     invoice.notes = notes

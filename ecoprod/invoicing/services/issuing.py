@@ -37,7 +37,7 @@ from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.numbering import next_number, numbered_issue
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState
-from ecoprod.quotes.models import LineKind
+from ecoprod.pricing.models import LineKind
 from ecoprod.schools.models import VatRegime
 from ecoprod.schools.services import school_of
 from ecoprod.storage import file_store

@@ -3,18 +3,15 @@ groups, the draft editor, issuing and deleting a draft."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from ecoprod.accounts.permissions import admin_or_customer, admin_required
 from ecoprod.extensions import db
-from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import access, billable, services
@@ -22,13 +19,12 @@ from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order, Unit
-from ecoprod.quotes.models import LineKind
+from ecoprod.orders.models import Order
+from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.listing import paginate
-from ecoprod.workshops.services import workshop_options
 
 TABS = {
     "drafts": lambda s: s.where(Invoice.state == InvoiceState.DRAFT),
@@ -122,46 +118,15 @@ def group() -> Response:
     return redirect(url_for("invoicing.index", tab="drafts"))
 
 
-def _line_choices(form: InvoiceForm, invoice: Invoice) -> None:
-    workshops = [SelectChoice(0, "—"), *workshop_options(with_rates=True)]
-    rates = sorted({*vat_rates(g.school), *(line.vat_rate for line in invoice.lines)}, reverse=True)
-    form.set_choices(workshops, options((f"{r:.2f}", f"{r.normalize():f} %") for r in rates))
-
-
 def _load_form(invoice: Invoice) -> InvoiceForm:
-    if request.method == "GET":
-        form = InvoiceForm(obj=invoice)
-        for entry, line in zip(form.lines, invoice.lines, strict=False):
-            entry.form.kind.data = line.kind.value
-            entry.form.unit.data = line.unit.value
-            entry.form.vat_rate.data = f"{line.vat_rate:.2f}"
-            entry.form.workshop_id.data = line.workshop_id or 0
-            entry.form.line_id.data = str(line.id)
-    else:
-        form = InvoiceForm()
-        if request.form.get("action") == "add_line" and len(form.lines) < form.lines.max_entries:
-            form.lines.append_entry()
-    _line_choices(form, invoice)
+    form = editor.load_form(
+        InvoiceForm,
+        invoice,
+        posted=request.method == "POST",
+        add_line=request.form.get("action") == "add_line",
+    )
+    editor.set_choices(form, vat_rates(g.school), invoice.lines)
     return form
-
-
-def _lines(form: InvoiceForm) -> list[tuple[int | None, services.LineInput]]:
-    return [
-        (
-            int(entry.form.line_id.data) if (entry.form.line_id.data or "").isdigit() else None,
-            services.LineInput(
-                kind=LineKind(entry.form.kind.data),
-                description=entry.form.description.data,
-                unit=Unit(entry.form.unit.data),
-                quantity=entry.form.quantity.data,
-                unit_price=entry.form.unit_price.data,
-                discount_percent=entry.form.discount_percent.data or Decimal("0"),
-                vat_rate=Decimal(entry.form.vat_rate.data),
-            ),
-        )
-        for entry in form.lines
-        if not entry.form.is_blank()
-    ]
 
 
 @bp.route("/invoices/<int:invoice_id>/edit", methods=["GET", "POST"])
@@ -176,7 +141,7 @@ def edit(invoice_id: int) -> Any:
     if request.method == "POST" and action in ("save", "issue"):
         if form.validate_on_submit():
             try:
-                services.save_draft(invoice, _lines(form), form.notes.data)
+                services.save_draft(invoice, editor.line_inputs(form), form.notes.data)
                 if action == "issue":
                     services.issue(invoice, current_user)
             except services.InvoicingError as exc:

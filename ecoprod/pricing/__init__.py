@@ -1,0 +1,1 @@
+"""Priced lines, the one editor quotes and invoices share (see ``models``, ``forms``, ``editor``)."""
