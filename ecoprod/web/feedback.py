@@ -23,3 +23,9 @@ def show_on_form(form: Any, exc: ActionRefused, default: str | None = None) -> N
         field.errors = [*field.errors, *exc.reasons]
     else:
         form.form_errors.extend(exc.reasons)
+
+
+def flash_form_errors(form: Any) -> None:
+    """For the small forms of a busy page that redirect back to it: each error, its field named."""
+    for name, errors in form.errors.items():
+        flash(f"{form[name].label.text}: {' '.join(map(str, errors))}", "error")

@@ -19,7 +19,7 @@ from ecoprod.invoicing.forms import PaymentForm, credit_note_form
 from ecoprod.invoicing.models import Invoice, PaymentMethod
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.storage import file_store
-from ecoprod.web.feedback import flash_refusal
+from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
 
 
@@ -97,8 +97,7 @@ def record_payment(invoice_id: int) -> Response:
             db.session.commit()
             flash(_("Payment recorded."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        flash_form_errors(form)
     return redirect(url_for("invoicing.detail", invoice_id=invoice.id))
 
 

@@ -18,8 +18,8 @@ from ecoprod.planning.forms import (
     OwnTimeForm,
 )
 from ecoprod.planning.models import Assignment, Operation
-from ecoprod.planning.views.blueprint import bp, flash_form_errors
-from ecoprod.web.feedback import flash_refusal
+from ecoprod.planning.views.blueprint import bp
+from ecoprod.web.feedback import flash_form_errors, flash_refusal
 
 
 @bp.get("/my-tasks")

@@ -27,9 +27,9 @@ from ecoprod.planning.forms import (
     TimetableForm,
 )
 from ecoprod.planning.models import Absence, Assignment, Operation
-from ecoprod.planning.views.blueprint import bp, flash_form_errors
+from ecoprod.planning.views.blueprint import bp
 from ecoprod.slots import Half, pattern_from_keys, pattern_keys
-from ecoprod.web.feedback import flash_refusal
+from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 

@@ -32,11 +32,11 @@ from ecoprod.planning.models import (
     OperationStatus,
     QualityResult,
 )
-from ecoprod.planning.views.blueprint import bp, flash_form_errors, flash_warnings
+from ecoprod.planning.views.blueprint import bp, flash_warnings
 from ecoprod.slots import HalfDay, half_days, slot_label, week_start
 from ecoprod.storage import IMAGE_KINDS, UploadRefused, file_store, inspect_upload, without_metadata
 from ecoprod.students.models import Student
-from ecoprod.web.feedback import flash_refusal
+from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
 
 # --- Index -----------------------------------------------------------------------------------
