@@ -7,7 +7,15 @@ import sqlalchemy as sa
 import time_machine
 
 from ecoprod.accounts import services
-from ecoprod.accounts.models import AuthToken, Role, SignupRequest, SignupStatus, User, UserStatus
+from ecoprod.accounts.models import (
+    AuthToken,
+    Role,
+    SignupRequest,
+    SignupStatus,
+    TokenPurpose,
+    User,
+    UserStatus,
+)
 from ecoprod.customers.models import Customer
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
@@ -221,7 +229,7 @@ def test_password_reset_says_the_same_for_unknown_addresses(world, client):
 
 
 def test_only_hashes_of_tokens_are_stored(world):
-    raw = services.issue_token(world.admin, services.TokenPurpose.PASSWORD_RESET, timedelta(hours=1))
+    raw = services.issue_token(world.admin, TokenPurpose.PASSWORD_RESET, timedelta(hours=1))
     db.session.commit()
     hashes = db.session.scalars(sa.select(AuthToken.token_hash)).all()
     assert raw not in hashes

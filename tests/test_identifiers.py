@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecoprod.accounts import views
+from ecoprod.accounts.views import sign_in as views
 from ecoprod.accounts.forms import LoginForm, SignupForm
 from ecoprod.identifiers import normalise_email
 
