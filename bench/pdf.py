@@ -42,6 +42,7 @@ from ecoprod.orders import services as orders
 from ecoprod.orders.models import Unit
 from ecoprod.pdf import STATIC_BASE
 from ecoprod.pricing.models import LineKind
+from ecoprod.quotes import documents as quote_documents
 from ecoprod.quotes import services as quotes
 from ecoprod.schools.models import School
 from ecoprod.schools.services import add_default_vat_rates
@@ -182,8 +183,8 @@ def main() -> None:
         with app.test_request_context():
             for size in SIZES:
                 quote = make_quote(master, buyer, size)
-                ours = median_time(lambda q=quote: quotes.render_quote(q), args.runs)
-                data = quotes.render_quote(quote)
+                ours = median_time(lambda q=quote: quote_documents.render_quote(q), args.runs)
+                data = quote_documents.render_quote(quote)
                 pages = len(PdfReader(io.BytesIO(data)).pages)
                 if args.keep:
                     (Path(args.keep) / f"quote-{size}.pdf").write_bytes(data)
@@ -191,7 +192,7 @@ def main() -> None:
                 if peer:
                     with force_locale("fr"):
                         html = render_template(
-                            "pdf/quote.html", **quotes.pdf_context(quote), static_base=STATIC_BASE
+                            "pdf/quote.html", **quote_documents.pdf_context(quote), static_base=STATIC_BASE
                         )
                     html = html.replace(STATIC_BASE, (ROOT / "static").as_uri() + "/")
                     source, target = workdir / f"q{size}.html", workdir / f"q{size}.pdf"

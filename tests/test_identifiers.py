@@ -5,8 +5,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecoprod.accounts.views import sign_in as views
 from ecoprod.accounts.forms import LoginForm, SignupForm
+from ecoprod.accounts.views import sign_in as views
 from ecoprod.identifiers import normalise_email
 
 INVISIBLE = st.sampled_from(

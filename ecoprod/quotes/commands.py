@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ecoprod.extensions import db
-from ecoprod.quotes import services
+from ecoprod.quotes import jobs, services
 
 quotes_cli = AppGroup("quotes", help="Quotes.")
 
@@ -23,9 +23,9 @@ def expire() -> None:
 def render() -> None:
     """Render the PDFs of sent quotes that are still waiting (or failed) and e-mail them."""
     failed = 0
-    for quote_id in services.pending_pdf_ids():
+    for quote_id in jobs.pending_pdf_ids():
         try:
-            services.render_pdf_and_notify(quote_id)
+            jobs.render_pdf_and_notify(quote_id)
         except Exception as exc:  # recorded on the quote; go on with the others
             failed += 1
             click.echo(f"quote {quote_id}: {exc}", err=True)

@@ -1,42 +1,35 @@
 """Named actions on quotes. They change data and flush; the caller commits.
 
-How is a quote sent? ``send``. Accepted? ``accept``. Revised? ``revise``. The PDF is
-rendered after the commit (``render_pdf``), never while a user waits on a request.
-"""
+Sending numbers and freezes a quote; its PDF is rendered after the commit by a job
+(``quotes.jobs``), never while a user waits on a request."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import force_locale
-from pypdf import PdfReader, PdfWriter
 
-from ecoprod.accounts.models import Role, User, UserStatus
-from ecoprod.customers.models import Contact
+from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
 from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
-from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.numbering import next_number
 from ecoprod.orders import lifecycle
 from ecoprod.orders.models import Order, OrderState, Unit
-from ecoprod.pdf import render_pdf
 from ecoprod.pricing.models import LineKind, PricedLineInput, priced_fields
 from ecoprod.quotes import access
+from ecoprod.quotes.jobs import render_pdf_and_notify, store_accepted_copy
 from ecoprod.quotes.models import PdfStatus, Quote, QuoteLine, QuoteState
+from ecoprod.quotes.notices import notify_staff
 from ecoprod.schools.models import School, VatRate
-from ecoprod.schools.services import pdf_logo, school_of
-from ecoprod.storage import file_store
-from ecoprod.workshops.models import Workshop, workshop_masters
+from ecoprod.schools.services import school_of
+from ecoprod.workshops.models import Workshop
 
 
 class QuoteError(ActionRefused):
@@ -52,9 +45,6 @@ class QuoteInput:
     conditions: str | None = None
     discount_percent: Decimal = Decimal("0")
     extra: dict[str, object] = field(default_factory=dict)
-
-
-# --- VAT rates ----------------------------------------------------------------------------
 
 
 def vat_rates(school: School) -> list[Decimal]:
@@ -78,9 +68,6 @@ def default_vat_rate(school: School) -> Decimal:
         )
     )
     return rate if rate is not None else Decimal("20.00")
-
-
-# --- Drafts -------------------------------------------------------------------------------
 
 
 def _workshop_for(order: Order, trade: object) -> Workshop | None:
@@ -170,9 +157,6 @@ def delete_draft(quote: Quote, user: User) -> None:
     db.session.delete(quote)
 
 
-# --- Sending -------------------------------------------------------------------------------
-
-
 def send(quote: Quote, user: User) -> None:
     """Number, freeze and send: the PDF is rendered and e-mailed once this is committed."""
     if not access.can_edit(user, quote):
@@ -206,107 +190,6 @@ def send(quote: Quote, user: User) -> None:
     after_commit(db.session, render_pdf_and_notify, quote.id)
 
 
-def pdf_context(quote: Quote) -> dict[str, object]:
-    school = school_of(quote)
-    logo = pdf_logo(school)
-    return {
-        "quote": quote,
-        "school": school,
-        "customer": quote.customer,
-        "order": quote.order,
-        "totals": quote.totals(),
-        "logo": logo,
-    }
-
-
-def render_quote(quote: Quote) -> bytes:
-    with force_locale(quote.language or "fr"):
-        return render_pdf("pdf/quote.html", **pdf_context(quote))
-
-
-def render_pdf_and_notify(quote_id: int) -> None:
-    """Render the sent quote's PDF once, store it with its SHA-256, then e-mail the customer."""
-    quote = db.session.scalars(
-        sa.select(Quote).where(Quote.id == quote_id).execution_options(all_schools=True)
-    ).one()
-    if quote.pdf_status is PdfStatus.READY:
-        return
-    try:
-        data = render_quote(quote)
-    except Exception as exc:
-        db.session.rollback()
-        quote.pdf_status = PdfStatus.FAILED
-        quote.pdf_error = f"{type(exc).__name__}: {exc}"[:2000]
-        db.session.commit()
-        raise
-    quote.pdf_file = file_store().save(quote.school_id, data, db.session)
-    quote.pdf_sha256 = hashlib.sha256(data).hexdigest()
-    quote.pdf_size = len(data)
-    quote.pdf_status = PdfStatus.READY
-    quote.pdf_error = None
-    _notify_customer(quote)
-    db.session.commit()
-
-
-def pending_pdf_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Quote.id).where(Quote.pdf_status.in_([PdfStatus.PENDING, PdfStatus.FAILED]))
-        )
-    )
-
-
-def _customer_recipients(quote: Quote) -> list[tuple[str, str | None]]:
-    """The request's author and the company's main contact, each once."""
-    recipients: dict[str, str | None] = {}
-    author = db.session.get(User, quote.order.created_by_id)
-    if author and author.status is UserStatus.ACTIVE:
-        recipients[author.email] = author.locale
-    contact = db.session.scalars(
-        sa.select(Contact).where(Contact.customer_id == quote.customer_id, Contact.is_primary.is_(True))
-    ).first()
-    if contact and contact.email:
-        recipients.setdefault(contact.email, None)
-    return [(email, locale or quote.language) for email, locale in recipients.items()]
-
-
-def _notify_customer(quote: Quote) -> None:
-    link = external_url("quotes.detail", quote_id=quote.id)
-    for email, locale in _customer_recipients(quote):
-        queue_email(
-            email,
-            "quote_sent",
-            locale=locale,
-            school_id=quote.school_id,
-            quote=quote,
-            school=school_of(quote),
-            link=link,
-        )
-
-
-def _notify_staff(quote: Quote, template: str) -> None:
-    trades = {line.trade for line in quote.order.lines}
-    staff = db.session.scalars(
-        sa.select(User)
-        .outerjoin(workshop_masters, workshop_masters.c.user_id == User.id)
-        .outerjoin(Workshop, Workshop.id == workshop_masters.c.workshop_id)
-        .where(
-            User.school_id == quote.school_id,
-            User.status == UserStatus.ACTIVE,
-            sa.or_(User.role == Role.ADMIN, sa.and_(User.role == Role.MASTER, Workshop.trade.in_(trades))),
-        )
-        .distinct()
-    )
-    link = external_url("quotes.detail", quote_id=quote.id)
-    for user in staff:
-        queue_email(
-            user.email, template, locale=user.locale, school_id=quote.school_id, quote=quote, link=link
-        )
-
-
-# --- The customer's answer ------------------------------------------------------------------
-
-
 def accept(quote: Quote, user: User, *, full_name: str, ip: str | None, user_agent: str | None) -> None:
     """Bon pour accord: the request becomes a firm order; who, when, from where and which PDF are kept."""
     if not access.can_answer(user, quote):
@@ -325,7 +208,7 @@ def accept(quote: Quote, user: User, *, full_name: str, ip: str | None, user_age
     order = quote.order
     order.promised_date = quote.promised_date
     lifecycle.transition(order, OrderState.ACCEPTED, user)
-    _notify_staff(quote, "quote_accepted")
+    notify_staff(quote, "quote_accepted")
     db.session.flush()
     after_commit(db.session, store_accepted_copy, quote.id)
 
@@ -339,31 +222,8 @@ def refuse(quote: Quote, user: User, reason: str) -> None:
     quote.answered_at = utcnow()
     quote.answered_by_id = user.id
     quote.refusal_reason = reason.strip()
-    _notify_staff(quote, "quote_refused")
+    notify_staff(quote, "quote_refused")
     db.session.flush()
-
-
-def store_accepted_copy(quote_id: int) -> None:
-    """The accepted PDF with an acceptance stamp on its last page, stored beside the original."""
-    quote = db.session.scalars(
-        sa.select(Quote).where(Quote.id == quote_id).execution_options(all_schools=True)
-    ).one()
-    if quote.accepted_pdf_file or quote.state is not QuoteState.ACCEPTED:
-        return
-    original = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
-    if hashlib.sha256(original).hexdigest() != quote.accepted_pdf_sha256:
-        raise RuntimeError(f"quote {quote.id}: the stored PDF is not the one accepted")
-    with force_locale(quote.language or "fr"):
-        stamp = render_pdf("pdf/acceptance_stamp.html", quote=quote)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
-    writer.pages[-1].merge_page(PdfReader(io.BytesIO(stamp)).pages[0])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    quote.accepted_pdf_file = file_store().save(quote.school_id, buffer.getvalue(), db.session)
-    db.session.commit()
-
-
-# --- Revisions and expiry ------------------------------------------------------------------
 
 
 def revise(quote: Quote, user: User) -> Quote:
