@@ -29,7 +29,7 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-from ecoprod.demo.commands import DEMO_PASSWORD as PASSWORD
+from ecoprod.demo.data.reference import DEMO_PASSWORD as PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

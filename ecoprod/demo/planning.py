@@ -1,8 +1,5 @@
-"""Demo planning: routings, calendar, competences, the minors' register, plans and progress.
-
-Built through the real services (auto-plan included), so the demo shows what a school would
-see after a few weeks of use.
-"""
+"""The demo's planning: calendar, competences, routings, the minors' register, firm orders
+split and auto-planned, one started, a student's tablet sign-in."""
 
 from __future__ import annotations
 
@@ -13,7 +10,7 @@ import sqlalchemy as sa
 
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, UserStatus
-from ecoprod.database import utcnow
+from ecoprod.demo.data.planning import COMPETENCES, ROUTING
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.minors import services as minors
@@ -24,7 +21,6 @@ from ecoprod.planning.models import (
     CalendarKind,
     Competence,
     Operation,
-    OperationKind,
     OperationStatus,
     RoutingStep,
     RoutingTemplate,
@@ -32,26 +28,10 @@ from ecoprod.planning.models import (
 from ecoprod.schools.models import School
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
-from ecoprod.workshops.models import Machine, Workshop
-
-COMPETENCES = [
-    ("C1.1", "Analyser un plan et une gamme", "CAP"),
-    ("C2.1", "Préparer le poste et régler la machine", "CAP"),
-    ("C3.2", "Réaliser une pièce par usinage ou formage", "CAP"),
-    ("C3.4", "Assembler par soudage ou par vissage", "Bac Pro"),
-    ("C4.1", "Contrôler la conformité d'une pièce", "Bac Pro"),
-]
-
-# Per workshop: (kind, name, hours, difficulty, uses the first regulated machine, competences)
-ROUTING = [
-    (OperationKind.CUT, "Débit et préparation", "3.5", 1, False, ("C1.1",)),
-    (OperationKind.MACHINE, "Fabrication", "10.5", 2, True, ("C2.1", "C3.2")),
-    (OperationKind.FINISH, "Finition", "3.5", 1, False, ("C3.4",)),
-    (OperationKind.INSPECT, "Contrôle final", "3.5", 3, False, ("C4.1",)),
-]
+from ecoprod.workshops.models import Workshop
 
 
-def _calendar(school: School, today: date) -> None:
+def demo_calendar(school: School, today: date) -> None:
     year = today.year if today.month >= 9 else today.year - 1
     events = [
         (CalendarKind.HOLIDAY, "Vacances de Noël", date(year, 12, 19), date(year + 1, 1, 3)),
@@ -136,7 +116,7 @@ def seed_planning(school_id: int, password_hash: str, expiring_soon: bool = Fals
                 sa.select(Workshop).where(Workshop.school_id == school_id).order_by(Workshop.id)
             )
         )
-        _calendar(school, today)
+        demo_calendar(school, today)
         competences = _competences(school)
         routings = {w.id: _routing(w, competences) for w in workshops}
         _register(school, workshops, today, expiring_soon)
@@ -214,103 +194,3 @@ def _student_sign_in(school: School, workshops: list[Workshop], password_hash: s
     db.session.add(user)
     db.session.flush()
     student.user_id = user.id
-
-
-# --- Benchmark data --------------------------------------------------------------------------
-
-BENCH_HOURS = [Decimal("1.75"), Decimal("3.5"), Decimal("3.5"), Decimal("7"), Decimal("10.5")]
-
-
-def seed_bench_planning(slug: str, operation_count: int, student_count: int, rng_seed: int = 4) -> None:
-    """Firm orders split into ``operation_count`` operations, ``student_count`` students with
-    their files, one regulated machine per workshop: the auto-planner's load (nothing planned)."""
-    import random
-
-    rng = random.Random(rng_seed)
-    school = db.session.scalars(sa.select(School).where(School.slug == slug)).one()
-    today = local_today()
-    now = utcnow()
-    with scoped_to(db.session, school.id):
-        workshops = list(
-            db.session.scalars(
-                sa.select(Workshop).where(Workshop.school_id == school.id).order_by(Workshop.id)
-            )
-        )
-        machines = {}
-        for workshop in workshops:
-            machine = Machine(
-                school_id=school.id, workshop=workshop, name=f"Machine {workshop.name}", regulated=True
-            )
-            db.session.add(machine)
-            machines[workshop.id] = machine
-        db.session.flush()
-        minors.add_declaration(
-            school.id,
-            today - timedelta(days=100),
-            "Machines des ateliers",
-            "DDR-BENCH",
-            list(machines.values()),
-        )
-        _calendar(school, today)
-        student_rows = [
-            {
-                "school_id": school.id,
-                "first_name": f"Élève{n:03d}",
-                "last_name": f"Banc{n:03d}",
-                "birth_date": today - timedelta(days=rng.randint(15 * 365 + 30, 19 * 365)),
-                "trade": workshops[n % len(workshops)].trade,
-                "training_year": 1 + n % 3,
-                "workshop_id": workshops[n % len(workshops)].id,
-                "level": 1 + n % 4,
-                "supervisor_id": workshops[n % len(workshops)].masters[0].id,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for n in range(student_count)
-        ]
-        db.session.execute(sa.insert(Student.__table__), student_rows)
-        students = db.session.scalars(sa.select(Student).where(Student.school_id == school.id)).all()
-        for n, student in enumerate(students):
-            if n % 3:  # two students in three have a complete file
-                minors.add_medical_opinion(
-                    student, today - timedelta(days=30), today + timedelta(days=300), True
-                )
-                minors.record_training(student, machines[student.workshop_id], today - timedelta(days=20))
-
-        by_trade = {w.trade: w for w in workshops}
-        candidates = db.session.scalars(
-            sa.select(Order)
-            .where(Order.school_id == school.id, Order.state == OrderState.SUBMITTED)
-            .order_by(Order.id)
-            .options(sa.orm.selectinload(Order.lines))
-        ).all()
-        rows, remaining = [], operation_count
-        for order in candidates:
-            if remaining <= 0:
-                break
-            order.state = OrderState.ACCEPTED
-            order.promised_date = today + timedelta(days=rng.randint(14, 84))
-            workshop = by_trade[order.lines[0].trade]
-            for position in range(1, min(remaining, rng.randint(1, 5)) + 1):
-                kind, name, _hours, difficulty, on_machine, _codes = ROUTING[(position - 1) % len(ROUTING)]
-                rows.append(
-                    {
-                        "school_id": school.id,
-                        "order_id": order.id,
-                        "workshop_id": workshop.id,
-                        "position": position,
-                        "kind": kind,
-                        "name": name,
-                        "estimated_hours": rng.choice(BENCH_HOURS),
-                        "difficulty": min(difficulty, 1 + rng.randrange(3)),
-                        "machine_id": machines[workshop.id].id if on_machine and rng.random() < 0.5 else None,
-                        "status": OperationStatus.TODO,
-                        "percent_done": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-                remaining -= 1
-        db.session.execute(sa.insert(Operation.__table__), rows)
-        db.session.flush()
-    db.session.commit()

@@ -1,0 +1,1 @@
+"""The demo's literals: schools, people, companies, requests, routings and stories."""

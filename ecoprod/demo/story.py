@@ -1,0 +1,61 @@
+"""The whole demo: two schools, their requests and quotes, planning, and in the first school
+deliveries and invoices (``load_demo``); the demo accounts (``demo_logins``)."""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+
+from ecoprod.accounts.models import Role, User
+from ecoprod.accounts.services import hash_password
+from ecoprod.deferred import run_committed
+from ecoprod.demo.data.reference import DEMO_PASSWORD, SCHOOLS
+from ecoprod.demo.invoicing import seed_invoicing
+from ecoprod.demo.planning import seed_planning
+from ecoprod.demo.requests import answer, make_user, seed_school
+from ecoprod.extensions import db
+from ecoprod.notifications.models import OutboxEmail
+from ecoprod.schools.models import School
+
+
+def is_loaded() -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(School)))
+
+
+def load_demo() -> None:
+    """Two schools, six workshops, 30 students, 10 companies, requests in every state, planning,
+    and in the first school deliveries and invoices. The database must be empty."""
+    rng = random.Random(2026)
+    password_hash = hash_password(DEMO_PASSWORD)
+    make_user(
+        None, "operator@ecoprod.example.com", "Opérateur de la plateforme", Role.OPERATOR, password_hash
+    )
+    answers = []
+    for spec in SCHOOLS:
+        answers += seed_school(spec, password_hash, rng)
+    db.session.commit()
+    run_committed()  # the quotes' PDFs
+    for quote, customer_user, outcome in answers:
+        answer(db.session.merge(quote), db.session.merge(customer_user), outcome)
+    db.session.commit()
+    run_committed()  # the accepted copies
+    school_ids = list(db.session.scalars(sa.select(School.id).order_by(School.id)))
+    for n, school_id in enumerate(school_ids):
+        seed_planning(school_id, password_hash, expiring_soon=n == 1)
+    db.session.commit()
+    seed_invoicing(school_ids[0])  # deliveries and invoices, in the first school
+    db.session.commit()
+    # The demo's own notifications are not worth sending.
+    db.session.execute(sa.delete(OutboxEmail))
+    db.session.commit()
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo accounts as (role, e-mail, who), read back from the database."""
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.email.like("%.example.com"))
+        .order_by(User.school_id.nullsfirst(), User.role, User.email)
+    )
+    return [(u.role.value, u.email, u.full_name + (f" — {u.school.name}" if u.school else "")) for u in users]
