@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -46,6 +46,19 @@ def delivered_quantities(order: Order) -> dict[int, Decimal]:
     for line_id, quantity in rows:
         done[line_id] = Decimal(quantity or 0)
     return done
+
+
+def delivered_quantities_of(order_ids: Sequence[int]) -> dict[int, dict[int, Decimal]]:
+    """``delivered_quantities`` of many orders in one query: order id → line id → quantity."""
+    found: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for order_id, line_id, quantity in db.session.execute(
+        sa.select(DeliveryNote.order_id, DeliveryLine.order_line_id, sa.func.sum(DeliveryLine.quantity))
+        .join(DeliveryNote, DeliveryNote.id == DeliveryLine.delivery_note_id)
+        .where(DeliveryNote.order_id.in_(list(order_ids)))
+        .group_by(DeliveryNote.order_id, DeliveryLine.order_line_id)
+    ):
+        found[order_id][line_id] = Decimal(quantity or 0)
+    return found
 
 
 def delivery_dates(orders: Iterable[Order]) -> list[date]:

@@ -28,7 +28,9 @@ bp = Blueprint("delivery", __name__)
 @bp.get("/deliveries")
 @admin_required
 def index() -> str:
-    stmt = access.visible_notes(current_user).options(sa.orm.joinedload(DeliveryNote.customer))
+    stmt = access.visible_notes(current_user).options(
+        sa.orm.joinedload(DeliveryNote.customer), sa.orm.joinedload(DeliveryNote.order)
+    )
     if request.args.get("pending"):
         stmt = stmt.where(DeliveryNote.received_at.is_(None))
     page = paginate(stmt.order_by(DeliveryNote.id.desc()))

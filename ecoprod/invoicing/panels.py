@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import g
 
 from ecoprod.accounts.models import User
@@ -30,7 +31,11 @@ def order_panel(order: Order, user: User) -> Panel | None:
     if order.state not in SHOWN_IN:
         return None
     invoices = db.session.scalars(
-        access.visible_invoices(user).join(Invoice.orders).where(Order.id == order.id).order_by(Invoice.id)
+        access.visible_invoices(user)
+        .join(Invoice.orders)
+        .where(Order.id == order.id)
+        .options(sa.orm.selectinload(Invoice.lines))  # a draft's total is its lines'
+        .order_by(Invoice.id)
     ).all()
     admin = user.is_admin
     can_invoice = admin and billable.to_invoice(order) is not None

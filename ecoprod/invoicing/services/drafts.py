@@ -102,13 +102,13 @@ def customers_to_invoice(start: date, end: date) -> list[tuple[Customer, list[Or
                 )
             ),
         )
+        .options(sa.orm.selectinload(Order.lines), sa.orm.joinedload(Order.customer))
         .order_by(Order.customer_id, Order.id)
     ).all()
     grouped: dict[int, list[Order]] = defaultdict(list)
-    for order in orders:
-        if to_invoice(order) is not None:
-            grouped[order.customer_id].append(order)
-    return [(db.session.get(Customer, customer_id), found) for customer_id, found in grouped.items()]
+    for found in billable.pending(orders):
+        grouped[found.order.customer_id].append(found.order)
+    return [(found[0].customer, found) for found in grouped.values()]
 
 
 def draft_deposit(order: Order, percent: Decimal, by: User) -> Invoice:

@@ -24,7 +24,7 @@ from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.listing import paginate
+from ecoprod.web.listing import paginate, window
 
 TABS = {
     "drafts": lambda s: s.where(Invoice.state == InvoiceState.DRAFT),
@@ -56,17 +56,23 @@ def index() -> str:
 @bp.get("/invoices/to-invoice")
 @admin_required
 def to_invoice() -> str:
-    orders = db.session.scalars(
+    orders = (
         sa.select(Order)
         .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
-        .options(sa.orm.joinedload(Order.customer))
+        .options(sa.orm.joinedload(Order.customer), sa.orm.selectinload(Order.lines))
         .order_by(Order.customer_id, Order.id)
-    ).all()
-    pending = [o for o in orders if billable.to_invoice(o) is not None]
+    )
+    # A page of the orders delivered and not invoiced; on a page, those with something left.
+    page = window(orders)
+    pending = [found.order for found in billable.pending(page.items)]
     today = local_today()
     group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)
     return render_template(
-        "invoicing/to_invoice.html", orders=pending, group_form=group_form, action_form=ActionForm()
+        "invoicing/to_invoice.html",
+        orders=pending,
+        page=page,
+        group_form=group_form,
+        action_form=ActionForm(),
     )
 
 

@@ -14,6 +14,7 @@ from ecoprod.planning.services.calendar import import_calendar
 from ecoprod.planning.services.capacity import (
     WorkshopTime,
     capacity_warnings,
+    free_capacities,
     free_capacity,
     week_capacity,
     weekly_load,
@@ -67,6 +68,7 @@ __all__ = [
     "check_slots",
     "declarations_of",
     "delete_operation",
+    "free_capacities",
     "free_capacity",
     "hours_per_half_day",
     "import_calendar",

@@ -119,26 +119,44 @@ def capacity_warnings(workshop: Workshop, mondays: Iterable[date]) -> list[str]:
 
 def free_capacity(workshop: Workshop, start: date, end: date, for_order: int | None = None) -> Decimal:
     """Student half-days of the workshop until ``end`` not taken by other orders' work, in hours."""
+    return free_capacities([workshop], start, end, for_order)[workshop.id]
+
+
+def free_capacities(
+    workshops: Sequence[Workshop], start: date, end: date, for_order: int | None = None
+) -> dict[int, Decimal]:
+    """``free_capacity`` of several workshops of one school, in four queries whatever their number."""
+    if not workshops:
+        return {}
+    ids = [w.id for w in workshops]
+    school_id = workshops[0].school_id
     students = list(
         db.session.scalars(
-            sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
+            sa.select(Student).where(Student.workshop_id.in_(ids), Student.archived_at.is_(None))
         )
     )
-    time = calendar_facts(workshop.school_id, start, end)
+    time = calendar_facts(school_id, start, end, declarations=False)
     facts = student_facts(students, start, end)
     taken_stmt = (
         sa.select(Assignment.student_id, Assignment.day, Assignment.half)
         .join(Operation, Operation.id == Assignment.operation_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= start, Assignment.day <= end)
+        .where(Operation.workshop_id.in_(ids), Assignment.day >= start, Assignment.day <= end)
     )
     if for_order is not None:
         taken_stmt = taken_stmt.where(Operation.order_id != for_order)
     taken = {(sid, HalfDay(day, half)) for sid, day, half in db.session.execute(taken_stmt)}
-    free = sum(
-        1
-        for slot in half_days(start, end)
-        if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
-        for f in facts.values()
-        if in_pattern(f.pattern, slot) and not f.absent(slot) and (f.id, slot) not in taken
-    )
-    return hours_per_half_day(workshop.school_id) * free
+    per_half_day = hours_per_half_day(school_id)
+    by_workshop: dict[int, list] = defaultdict(list)
+    for student in students:
+        by_workshop[student.workshop_id].append(facts[student.id])
+    free: dict[int, Decimal] = {}
+    for workshop in workshops:
+        count = sum(
+            1
+            for slot in half_days(start, end)
+            if slot.day not in time.closed and in_pattern(workshop.open_pattern, slot)
+            for f in by_workshop[workshop.id]
+            if in_pattern(f.pattern, slot) and not f.absent(slot) and (f.id, slot) not in taken
+        )
+        free[workshop.id] = per_half_day * count
+    return free

@@ -16,8 +16,8 @@ from ecoprod.notifications.outbox import external_url, queue_email
 from ecoprod.orders.models import Order
 from ecoprod.planning.models import Operation, OperationStatus
 from ecoprod.planning.services.base import PLANNABLE_ORDER_STATES
-from ecoprod.planning.services.capacity import free_capacity
-from ecoprod.workshops.models import Workshop, workshop_masters
+from ecoprod.planning.services.capacity import free_capacities
+from ecoprod.workshops.models import workshop_masters
 
 
 def remaining_hours(operation: Operation) -> Decimal:
@@ -31,20 +31,21 @@ def late_risk(order: Order, today: date | None = None) -> bool:
     if order.promised_date is None or order.state not in PLANNABLE_ORDER_STATES:
         return False
     today = today or local_today()
-    operations = list(db.session.scalars(sa.select(Operation).where(Operation.order_id == order.id)))
+    operations = list(
+        db.session.scalars(
+            sa.select(Operation)
+            .where(Operation.order_id == order.id)
+            .options(sa.orm.selectinload(Operation.time_logs), sa.orm.joinedload(Operation.workshop))
+        )
+    )
     need: dict[int, Decimal] = defaultdict(Decimal)
     for op in operations:
         need[op.workshop_id] += remaining_hours(op)
     if order.promised_date < today:
         return any(need.values())
-    for workshop_id, hours in need.items():
-        if not hours:
-            continue
-        workshop = db.session.get(Workshop, workshop_id)
-        free = free_capacity(workshop, today, order.promised_date, for_order=order.id)
-        if hours > free:
-            return True
-    return False
+    workshops = list({op.workshop_id: op.workshop for op in operations if need[op.workshop_id]}.values())
+    free = free_capacities(workshops, today, order.promised_date, for_order=order.id)
+    return any(need[workshop.id] > free[workshop.id] for workshop in workshops)
 
 
 def notify_late(order: Order) -> bool:

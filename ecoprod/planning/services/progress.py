@@ -52,8 +52,8 @@ def refresh_order(order: Order, by: User | None = None) -> None:
     if not operations:
         return
     statuses = {op.status for op in operations}
-    started = statuses & {OperationStatus.IN_PROGRESS, OperationStatus.DONE} or any(
-        op.time_logs for op in operations
+    started = statuses & {OperationStatus.IN_PROGRESS, OperationStatus.DONE} or db.session.scalar(
+        sa.select(sa.exists().where(TimeLog.operation_id.in_([op.id for op in operations])))
     )
     all_planned = statuses <= {OperationStatus.SCHEDULED, OperationStatus.IN_PROGRESS, OperationStatus.DONE}
     if order.state is OrderState.ACCEPTED and all_planned:
