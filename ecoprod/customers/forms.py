@@ -4,6 +4,7 @@ from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaF
 from wtforms.validators import Length, Optional
 
 from ecoprod.customers.models import PAYMENT_TERMS_LABELS, PaymentTerms
+from ecoprod.customers.services import ContactInput, CustomerInput
 from ecoprod.forms import (
     LANGUAGES,
     AddressForm,
@@ -39,6 +40,21 @@ class CustomerForm(BaseForm):
         _l("Internal notes"), validators=[Optional(), Length(max=5000)], filters=[none_if_empty]
     )
 
+    def to_input(self) -> CustomerInput:
+        return CustomerInput(
+            name=self.name.data,
+            legal_form=self.legal_form.data,
+            siret=self.siret.data,
+            vat_number=self.vat_number.data,
+            email=self.email.data,
+            phone=self.phone.data,
+            billing_address=self.billing_address.form.to_address(),
+            delivery_address=self.delivery_address.form.to_address(),
+            payment_terms=PaymentTerms(self.payment_terms.data),
+            language=self.language.data,
+            notes=self.notes.data,
+        )
+
 
 class ContactForm(BaseForm):
     name = text_field(_l("Name"), 120, required=True)
@@ -46,6 +62,11 @@ class ContactForm(BaseForm):
     email = email_field(_l("E-mail"), required=False)
     phone = text_field(_l("Phone"), 30)
     is_primary = BooleanField(_l("Main contact (receives quotes and invoices)"))
+
+    def to_input(self) -> ContactInput:
+        return ContactInput(
+            self.name.data, self.job_title.data, self.email.data, self.phone.data, self.is_primary.data
+        )
 
 
 class InviteCustomerUserForm(BaseForm):

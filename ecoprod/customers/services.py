@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -10,22 +10,42 @@ from ecoprod.customers.models import Contact, Customer, PaymentTerms, set_compan
 from ecoprod.database import Address, utcnow
 from ecoprod.extensions import db
 
-SIMPLE_FIELDS = ("name", "legal_form", "vat_number", "email", "phone", "language", "notes")
+
+@dataclass
+class CustomerInput:
+    name: str
+    billing_address: Address
+    payment_terms: PaymentTerms
+    legal_form: str | None = None
+    siret: str | None = None  # a SIRET or a SIREN, cleaned
+    vat_number: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    delivery_address: Address = field(default_factory=Address)
+    language: str = "fr"
+    notes: str | None = None
 
 
-def apply_customer_form(customer: Customer, data: dict[str, Any]) -> None:
-    for name in SIMPLE_FIELDS:
-        setattr(customer, name, data[name])
-    set_company_identifier(customer, data["siret"])
-    customer.billing_address = Address(**data["billing_address"])
-    delivery = Address(**data["delivery_address"])
-    customer.delivery_address = Address() if delivery.is_empty() else delivery
-    customer.payment_terms = PaymentTerms(data["payment_terms"])
+@dataclass
+class ContactInput:
+    name: str
+    job_title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    is_primary: bool = False
 
 
-def create_customer(school_id: int, data: dict[str, Any]) -> Customer:
+def update_customer(customer: Customer, data: CustomerInput) -> None:
+    for name in ("name", "legal_form", "vat_number", "email", "phone", "language", "notes", "payment_terms"):
+        setattr(customer, name, getattr(data, name))
+    set_company_identifier(customer, data.siret)
+    customer.billing_address = data.billing_address
+    customer.delivery_address = Address() if data.delivery_address.is_empty() else data.delivery_address
+
+
+def create_customer(school_id: int, data: CustomerInput) -> Customer:
     customer = Customer(school_id=school_id)
-    apply_customer_form(customer, data)
+    update_customer(customer, data)
     db.session.add(customer)
     db.session.flush()
     return customer
@@ -39,13 +59,13 @@ def restore_customer(customer: Customer) -> None:
     customer.archived_at = None
 
 
-def save_contact(customer: Customer, contact: Contact | None, data: dict[str, Any]) -> Contact:
+def save_contact(customer: Customer, contact: Contact | None, data: ContactInput) -> Contact:
     """Create or update a contact; only one contact of a company is the main one."""
     if contact is None:
         contact = Contact(school_id=customer.school_id, customer=customer)
         db.session.add(contact)
     for name in ("name", "job_title", "email", "phone", "is_primary"):
-        setattr(contact, name, data[name])
+        setattr(contact, name, getattr(data, name))
     if contact.is_primary:
         db.session.flush()
         db.session.execute(

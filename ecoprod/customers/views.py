@@ -40,7 +40,7 @@ def index() -> str:
 def new() -> Any:
     form = CustomerForm()
     if form.validate_on_submit():
-        customer = services.create_customer(g.school.id, form.data)
+        customer = services.create_customer(g.school.id, form.to_input())
         db.session.commit()
         flash(_("%(name)s has been created.", name=customer.name), "success")
         return redirect(url_for("customers.detail", customer_id=customer.id))
@@ -74,7 +74,7 @@ def edit(customer_id: int) -> Any:
         form.delivery_address.form.load(customer.delivery_address)
         form.payment_terms.data = customer.payment_terms.value
     if form.validate_on_submit():
-        services.apply_customer_form(customer, form.data)
+        services.update_customer(customer, form.to_input())
         db.session.commit()
         flash(_("%(name)s has been saved.", name=customer.name), "success")
         return redirect(url_for("customers.detail", customer_id=customer.id))
@@ -109,7 +109,7 @@ def new_contact(customer_id: int) -> Any:
     customer = db.get_or_404(Customer, customer_id)
     form = ContactForm()
     if form.validate_on_submit():
-        services.save_contact(customer, None, form.data)
+        services.save_contact(customer, None, form.to_input())
         db.session.commit()
         flash(_("The contact has been added."), "success")
         return redirect(url_for("customers.detail", customer_id=customer.id))
@@ -122,7 +122,7 @@ def edit_contact(contact_id: int) -> Any:
     contact = db.get_or_404(Contact, contact_id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
-        services.save_contact(contact.customer, contact, form.data)
+        services.save_contact(contact.customer, contact, form.to_input())
         db.session.commit()
         flash(_("The contact has been saved."), "success")
         return redirect(url_for("customers.detail", customer_id=contact.customer_id))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from ecoprod.forms import (
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
 from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
+from ecoprod.schools.services import SchoolIdentityInput, SchoolSettingsInput
 
 PREFIX = Regexp(r"^[A-Z]{1,8}$", message=_l("Capital letters only, 8 at most."))
 ACCOUNT = Regexp(r"^[0-9A-Z]{1,10}$", message=_l("Digits and capital letters only, 10 at most."))
@@ -33,6 +35,17 @@ class SchoolIdentityForm(BaseForm):
     email = email_field(_l("Contact e-mail"), required=False)
     phone = text_field(_l("Phone"), 30)
     address = FormField(AddressForm, label=_l("Address"))
+
+    def _values(self, input_class: type) -> dict[str, Any]:
+        values = {
+            item.name: self[item.name].data
+            for item in dataclass_fields(input_class)
+            if item.name != "address"
+        }
+        return values | {"address": self.address.form.to_address()}
+
+    def to_identity(self) -> SchoolIdentityInput:
+        return SchoolIdentityInput(**self._values(SchoolIdentityInput))
 
 
 class SchoolSettingsForm(SchoolIdentityForm):
@@ -92,6 +105,11 @@ class SchoolSettingsForm(SchoolIdentityForm):
     customer_account_prefix = StringField(_l("Customer accounts"), validators=[DataRequired(), ACCOUNT])
     sales_account = StringField(_l("Sales account"), validators=[DataRequired(), ACCOUNT])
     logo = FileField(_l("Logo (PNG or JPEG, 1 MB at most)"))
+
+    def to_input(self) -> SchoolSettingsInput:
+        return SchoolSettingsInput(
+            **(self._values(SchoolSettingsInput) | {"vat_regime": VatRegime(self.vat_regime.data)})
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

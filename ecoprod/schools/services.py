@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,27 +18,45 @@ from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
 from ecoprod.storage import IMAGE_KINDS, InspectedFile, file_store
 from ecoprod.tenancy import TenantMixin, scoped_to
 
-IDENTITY_FIELDS = ("name", "legal_form", "siret", "vat_number", "rna", "email", "phone")
-SETTINGS_FIELDS = (
-    *IDENTITY_FIELDS,
-    "iban",
-    "bic",
-    "vat_exemption_text",
-    "quote_prefix",
-    "delivery_prefix",
-    "invoice_prefix",
-    "credit_note_prefix",
-    "request_prefix",
-    "quote_validity_days",
-    "quote_conditions",
-    "late_penalty_rate",
-    "early_payment_terms",
-    "vat_on_debits",
-    "deposit_percent",
-    "sales_journal",
-    "customer_account_prefix",
-    "sales_account",
-)
+
+@dataclass
+class SchoolIdentityInput:
+    """Who the school is, as every document prints it."""
+
+    name: str
+    address: Address
+    legal_form: str | None = None
+    siret: str | None = None
+    vat_number: str | None = None
+    rna: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class SchoolSettingsInput(SchoolIdentityInput):
+    """Its identity, and how it quotes, numbers, invoices and keeps its accounts."""
+
+    iban: str | None = None
+    bic: str | None = None
+    vat_regime: VatRegime = VatRegime.SUBJECT
+    vat_exemption_text: str | None = None
+    quote_prefix: str = "DEV"
+    delivery_prefix: str = "BL"
+    invoice_prefix: str = "FA"
+    credit_note_prefix: str = "AV"
+    request_prefix: str = "DDE"
+    quote_validity_days: int = 30
+    quote_conditions: str | None = None
+    late_penalty_rate: Decimal = Decimal("12.15")
+    early_payment_terms: str | None = None
+    vat_on_debits: bool = False
+    deposit_percent: Decimal = Decimal("30")
+    sales_journal: str = "VE"
+    customer_account_prefix: str = "411"
+    sales_account: str = "706000"
+
+
 LOGO_KINDS = IMAGE_KINDS
 
 
@@ -56,12 +74,9 @@ def pdf_logo(school: School) -> str | None:
     return data_url(path.read_bytes(), school.logo_content_type or "image/png")
 
 
-def apply_settings(school: School, data: dict[str, Any]) -> None:
-    for name in SETTINGS_FIELDS:
-        if name in data:
-            setattr(school, name, data[name])
-    school.address = Address(**data["address"])
-    school.vat_regime = VatRegime(data["vat_regime"])
+def apply_settings(school: School, data: SchoolSettingsInput) -> None:
+    for item in fields(SchoolSettingsInput):
+        setattr(school, item.name, getattr(data, item.name))
     if school.vat_regime is not VatRegime.EXEMPT:
         school.vat_exemption_text = None
 
@@ -110,16 +125,17 @@ def set_default_vat_rate(school: School, vat_rate: VatRate) -> None:
     vat_rate.archived_at = None
 
 
-def create_school(data: dict[str, Any], *, admin_name: str, admin_email: str, operator: User) -> School:
+def create_school(
+    slug: str, data: SchoolIdentityInput, *, admin_name: str, admin_email: str, operator: User
+) -> School:
     """A new tenant, with its first administrator invited by e-mail."""
-    if db.session.scalars(sa.select(School.id).where(School.slug == data["slug"])).first():
+    if db.session.scalars(sa.select(School.id).where(School.slug == slug)).first():
         raise SchoolError(str(_l("This short name is already used by another school.")))
     if accounts.find_user_by_email(admin_email) is not None:
         raise SchoolError(str(_l("An account already exists with this e-mail address.")))
-    school = School(slug=data["slug"])
-    for name in IDENTITY_FIELDS:
-        setattr(school, name, data.get(name))
-    school.address = Address(**data["address"])
+    school = School(slug=slug)
+    for item in fields(SchoolIdentityInput):
+        setattr(school, item.name, getattr(data, item.name))
     db.session.add(school)
     db.session.flush()
     add_default_vat_rates(school)

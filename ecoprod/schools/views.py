@@ -54,7 +54,7 @@ def settings() -> Any:
         valid = form.validate()
         logo = _checked_logo(form)  # checked even when other fields are wrong: all errors at once
         if valid and not form.logo.errors:
-            services.apply_settings(school, form.data)
+            services.apply_settings(school, form.to_input())
             if logo:
                 services.set_logo(school, logo)
             db.session.commit()
@@ -96,7 +96,8 @@ def platform_new_school() -> Any:
     if form.validate_on_submit():
         try:
             school = services.create_school(
-                form.data,
+                form.slug.data,
+                form.to_identity(),
                 admin_name=form.admin_name.data,
                 admin_email=form.admin_email.data,
                 operator=current_user,

@@ -8,7 +8,9 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from ecoprod.forms import BaseForm, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
+from ecoprod.students.services import StudentInput
 from ecoprod.workshops.forms import TRADE_CHOICES
+from ecoprod.workshops.models import Trade
 
 
 class StudentForm(BaseForm):
@@ -20,6 +22,16 @@ class StudentForm(BaseForm):
         _l("Year of training"), validators=[DataRequired(), NumberRange(min=1, max=4)], default=1
     )
     workshop_id = SelectField(_l("Workshop"), coerce=int, validators=[Optional()])
+
+    def to_input(self) -> StudentInput:
+        return StudentInput(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            birth_date=self.birth_date.data,
+            trade=Trade(self.trade.data),
+            training_year=self.training_year.data,
+            workshop_id=self.workshop_id.data or None,
+        )
 
     def validate_birth_date(self, field: DateField) -> None:
         today = local_today()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
@@ -10,17 +11,24 @@ from ecoprod.signals import student_archived
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Trade
 
-FIELDS = ("first_name", "last_name", "birth_date", "training_year")
+
+@dataclass
+class StudentInput:
+    first_name: str
+    last_name: str
+    birth_date: date
+    trade: Trade
+    training_year: int = 1
+    workshop_id: int | None = None
 
 
-def save_student(student: Student | None, school_id: int, data: dict[str, Any]) -> Student:
+def save_student(student: Student | None, school_id: int, data: StudentInput) -> Student:
     if student is None:
         student = Student(school_id=school_id)
         db.session.add(student)
-    for name in FIELDS:
-        setattr(student, name, data[name])
-    student.trade = Trade(data["trade"])
-    student.workshop_id = data["workshop_id"] or None
+    for name in ("first_name", "last_name", "birth_date", "training_year", "trade"):
+        setattr(student, name, getattr(data, name))
+    student.workshop_id = data.workshop_id or None
     db.session.flush()
     return student
 

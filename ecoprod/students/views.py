@@ -47,7 +47,7 @@ def _save(student: Student | None) -> Any:
         form.trade.data = student.trade.value
         form.workshop_id.data = student.workshop_id or 0
     if form.validate_on_submit():
-        student = services.save_student(student, g.school.id, form.data)
+        student = services.save_student(student, g.school.id, form.to_input())
         db.session.commit()
         flash(_("%(name)s has been saved.", name=student.full_name), "success")
         return redirect(url_for("students.index"))

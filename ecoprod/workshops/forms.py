@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ecoprod.forms import BaseForm, LocalDecimalField, none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.workshops.models import TRADE_LABELS, Trade
+from ecoprod.workshops.services import MachineInput, WorkshopInput
 
 TRADE_CHOICES = options((t.value, TRADE_LABELS[t]) for t in Trade)
 
@@ -30,6 +31,11 @@ class WorkshopForm(BaseForm):
     )
     masters = SelectMultipleField(_l("Masters"), coerce=int, validators=[Optional()])
 
+    def to_input(self) -> WorkshopInput:
+        return WorkshopInput(
+            self.name.data, Trade(self.trade.data), self.hourly_rate.data, self.description.data
+        )
+
 
 class MachineForm(BaseForm):
     name = text_field(_l("Name"), 120, required=True)
@@ -38,3 +44,6 @@ class MachineForm(BaseForm):
         _l("Regulated machine"),
         description=_l("Work by minors on it needs a derogation (décret 2013-915)."),
     )
+
+    def to_input(self) -> MachineInput:
+        return MachineInput(self.name.data, self.description.data, self.regulated.data)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from wtforms import SelectChoice
@@ -28,28 +29,43 @@ def workshop_options(with_rates: bool = False) -> list[SelectChoice]:
     return options((w.id, w.name) for w in workshops)
 
 
+@dataclass
+class WorkshopInput:
+    name: str
+    trade: Trade
+    hourly_rate: Decimal
+    description: str | None = None
+
+
+@dataclass
+class MachineInput:
+    name: str
+    description: str | None = None
+    regulated: bool = False
+
+
 def save_workshop(
-    workshop: Workshop | None, school_id: int, data: dict[str, Any], masters: Sequence[User]
+    workshop: Workshop | None, school_id: int, data: WorkshopInput, masters: Sequence[User]
 ) -> Workshop:
     if workshop is None:
         workshop = Workshop(school_id=school_id)
         db.session.add(workshop)
-    workshop.name = data["name"]
-    workshop.trade = Trade(data["trade"])
-    workshop.hourly_rate = data["hourly_rate"]
-    workshop.description = data["description"]
+    workshop.name = data.name
+    workshop.trade = data.trade
+    workshop.hourly_rate = data.hourly_rate
+    workshop.description = data.description
     workshop.masters = [user for user in masters if user.is_master]
     db.session.flush()
     return workshop
 
 
-def save_machine(workshop: Workshop, machine: Machine | None, data: dict[str, Any]) -> Machine:
+def save_machine(workshop: Workshop, machine: Machine | None, data: MachineInput) -> Machine:
     if machine is None:
         machine = Machine(school_id=workshop.school_id, workshop=workshop)
         db.session.add(machine)
-    machine.name = data["name"]
-    machine.description = data["description"]
-    machine.regulated = data["regulated"]
+    machine.name = data.name
+    machine.description = data.description
+    machine.regulated = data.regulated
     db.session.flush()
     return machine
 

@@ -62,7 +62,7 @@ def _save(workshop: Workshop | None) -> Any:
     form, masters = _workshop_form(workshop)
     if form.validate_on_submit():
         chosen = [u for u in masters if u.id in (form.masters.data or [])]
-        workshop = services.save_workshop(workshop, g.school.id, form.data, chosen)
+        workshop = services.save_workshop(workshop, g.school.id, form.to_input(), chosen)
         db.session.commit()
         flash(_("%(name)s has been saved.", name=workshop.name), "success")
         return redirect(url_for("workshops.detail", workshop_id=workshop.id))
@@ -128,7 +128,7 @@ def edit_machine(machine_id: int) -> Any:
 def _save_machine(workshop: Workshop, machine: Machine | None) -> Any:
     form = MachineForm(obj=machine)
     if form.validate_on_submit():
-        services.save_machine(workshop, machine, form.data)
+        services.save_machine(workshop, machine, form.to_input())
         db.session.commit()
         flash(_("The machine has been saved."), "success")
         return redirect(url_for("workshops.detail", workshop_id=workshop.id))
