@@ -235,3 +235,34 @@ def count_queries(app: Flask) -> Any:
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+# --- Signing in and e-mails ----------------------------------------------------------------------
+
+
+def sign_in(client, email, password=None, **extra):
+    from tests.factories import PASSWORD
+
+    return client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": password if password is not None else PASSWORD,
+            "csrf_token": csrf_token(client),
+            **extra,
+        },
+    )
+
+
+def last_email_to(address):
+    from ecoprod.notifications.models import OutboxEmail
+
+    email = db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id.desc())
+    ).first()
+    assert email is not None, f"no e-mail to {address}"
+    return email
+
+
+def link_in(email):
+    return re.search(r"http://ecoprod\.test(/\S+)", email.body).group(1)

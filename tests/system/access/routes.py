@@ -1,0 +1,24 @@
+"""Every route of the application in one table, gathered from the per-domain lists."""
+
+from __future__ import annotations
+
+from tests.system.access import (
+    test_accounts,
+    test_delivery,
+    test_invoicing,
+    test_orders,
+    test_planning,
+    test_quotes,
+    test_reference,
+)
+from tests.system.access.scene import Case
+
+MATRIX: dict[str, Case] = {
+    **test_accounts.ROUTES,
+    **test_reference.ROUTES,
+    **test_orders.ROUTES,
+    **test_quotes.ROUTES,
+    **test_planning.ROUTES,
+    **test_delivery.ROUTES,
+    **test_invoicing.ROUTES,
+}
