@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from ecoprod import create_app
 from ecoprod.extensions import db, limiter
 
+from . import lazy_loads
 from .factories import Factory
 
 BACKEND = os.environ.get("ECOPROD_TEST_BACKEND", "sqlite")
@@ -78,6 +79,7 @@ def make_config(database_url: str, upload_folder: Path, **extra: Any) -> dict[st
         # A cheap KDF: hashing is not what these tests measure (one test checks scrypt).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "JOBS_URL": "immediate://",
         "MAIL_SERVER": None,
         "UPLOAD_MAX_BYTES": 256 * 1024,
         "LOGO_MAX_BYTES": 64 * 1024,
@@ -153,6 +155,21 @@ def app(_app: Flask) -> Iterator[Flask]:
     empty_database(_app)
     limiter.reset()
     shutil.rmtree(_app.config["UPLOAD_FOLDER"], ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_row_by_row_loads(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A request that lazily loads one relationship per row fails its test (``lazy_loads``)."""
+    lazy_loads.install()
+    lazy_loads.take()
+    yield
+    found = sorted(set(lazy_loads.take()))
+    report = os.environ.get("ECOPROD_LAZY_REPORT")
+    if report:
+        with open(report, "a", encoding="utf-8") as out:
+            out.writelines(f"{request.node.nodeid}\t{line}\n" for line in found)
+        return
+    assert not found, "relationships loaded row by row:\n" + "\n".join(found)
 
 
 @pytest.fixture
