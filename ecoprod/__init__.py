@@ -13,7 +13,7 @@ from flask import Flask, g
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecoprod import deferred, i18n, models, panels, security  # noqa: F401 - models registers every table
+from ecoprod import deferred, i18n, jobs, models, panels, security  # noqa: F401 - models registers every table
 from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
@@ -24,16 +24,20 @@ from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.invoicing import jobs as invoicing_jobs
 from ecoprod.invoicing import panels as invoicing_panels
 from ecoprod.invoicing.commands import invoices_cli
 from ecoprod.invoicing.views import bp as invoicing_bp
 from ecoprod.minors.views import bp as minors_bp
+from ecoprod.notifications import jobs as notification_jobs
 from ecoprod.notifications.commands import outbox_cli
 from ecoprod.orders import panels as order_panels
 from ecoprod.orders.views import bp as orders_bp
+from ecoprod.planning import jobs as planning_jobs
 from ecoprod.planning import panels as planning_panels
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
+from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
@@ -45,7 +49,11 @@ from ecoprod.tenancy import set_scope
 from ecoprod.web import errors, navigation
 from ecoprod.web.devserver import serve
 from ecoprod.web.views import bp as web_bp
+from ecoprod.web.worker import jobs_cli
 from ecoprod.workshops.views import bp as workshops_bp
+
+# Every domain's jobs, registered with the queue by being imported (the worker runs them).
+JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -94,7 +102,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ),
         customer=(order_panels.customer_panel,),
     )
-    for command in (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, serve):
+    commands = (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, jobs_cli, serve)
+    for command in commands:
         app.cli.add_command(command)
     return app
 
@@ -117,6 +126,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.register_filters(app)
     security.init_app(app)
     deferred.init_app(app)
+    jobs.init_app(app)
     app.before_request(_scope_request_to_school)
     permissions.init_app(app)
     app.add_template_global(actor_name)

@@ -54,6 +54,12 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": "EcoProd <no-reply@ecoprod.localhost>",
     "MAIL_TIMEOUT": 10,
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # The task queue (ecoprod/jobs.py): sqlite:///<file in instance/> by default, redis:// in
+    # production, immediate:// to run each job where it is enqueued.
+    "JOBS_URL": "sqlite:///jobs.sqlite3",
+    # A job's claim on its row (an e-mail being sent, a PDF being rendered) holds this long;
+    # after it a sweep takes the work over from a process that died. Longer than any render.
+    "JOBS_LEASE_SECONDS": 600,
     # Used to build links in e-mails sent outside a request (CLI).
     "BASE_URL": "http://127.0.0.1:5000",
     "PAGE_SIZE": 25,
@@ -62,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.
-PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI")
+PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL", "JOBS_URL")
 MAIL_ENV = (
     "MAIL_SERVER",
     "MAIL_PORT",
@@ -98,6 +104,13 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["ECOPROD_ENV"] = os.environ["ECOPROD_ENV"]
     else:
         app.config.from_mapping(test_config)
+
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:  # one Redis for everything shared between processes, unless told otherwise
+        if app.config["RATELIMIT_STORAGE_URI"] == DEFAULTS["RATELIMIT_STORAGE_URI"]:
+            app.config["RATELIMIT_STORAGE_URI"] = redis_url
+        if app.config["JOBS_URL"] == DEFAULTS["JOBS_URL"]:
+            app.config["JOBS_URL"] = redis_url
 
     instance = Path(app.instance_path)
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))

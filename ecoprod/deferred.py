@@ -1,10 +1,12 @@
 """Work that must wait until the database transaction is committed and the user has their
 answer: sending e-mails, rendering PDFs.
 
-``after_commit(session, fn, *args)`` registers a call; it is dropped if the transaction
-rolls back. In a request the calls run once the response has been sent (WSGI ``close``),
-in a fresh application context; elsewhere (commands, tests) ``run_committed()`` runs them.
-Whatever fails stays recorded in the rows it concerns, for the retry commands.
+``after_commit(session, job, *args)`` registers a call, usually of a job (``ecoprod.jobs``),
+which enqueues it; it is dropped if the transaction rolls back. In a request the calls are
+made once the response has been sent (WSGI ``close``), in a fresh application context;
+in a worker, once the job that committed returns. ``run_committed()`` runs them here and
+now instead, with whatever they commit in turn (commands, the demo data). A call lost with
+its process is no loss: the rows it concerns say what is left to do, and the sweeps find it.
 """
 
 from __future__ import annotations
@@ -48,18 +50,30 @@ def take_committed(session: Session) -> list[Call]:
 
 
 def run_calls(app: Flask, calls: list[Call]) -> None:
+    """Make these calls, each in its own application context, then what they committed in turn."""
     for fn, args in calls:
         with app.app_context():
-            try:
-                fn(*args)
-            except Exception:  # one failure must not stop the others; each records its own state
-                log.exception("deferred %s%r failed", getattr(fn, "__name__", fn), args)
-                db.session.rollback()
+            _drain([(fn, args)], local=False)
 
 
 def run_committed() -> None:
-    """Run now what the current session's committed transactions left to do."""
-    run_calls(current_app._get_current_object(), take_committed(db.session))  # type: ignore[attr-defined]
+    """Run here and now what the current session's committed transactions left to do.
+
+    Jobs run in this process instead of being enqueued, and so does what they commit in turn.
+    """
+    _drain(take_committed(db.session), local=True)
+
+
+def _drain(calls: list[Call], *, local: bool) -> None:
+    while calls:
+        for fn, args in calls:
+            call = getattr(fn, "call_local", fn) if local else fn  # a job's body, or its enqueueing
+            try:
+                call(*args)
+            except Exception:  # one failure must not stop the others; each records its own state
+                log.exception("deferred %s%r failed", getattr(fn, "__name__", fn), args)
+                db.session.rollback()
+        calls = take_committed(db.session)
 
 
 def init_app(app: Flask) -> None:

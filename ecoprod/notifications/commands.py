@@ -15,9 +15,12 @@ outbox_cli = AppGroup("outbox", help="E-mail outbox.")
 
 @outbox_cli.command("send")
 @click.option("--limit", default=500, show_default=True, help="At most this many e-mails.")
-def send(limit: int) -> None:
-    """Send queued e-mails and retry failed ones."""
-    sent, failed = deliver_ids(pending_ids(limit))
+@click.option(
+    "--due-only", is_flag=True, help="Only failures whose backoff has run out (as the worker's sweep)."
+)
+def send(limit: int, due_only: bool) -> None:
+    """Send queued e-mails and retry failed ones now."""
+    sent, failed = deliver_ids(pending_ids(limit, due_only=due_only))
     click.echo(f"{sent} sent, {failed} failed")
     if failed:
         raise SystemExit(1)

@@ -37,4 +37,5 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

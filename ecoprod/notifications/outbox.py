@@ -1,9 +1,11 @@
 """Queue e-mails with the change that causes them; deliver them once it is committed.
 
 ``queue_email`` renders the message in the recipient's language and adds it to the
-session: if the transaction rolls back, the e-mail never existed. After a request whose
-transaction committed, the new messages are delivered once the response has been sent;
-whatever fails stays in the outbox for ``flask outbox send`` to retry.
+session: if the transaction rolls back, the e-mail never existed. Once the transaction
+is committed, each new message is a job for the worker (``notifications.jobs``); whatever
+fails waits in the outbox, retried with a growing delay by the worker's sweep (or
+``flask outbox send``). A message is claimed before it is sent and keeps one Message-ID
+over every attempt, so a receiver can tell a retry after a crash from a new message.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import ssl
 from collections.abc import Iterable
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
 from ecoprod.extensions import db
+from ecoprod.jobs import job, lease
 from ecoprod.notifications.models import OutboxEmail, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -71,18 +73,26 @@ def _deliver_after_commit(session: Session, flush_context: object) -> None:
     """New outbox rows are delivered once their transaction is committed (``deferred``)."""
     ids = [obj.id for obj in session.new if isinstance(obj, OutboxEmail)]
     if ids:
-        after_commit(session, deliver_ids, ids)
+        after_commit(session, deliver, ids)
 
 
-STUCK_AFTER = timedelta(minutes=15)
+@job()
+def deliver(ids: list[int]) -> None:
+    """Send these new messages; one that fails waits for the sweep's next attempt."""
+    deliver_ids(ids)
 
 
-def pending_ids(limit: int = 500) -> list[int]:
-    """What to (re)send: queued, failed, or claimed long ago by a process that died."""
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 1, 2, 4, 8 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def pending_ids(limit: int = 500, *, due_only: bool = True) -> list[int]:
+    """What to (re)send: queued, failed (and due again, unless ``due_only`` is off), or
+    claimed by a process that died."""
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
-    stuck = sa.and_(
-        OutboxEmail.status == OutboxStatus.SENDING, OutboxEmail.claimed_at < utcnow() - STUCK_AFTER
-    )
+    now = utcnow()
+    stuck = sa.and_(OutboxEmail.status == OutboxStatus.SENDING, OutboxEmail.claimed_at < now - lease())
     db.session.execute(
         sa.update(OutboxEmail)
         .where(stuck)
@@ -95,6 +105,11 @@ def pending_ids(limit: int = 500) -> list[int]:
         .where(
             OutboxEmail.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]),
             OutboxEmail.attempts < max_attempts,
+            sa.or_(
+                sa.false() if due_only else sa.true(),
+                OutboxEmail.next_attempt_at.is_(None),
+                OutboxEmail.next_attempt_at <= now,
+            ),
         )
         .order_by(OutboxEmail.id)
         .limit(limit)
@@ -140,14 +155,22 @@ def _deliver_one(email_id: int) -> bool | None:
         email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         give_up = email.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
         email.status = OutboxStatus.ABANDONED if give_up else OutboxStatus.FAILED
+        email.next_attempt_at = None if give_up else utcnow() + retry_delay(email.attempts)
         db.session.commit()
         log.warning("e-mail %s to %s failed: %s", email.id, email.to_address, exc)
         return False
     email.status = OutboxStatus.SENT
     email.sent_at = utcnow()
     email.last_error = None
+    email.next_attempt_at = None
     db.session.commit()
     return True
+
+
+def message_id(email: OutboxEmail) -> str:
+    """The same on every attempt: a retry after a crash is recognisably the same message."""
+    host = (current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "ecoprod").split(":")[0]
+    return f"<outbox.{email.id}.{email.created_at:%Y%m%d%H%M%S}@{host}>"
 
 
 def _transport(email: OutboxEmail) -> None:
@@ -156,7 +179,7 @@ def _transport(email: OutboxEmail) -> None:
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = email.to_address
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(domain="ecoprod")
+    message["Message-ID"] = message_id(email)
     message.set_content(email.body)
     if not config.get("MAIL_SERVER"):
         log.info("e-mail (no MAIL_SERVER set, not sent)\n%s", message.as_string())

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ecoprod.extensions import db
-from ecoprod.quotes import jobs, services
+from ecoprod.quotes import jobs
 
 quotes_cli = AppGroup("quotes", help="Quotes.")
 
@@ -14,7 +14,7 @@ quotes_cli = AppGroup("quotes", help="Quotes.")
 @quotes_cli.command("expire")
 def expire() -> None:
     """Mark sent quotes past their validity date as expired."""
-    count = services.expire_due()
+    count = jobs.expire_due()
     db.session.commit()
     click.echo(f"{count} quote(s) expired")
 
@@ -25,7 +25,7 @@ def render() -> None:
     failed = 0
     for quote_id in jobs.pending_pdf_ids():
         try:
-            jobs.render_pdf_and_notify(quote_id)
+            jobs.render_pdf_and_notify.call_local(quote_id)
         except Exception as exc:  # recorded on the quote; go on with the others
             failed += 1
             click.echo(f"quote {quote_id}: {exc}", err=True)

@@ -106,6 +106,7 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     pdf_error: Mapped[str | None] = mapped_column(sa.Text)
+    pdf_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a worker renders it
 
     # The customer's answer.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

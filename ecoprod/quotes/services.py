@@ -255,18 +255,6 @@ def revise(quote: Quote, user: User) -> Quote:
     return revision
 
 
-def expire_due(today: date | None = None) -> int:
-    """Mark every sent quote past its validity as expired; returns how many."""
-    today = today or local_today()
-    result = db.session.execute(
-        sa.update(Quote)
-        .where(Quote.state == QuoteState.SENT, Quote.valid_until < today)
-        .values(state=QuoteState.EXPIRED)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
-
-
 def history(order: Order) -> Sequence[Quote]:
     return db.session.scalars(
         sa.select(Quote).where(Quote.order_id == order.id).order_by(Quote.version.desc(), Quote.id.desc())

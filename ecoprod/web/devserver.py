@@ -1,4 +1,5 @@
-"""``flask serve``: the development server of ``make run``, announcing no versions.
+"""``flask serve``: the development server of ``make run``, announcing no versions, with a
+job worker beside it (``flask jobs worker``, stopped with the server).
 
 Werkzeug's own server sends ``Server: Werkzeug/3.x Python/3.x``, which tells a visitor
 which versions to look up; this one sends ``Server: EcoProd``. Production runs gunicorn,
@@ -7,10 +8,18 @@ whose header names no version either (``tests/test_server_header.py`` checks bot
 
 from __future__ import annotations
 
+import atexit
+import os
+import signal
+import subprocess
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import WSGIRequestHandler, run_simple
+
+from ecoprod.jobs import huey
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -22,13 +31,37 @@ class QuietRequestHandler(WSGIRequestHandler):
         return "EcoProd"
 
 
+def start_worker() -> subprocess.Popen[bytes] | None:
+    """``flask jobs worker`` beside the development server, stopped with it (``make run``)."""
+    if os.environ.get("WERKZEUG_RUN_MAIN") or huey.immediate:
+        return None  # the reloader's child: the parent started it already
+    command = [sys.executable, "-m", "flask", "--app", "ecoprod", "jobs", "worker", "--threads", "2"]
+    process = subprocess.Popen(command)  # noqa: S603 - our own interpreter and arguments
+    atexit.register(_stop, process)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that atexit stops the worker too
+    click.echo(f" * Job worker started (pid {process.pid}) on {current_app.config['JOBS_URL']}")
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # finish the jobs under way
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Restart when the code changes.")
+@click.option("--worker/--no-worker", default=True, show_default=True, help="Also run a job worker.")
 @with_appcontext
-def serve(host: str, port: int, reload: bool) -> None:
-    """Serve the application for development (``make run``)."""
+def serve(host: str, port: int, reload: bool, worker: bool) -> None:
+    """Serve the application for development (``make run``), with a job worker beside it."""
+    if worker:
+        start_worker()
     run_simple(
         host,
         port,

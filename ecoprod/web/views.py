@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -7,6 +8,7 @@ from werkzeug.wrappers import Response
 from ecoprod.accounts.models import Role
 from ecoprod.extensions import db
 from ecoprod.i18n import SESSION_KEY
+from ecoprod.jobs import queue_health
 from ecoprod.web.forms import LanguageForm
 
 bp = Blueprint("web", __name__)
@@ -29,8 +31,26 @@ def home() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[str, int, dict[str, str]]:
-    """Liveness for load balancers, and the trivial baseline of bench/pages.py."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    """For load balancers: the database and the job queue answer (503 when one does not).
+
+    Also the trivial baseline of the benchmarks: one ``SELECT 1`` and one look at the queue.
+    """
+    checks = {"database": _database_health(), "queue": queue_health()}
+    healthy = all(ok for ok, _detail in checks.values())
+    body = "".join(f"{name}: {'ok' if ok else 'down'} ({detail})\n" for name, (ok, detail) in checks.items())
+    return ("ok\n" if healthy else "unavailable\n") + body, 200 if healthy else 503, _PLAIN
+
+
+_PLAIN = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _database_health() -> tuple[bool, str]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as exc:
+        db.session.rollback()
+        return False, type(exc).__name__
+    return True, db.engine.dialect.name
 
 
 @bp.post("/language")

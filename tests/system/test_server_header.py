@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.test_crash_safety import Server, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT, Server, free_port
 
 
 def _headers(url: str) -> dict[str, str]:
@@ -40,6 +38,7 @@ def test_the_development_server_announces_no_version(tmp_path):
         "ECOPROD_ENV": "development",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
         "SECRET_KEY": "dev-server-test",
+        "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
     }
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
@@ -66,6 +65,17 @@ def test_the_development_server_announces_no_version(tmp_path):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+    served = (tmp_path / "serve.log").read_text()
+    worker = re.search(r"Job worker started \(pid (\d+)\)", served)
+    assert worker, served[-2000:]  # make run's server starts a worker beside it …
+    assert not Path(f"/proc/{worker.group(1)}").exists() or _is_zombie(worker.group(1)), "… and stops it"
+
+
+def _is_zombie(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
 
 
 def test_gunicorn_announces_no_version(app, tmp_path):
