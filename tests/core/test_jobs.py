@@ -51,8 +51,8 @@ def test_redis_url_serves_throttling_and_the_queue_unless_told_otherwise(app, tm
     config = make_config(url, tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
     config["RATELIMIT_STORAGE_URI"] = DEFAULTS["RATELIMIT_STORAGE_URI"]
     config["JOBS_URL"] = DEFAULTS["JOBS_URL"]
-    other = create_app(config)
     try:
+        other = create_app(config)  # no connection is opened: nothing to dispose
         assert other.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
         assert other.config["JOBS_URL"] == "redis://127.0.0.1:6379/15"
         told = create_app({**config, "JOBS_URL": "sqlite:///elsewhere.sqlite3"})

@@ -46,9 +46,13 @@ def test_a_page_loading_lines_order_by_order_is_reported(app, factory, world, tm
     lazy_loads.install()
     lazy_loads.take()
 
-    assert careless.test_client().get(f"/careless/{school.id}").status_code == 200
-    found = lazy_loads.take()
-    assert any("Order.lines loaded row by row" in line and "/careless/" in line for line in found), found
+    try:
+        assert careless.test_client().get(f"/careless/{school.id}").status_code == 200
+        found = lazy_loads.take()
+        assert any("Order.lines loaded row by row" in line and "/careless/" in line for line in found), found
 
-    assert careless.test_client().get(f"/careful/{school.id}").status_code == 200
-    assert lazy_loads.take() == []
+        assert careless.test_client().get(f"/careful/{school.id}").status_code == 200
+        assert lazy_loads.take() == []
+    finally:
+        with careless.app_context():
+            db.engine.dispose()  # its connections closed now, not by the garbage collector
