@@ -3,6 +3,7 @@
 from ecoprod.accounts.models import AuthToken, SignupRequest, User
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
+from ecoprod.documents import StoredDocument
 from ecoprod.invoicing.models import Invoice, InvoiceLine, Payment, invoice_orders
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
@@ -60,6 +61,7 @@ __all__ = [
     "School",
     "SequenceCounter",
     "SignupRequest",
+    "StoredDocument",
     "Student",
     "TimeLog",
     "User",

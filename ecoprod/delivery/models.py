@@ -34,7 +34,6 @@ class DeliveryNote(TenantMixin, TimestampMixin, db.Model):
     delivery_address: Mapped[Address] = address_columns("delivery")
     customer_reference: Mapped[str | None] = mapped_column(Line(80))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    pdf_file: Mapped[str | None] = mapped_column(Line(64))
     pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     # Reception, by the customer online or from the signed paper the school scanned.
     received_name: Mapped[str | None] = mapped_column(Line(120))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -11,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from ecoprod import documents
 from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
@@ -148,8 +148,7 @@ def _issue(
             lifecycle.transition(order, OrderState.READY, by)
         lifecycle.transition(order, target, by)
     data = render(note)
-    note.pdf_file = file_store().save(note.school_id, data, db.session)
-    note.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    note.pdf_sha256 = documents.keep(db.session, note.school_id, data)
     return note
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ecoprod import documents
 from ecoprod.accounts.permissions import admin_required, customer_required, school_member_required
 from ecoprod.delivery import access, services
 from ecoprod.delivery.forms import ReceptionForm, ScanForm, delivery_form
@@ -86,8 +87,7 @@ def _detail_page(note: Any, reception_form: Any = None, scan_form: Any = None, s
 @school_member_required
 def pdf(note_id: int) -> Response:
     note = access.load_note_or_404(note_id, current_user)
-    path = file_store().path(note.school_id, note.pdf_file)
-    return send_file(path, mimetype="application/pdf", download_name=f"{note.number}.pdf")
+    return documents.respond(note.school_id, note.pdf_sha256, f"{note.number}.pdf")
 
 
 @bp.post("/deliveries/<int:note_id>/reception")

@@ -174,7 +174,6 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     deposit_percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     # A deposit invoice, once deducted from a final invoice: which one.
     deducted_in_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
-    pdf_file: Mapped[str | None] = mapped_column(Line(64))
     pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from pypdf import PdfReader, PdfWriter
 
+from ecoprod import documents
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
@@ -24,7 +25,6 @@ from ecoprod.pdf import render_pdf
 from ecoprod.quotes.documents import render_quote
 from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
 from ecoprod.quotes.notices import notify_customer
-from ecoprod.storage import file_store
 
 
 def _claim_pdf(quote_id: int) -> Quote | None:
@@ -62,8 +62,7 @@ def render_pdf_and_notify(quote_id: int) -> None:
         quote.pdf_error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         raise
-    quote.pdf_file = file_store().save(quote.school_id, data, db.session)
-    quote.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    quote.pdf_sha256 = documents.keep(db.session, quote.school_id, data)
     quote.pdf_size = len(data)
     quote.pdf_status = PdfStatus.READY
     quote.pdf_error = None
@@ -93,7 +92,7 @@ def accepted_without_copy_ids() -> list[int]:
     return list(
         db.session.scalars(
             sa.select(Quote.id)
-            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_pdf_file.is_(None))
+            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_copy_sha256.is_(None))
             .order_by(Quote.id)
             .execution_options(all_schools=True)
         )
@@ -137,9 +136,9 @@ def store_accepted_copy(quote_id: int) -> None:
     quote = db.session.scalars(
         sa.select(Quote).where(Quote.id == quote_id).execution_options(all_schools=True)
     ).one()
-    if quote.accepted_pdf_file or quote.state is not QuoteState.ACCEPTED:
+    if quote.accepted_copy_sha256 or quote.state is not QuoteState.ACCEPTED:
         return
-    original = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    original = documents.read(quote.school_id, quote.pdf_sha256) or b""
     if hashlib.sha256(original).hexdigest() != quote.accepted_pdf_sha256:
         raise RuntimeError(f"quote {quote.id}: the stored PDF is not the one accepted")
     with force_locale(quote.language or "fr"):
@@ -148,5 +147,5 @@ def store_accepted_copy(quote_id: int) -> None:
     writer.pages[-1].merge_page(PdfReader(io.BytesIO(stamp)).pages[0])
     buffer = io.BytesIO()
     writer.write(buffer)
-    quote.accepted_pdf_file = file_store().save(quote.school_id, buffer.getvalue(), db.session)
+    quote.accepted_copy_sha256 = documents.keep(db.session, quote.school_id, buffer.getvalue())
     db.session.commit()

@@ -102,7 +102,6 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
 
     # The PDF, rendered once after sending and then served unchanged.
     pdf_status: Mapped[PdfStatus] = mapped_column(enum_type(PdfStatus, 10), default=PdfStatus.NONE)
-    pdf_file: Mapped[str | None] = mapped_column(Line(64))
     pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     pdf_error: Mapped[str | None] = mapped_column(sa.Text)
@@ -115,7 +114,7 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
     accepted_ip: Mapped[str | None] = mapped_column(Line(45))
     accepted_user_agent: Mapped[str | None] = mapped_column(Line(400))
     accepted_pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
-    accepted_pdf_file: Mapped[str | None] = mapped_column(Line(64))
+    accepted_copy_sha256: Mapped[str | None] = mapped_column(Line(64))  # the stamped copy
     refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     # Optimistic locking: a quote cannot be accepted and revised (or accepted twice) at once.

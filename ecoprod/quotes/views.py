@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ecoprod import documents
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
@@ -19,7 +20,6 @@ from ecoprod.pricing import editor
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
 from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
-from ecoprod.storage import file_store
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
@@ -194,21 +194,13 @@ def detail(quote_id: int) -> str:
     )
 
 
-def _pdf_response(quote: Quote, stored_name: str | None, suffix: str = "") -> Response:
-    if not stored_name:
-        abort(404)
-    path = file_store().path(quote.school_id, stored_name)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
+def _pdf_response(quote: Quote, sha256: str | None, suffix: str = "") -> Response:
+    return documents.respond(
+        quote.school_id,
+        sha256,
+        f"{quote.number}{suffix}.pdf",
         as_attachment=request.args.get("download") == "1",
-        download_name=f"{quote.number}{suffix}.pdf",
-        max_age=0,
-        conditional=True,
-        etag=quote.pdf_sha256 if not suffix else False,
     )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/quotes/<int:quote_id>/pdf")
@@ -217,14 +209,14 @@ def pdf(quote_id: int) -> Response:
     quote = access.load_quote_or_404(quote_id, current_user)
     if quote.pdf_status is not PdfStatus.READY:
         abort(404)
-    return _pdf_response(quote, quote.pdf_file)
+    return _pdf_response(quote, quote.pdf_sha256)
 
 
 @bp.get("/quotes/<int:quote_id>/accepted.pdf")
 @school_member_required
 def accepted_pdf(quote_id: int) -> Response:
     quote = access.load_quote_or_404(quote_id, current_user)
-    return _pdf_response(quote, quote.accepted_pdf_file, suffix="-bon-pour-accord")
+    return _pdf_response(quote, quote.accepted_copy_sha256, suffix="-bon-pour-accord")
 
 
 @bp.post("/quotes/<int:quote_id>/send")

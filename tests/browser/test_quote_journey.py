@@ -106,7 +106,7 @@ def test_master_sends_a_three_line_quote_customer_accepts_a_second_is_refused(wo
     ).one()
     for _ in range(120):  # rendered after the response: up to 30 s on a busy machine
         db.session.refresh(second)
-        if second.pdf_file:
+        if second.pdf_sha256:
             break
         page.wait_for_timeout(250)
     cpage.goto(f"/quotes/{second.id}")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from lxml import etree
 from pypdf import PdfReader
 
+from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import billable, services
@@ -22,7 +23,6 @@ from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, Payment
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.schools.models import VatRegime
-from ecoprod.storage import file_store
 from ecoprod.tenancy import scoped_to
 from tests.factories import accepted_order, deliver
 from tests.invoicing.facturx_check import check
@@ -38,7 +38,7 @@ TWO_RATES = [
 
 
 def stored_pdf(invoice: Invoice) -> bytes:
-    return file_store().path(invoice.school_id, invoice.pdf_file).read_bytes()
+    return documents.read(invoice.school_id, invoice.pdf_sha256)
 
 
 def xml_total(xml: bytes, tag: str) -> Decimal:

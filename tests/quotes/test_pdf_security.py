@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from ecoprod import documents
 from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
@@ -17,7 +18,6 @@ from ecoprod.pdf import STATIC_BASE, StaticOnlyFetcher
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services
 from ecoprod.quotes.models import PdfStatus
-from ecoprod.storage import file_store
 
 
 class CountingHandler(http.server.BaseHTTPRequestHandler):
@@ -76,7 +76,7 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(world, app, local_s
     run_committed()
     db.session.refresh(quote)
     assert quote.pdf_status is PdfStatus.READY
-    data = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    data = documents.read(quote.school_id, quote.pdf_sha256)
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert CountingHandler.hits == [], f"the renderer called {CountingHandler.hits}"

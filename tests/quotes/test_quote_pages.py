@@ -4,10 +4,10 @@ import re
 
 import sqlalchemy as sa
 
+from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.orders.models import OrderState
 from ecoprod.quotes.models import Quote, QuoteState
-from ecoprod.storage import file_store
 from tests.conftest import login_as, post
 
 
@@ -142,7 +142,7 @@ def test_serving_a_stored_pdf_gives_the_same_bytes_each_time(world, app):
         assert first.get_data() == second.get_data()
         assert first.headers["ETag"]
     db.session.refresh(quote)
-    assert file_store().path(quote.school_id, quote.pdf_file).read_bytes() == first.get_data()
+    assert documents.read(quote.school_id, quote.pdf_sha256) == first.get_data()
 
 
 def test_the_order_page_shows_the_quote_history(world, app):

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from ecoprod import documents
 from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
@@ -16,7 +17,6 @@ from ecoprod.orders.models import OrderState, Unit
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import access, services
 from ecoprod.quotes.models import PdfStatus, QuoteState
-from ecoprod.storage import file_store
 
 D = Decimal
 
@@ -51,8 +51,7 @@ def sent_quote(world, **overrides):
 
 
 def pdf_text(app, quote, stored=None):
-    path = file_store().path(quote.school_id, stored or quote.pdf_file)
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    reader = PdfReader(io.BytesIO(documents.read(quote.school_id, stored or quote.pdf_sha256)))
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
@@ -84,7 +83,7 @@ def test_sending_numbers_freezes_and_renders_the_pdf(world, app):
     assert quote.pdf_status is PdfStatus.READY
     import hashlib
 
-    stored = file_store().path(quote.school_id, quote.pdf_file).read_bytes()
+    stored = documents.read(quote.school_id, quote.pdf_sha256)
     assert hashlib.sha256(stored).hexdigest() == quote.pdf_sha256
     assert stored.startswith(b"%PDF-")
     emails = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.template == "quote_sent")).all()
@@ -174,7 +173,7 @@ def test_customer_accepts_the_exact_pdf_and_the_order_becomes_firm(world, app):
     db.session.refresh(order)
     assert order.state is OrderState.ACCEPTED
     assert order.promised_date == quote.promised_date
-    _, text = pdf_text(app, quote, quote.accepted_pdf_file)
+    _, text = pdf_text(app, quote, quote.accepted_copy_sha256)
     assert "ACCEPTÉ EN LIGNE" in text
     assert quote.pdf_sha256 in text
     staff = {

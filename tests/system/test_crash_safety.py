@@ -14,11 +14,11 @@ import sqlite3
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
@@ -110,12 +110,13 @@ def assert_all_or_nothing(app: Any, invoice_id: int) -> bool:
     invoice, mails = state_of(app, invoice_id)
     if invoice.number is None:
         assert invoice.state is InvoiceState.DRAFT
-        assert invoice.pdf_file is None and invoice.pdf_sha256 is None and invoice.issue_date is None
+        assert invoice.pdf_sha256 is None and invoice.issue_date is None
+        assert documents.read(invoice.school_id, None) is None
         assert len(invoice.lines) == LINES
         return False
     assert invoice.state is InvoiceState.ISSUED
-    path = Path(app.config["UPLOAD_FOLDER"]) / str(invoice.school_id) / invoice.pdf_file
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == invoice.pdf_sha256
+    stored = documents.read(invoice.school_id, invoice.pdf_sha256)  # committed with the number
+    assert stored and hashlib.sha256(stored).hexdigest() == invoice.pdf_sha256
     assert len(mails) == 1
     return True
 

@@ -26,6 +26,7 @@ from aiosmtpd.controller import Controller
 from huey.storage import SqliteStorage
 
 from ecoprod import jobs
+from ecoprod.documents import StoredDocument
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.notifications.models import OutboxEmail, OutboxStatus
@@ -190,6 +191,9 @@ def test_a_killed_worker_leaves_every_pdf_rendered_and_every_email_sent_exactly_
 
     found, emails = _snapshot(quote_ids)
     assert all(q.pdf_sha256 and q.pdf_size for q in found)
+    # Each PDF stored once, with its quote, in the database: nothing half-written by the kill.
+    stored = db.session.scalars(sa.select(StoredDocument.sha256).execution_options(all_schools=True)).all()
+    assert sorted(stored) == sorted(q.pdf_sha256 for q in found)
     # One e-mail per quote and recipient in the outbox, each received exactly once.
     quote_emails = [e for e in emails if e.template == "quote_sent"]
     assert len(quote_emails) == QUOTES * len({e.to_address for e in quote_emails})

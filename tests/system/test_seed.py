@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from ecoprod import documents
 from ecoprod.accounts.models import Role, User
 from ecoprod.customers.models import Customer
 from ecoprod.delivery.models import DeliveryNote
@@ -19,7 +20,6 @@ from ecoprod.orders.models import Order, OrderState
 from ecoprod.planning.models import Assignment, CalendarEvent, Operation, OperationStatus, TimeLog
 from ecoprod.quotes.models import Quote, QuoteState
 from ecoprod.schools.models import School
-from ecoprod.storage import FileStore
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
 from ecoprod.workshops.models import Workshop
@@ -55,13 +55,14 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     quote_states = set(db.session.scalars(sa.select(Quote.state).distinct()))
     assert quote_states == {QuoteState.SENT, QuoteState.ACCEPTED, QuoteState.DECLINED}
     assert (
-        db.session.scalar(sa.select(sa.func.count()).select_from(Quote).where(Quote.pdf_file.is_(None))) == 0
+        db.session.scalar(sa.select(sa.func.count()).select_from(Quote).where(Quote.pdf_sha256.is_(None)))
+        == 0
     )
     assert (
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Quote)
-            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_pdf_file.is_(None))
+            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_copy_sha256.is_(None))
         )
         == 0
     )
@@ -77,10 +78,9 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     for workshop in db.session.scalars(sa.select(Workshop)):
         assert workshop.masters, f"{workshop.name} has no master"
     # Deliveries and invoices (first school): every state, through the real services.
-    files = FileStore(app.config["UPLOAD_FOLDER"])
     notes = db.session.scalars(sa.select(DeliveryNote)).all()
     assert len(notes) >= 3
-    assert all(files.path(n.school_id, n.pdf_file).is_file() for n in notes)
+    assert all(documents.read(n.school_id, n.pdf_sha256) for n in notes)
     partial = db.session.scalars(sa.select(Order).where(Order.state == OrderState.PARTIALLY_DELIVERED)).one()
     (note,) = [n for n in notes if n.order_id == partial.id]
     assert note.reservations and note.received_by.role is Role.CUSTOMER  # received online
@@ -109,10 +109,10 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     assert [(i.id, days) for i, days in late] == [(overdue[0].id, (today - overdue[0].due_date).days)]
     assert late[0][1] > 0 and overdue[0].last_reminder_on
     draft = next(i for i in invoices if i.is_draft)
-    assert draft.orders == [delivered] and not draft.pdf_file  # left for the administrator to issue
+    assert draft.orders == [delivered] and not draft.pdf_sha256  # left for the administrator to issue
     issued = [i for i in invoices if i.number]
     assert len(issued) >= 5
-    assert all(i.pdf_file and files.path(i.school_id, i.pdf_file).is_file() for i in issued)
+    assert all(documents.read(i.school_id, i.pdf_sha256) for i in issued)
     numbers = sorted((i.issue_date, i.number) for i in issued if i.kind is not InvoiceKind.CREDIT_NOTE)
     assert [n for _d, n in numbers] == sorted(n for _d, n in numbers)  # numbered in date order
     customer_companies = {

@@ -6,7 +6,6 @@ states. Killed half-way, it leaves all or nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -14,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from ecoprod import documents
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import PaymentTerms
 from ecoprod.database import utcnow
@@ -40,7 +40,6 @@ from ecoprod.orders.models import Order, OrderState
 from ecoprod.pricing.models import LineKind
 from ecoprod.schools.models import VatRegime
 from ecoprod.schools.services import school_of
-from ecoprod.storage import file_store
 
 
 def due_date(issued: date, terms: PaymentTerms | None) -> date:
@@ -163,8 +162,7 @@ def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:
         invoice.issued_at = at
         invoice.issued_by_id = by.id
         data = render_invoice(invoice, school, deposits)
-        invoice.pdf_file = file_store().save(invoice.school_id, data, db.session)
-        invoice.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        invoice.pdf_sha256 = documents.keep(db.session, invoice.school_id, data)
         invoice.pdf_size = len(data)
         db.session.flush()
     for deposit in deposits:

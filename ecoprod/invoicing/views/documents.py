@@ -6,10 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ecoprod import documents
 from ecoprod.accounts.permissions import admin_or_customer, admin_required
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
@@ -18,7 +19,6 @@ from ecoprod.invoicing import access, billable, services
 from ecoprod.invoicing.forms import PaymentForm, credit_note_form
 from ecoprod.invoicing.models import Invoice, PaymentMethod
 from ecoprod.invoicing.views.blueprint import bp
-from ecoprod.storage import file_store
 from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
 
@@ -69,10 +69,7 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
 @admin_or_customer
 def pdf(invoice_id: int) -> Response:
     invoice = access.load_invoice_or_404(invoice_id, current_user)
-    if not invoice.pdf_file:
-        abort(404)
-    path = file_store().path(invoice.school_id, invoice.pdf_file)
-    return send_file(path, mimetype="application/pdf", download_name=f"{invoice.number}.pdf")
+    return documents.respond(invoice.school_id, invoice.pdf_sha256, f"{invoice.number}.pdf")
 
 
 @bp.post("/invoices/<int:invoice_id>/payments")
