@@ -6,7 +6,7 @@ FLASK := ECOPROD_ENV=development $(BIN)/flask --app ecoprod
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install install-test migrate seed messages bench clean
+.PHONY: run test lint format install install-test migrate seed messages bench load clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed ($(PYTHON) not found; try make PYTHON=python3)"; exit 1; }
@@ -20,6 +20,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -61,6 +65,9 @@ bench: install-test
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/invoicing.py
+
+load: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

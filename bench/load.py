@@ -1,0 +1,255 @@
+"""Load test of the production shape: nginx in front of two gunicorn instances over one
+PostgreSQL, a job worker, Redis for the queue and the sign-in counters.
+
+    .venv/bin/python bench/load.py [--users 20] [--seconds 300] [--database-url URL]
+
+1. Rebuilds the PostgreSQL database named by ``--database-url`` (its ``public`` schema is
+   dropped), migrates it and loads the data set (``--dataset demo``: the demo school).
+2. Starts two ``gunicorn wsgi:app`` (2 workers each) on two ports, ``flask jobs worker``,
+   and nginx (Debian's, ``apt-get install nginx``) balancing between them on a third port.
+3. Runs the mixed workload of ``bench/locustfile.py`` (customers, masters, administrators)
+   headless with locust for ``--seconds``, through nginx, and reports per page p50/p95/p99,
+   errors (5xx and timeouts only) and requests.
+4. Measures each list page's saturation throughput through nginx (8 clients, a few seconds
+   each) as a percentage of ``/healthz``, measured the same way in the same run.
+
+Everything is bounded in time; every process is stopped at the end, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages import Client, drive, flask, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "load"
+BIN = Path(sys.executable).parent
+
+DEMO_LOGINS = {
+    "customer": ["achats@mecarhone.example.com", "bureau.etudes@alpinox.example.com"],
+    "master": ["usinage@lumiere.example.com", "chaudronnerie@lumiere.example.com"],
+    "admin": ["admin@lumiere.example.com"],
+}
+LIST_PAGES = {
+    "customer": ["/requests", "/quotes", "/invoices"],
+    "master": ["/inbox", "/quotes", "/planning"],
+    "admin": ["/deliveries", "/invoices", "/invoices/to-invoice", "/invoices/overdue", "/dashboard"],
+}
+
+NGINX_CONF = """
+worker_processes 2;
+pid {out}/nginx.pid;
+error_log {out}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {out}/body;
+    proxy_temp_path {out}/proxy;
+    fastcgi_temp_path {out}/fastcgi;
+    uwsgi_temp_path {out}/uwsgi;
+    scgi_temp_path {out}/scgi;
+    client_max_body_size 64m;
+    upstream ecoprod {{ server 127.0.0.1:{first}; server 127.0.0.1:{second}; keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://ecoprod;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+def wait_for(url: str, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            if response.status == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not answer at {url}")
+
+
+@contextlib.contextmanager
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        yield started
+    finally:
+        for process in reversed(started):
+            if process.poll() is None:
+                process.terminate()
+        for process in started:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=20)
+            if process.poll() is None:
+                process.kill()
+
+
+def start(started: list[subprocess.Popen[bytes]], command: list[str], env: dict[str, str], log: str) -> None:
+    handle = (OUT / log).open("ab")
+    started.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT))
+
+
+def run_locust(port: int, users: int, seconds: int, env: dict[str, str]) -> list[dict[str, str]]:
+    prefix = OUT / "locust"
+    command = [
+        str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
+        "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+        "--stop-timeout", "10",
+    ]  # fmt: skip
+    subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=seconds + 120)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        return list(csv.DictReader(stats))
+
+
+def report_mix(rows: list[dict[str, str]], seconds: int) -> int:
+    print(f"\nMixed workload through nginx, {seconds} s (errors: 5xx and timeouts)")
+    print(f"{'page':44} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    errors = 0
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            continue
+        errors += int(row["Failure Count"])
+        print(
+            f"{row['Name'][:44]:44} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
+        )
+    total = next((r for r in rows if r["Name"] == "Aggregated"), None)
+    if total:
+        print(
+            f"{'all':44} {total['Request Count']:>8} {total['Failure Count']:>6} {total['50%']:>7} {total['95%']:>7} {total['99%']:>7}"
+        )
+    return errors
+
+
+def report_throughput(port: int, seconds: float) -> None:
+    print(f"\nSaturation throughput through nginx, 8 clients, {seconds:.0f} s per page")
+    base = drive(port, {}, "/healthz", seconds, 8)
+    print(
+        f"{'trivial /healthz':44} {base['rps']:8.1f} req/s  p50 {base['p50']:6.1f} ms  p95 {base['p95']:6.1f} ms"
+    )
+    for role, pages in LIST_PAGES.items():
+        client = Client(port)
+        client.sign_in(DEMO_LOGINS[role][0])
+        for path in pages:
+            figures = drive(port, client.cookies, path, seconds, 8)
+            share = 100 * figures["rps"] / base["rps"]
+            print(
+                f"{role + ' ' + path:44} {figures['rps']:8.1f} req/s  p50 {figures['p50']:6.1f} ms  "
+                f"p95 {figures['p95']:6.1f} ms  {share:5.1f} % of /healthz  errors {figures['errors']}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/ecoprod_load")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--dataset", choices=["demo"], default="demo")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--page-seconds", type=float, default=5)
+    args = parser.parse_args()
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        raise SystemExit("nginx is needed: apt-get install nginx")
+
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "SECRET_KEY": "load-test",
+        "ECOPROD_ENV": "development",  # plain http on loopback (production mode wants https cookies)
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "ECOPROD_UPLOAD_FOLDER": str(OUT / "uploads"),
+        "ECOPROD_PROXY_COUNT": "1",
+        "LOAD_LOGINS": json.dumps(DEMO_LOGINS),
+    }
+    _rebuild(args.database_url)
+    subprocess.run(
+        [sys.executable, "-c", f"import redis; redis.Redis.from_url({args.redis_url!r}).flushdb()"],
+        check=True,
+    )
+    flask(env, "db", "upgrade")
+    flask(env, "seed", "demo")
+
+    first, second, port = free_port(), free_port(), free_port()
+    (OUT / "nginx.conf").write_text(NGINX_CONF.format(out=OUT, first=first, second=second, port=port))
+    with processes() as started:
+        for instance in (first, second):
+            gunicorn = [
+                str(BIN / "gunicorn"),
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{instance}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ]
+            start(started, gunicorn, env, f"gunicorn-{instance}.log")
+        start(
+            started,
+            [str(BIN / "flask"), "--app", "ecoprod", "jobs", "worker", "--threads", "2"],
+            env,
+            "worker.log",
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        start(
+            started,
+            [nginx, "-p", str(OUT), "-c", str(OUT / "nginx.conf"), "-g", "daemon off;"],
+            env,
+            "nginx.log",
+        )
+        for instance in (first, second, port):
+            wait_for(f"http://127.0.0.1:{instance}/healthz", f"port {instance}")
+        errors = report_mix(run_locust(port, args.users, args.seconds, env), args.seconds)
+        report_throughput(port, args.page_seconds)
+    print(f"\n{errors} error(s) over the mixed run")
+    raise SystemExit(1 if errors else 0)
+
+
+def _rebuild(url: str) -> None:
+    import sqlalchemy as sa
+
+    from ecoprod.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(url))
+    if engine.dialect.name != "postgresql":
+        raise SystemExit("the load test runs on PostgreSQL (--database-url postgresql://…)")
+    name = engine.url.database
+    admin = sa.create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
