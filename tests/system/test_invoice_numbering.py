@@ -11,6 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import services
@@ -65,18 +66,17 @@ def test_concurrent_workers_issue_gap_free_unique_numbers(app, world):
     print(f"{COUNT} invoices by {WORKERS} workers in {elapsed:.1f} s")
 
 
-def test_a_failure_after_the_number_is_drawn_gives_it_back(app, world, tmp_path):
+def test_a_failure_after_the_number_is_drawn_gives_it_back(app, world, monkeypatch):
     first, second = drafts(world, 2)
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the uploads folder should be")
-    real_folder = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(blocked)  # the disk refuses the PDF
-    try:
+
+    def refuse(*args, **kwargs):
+        raise OSError("the document store refuses the PDF")  # after the number is drawn
+
+    with monkeypatch.context() as patch:
+        patch.setattr(documents, "keep", refuse)
         with scoped_to(db.session, world.school.id), pytest.raises(OSError):
             services.issue(db.session.get(Invoice, first), world.admin)
         db.session.rollback()
-    finally:
-        app.config["UPLOAD_FOLDER"] = real_folder
     db.session.expire_all()
     assert db.session.get(Invoice, first).number is None
     with scoped_to(db.session, world.school.id):
