@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ecoprod.demo.bench import seed_bench_planning, seed_large_school
 from ecoprod.demo.data.reference import DEMO_PASSWORD
+from ecoprod.demo.network import seed_network
 from ecoprod.demo.story import demo_logins, is_loaded, load_demo
 
 seed_cli = AppGroup("seed", help="Load demo or benchmark data.")
@@ -62,3 +63,24 @@ def seed_planning_load(operation_count: int, student_count: int, slug: str) -> N
     """Split a large school's requests into operations to plan (after ``seed large``)."""
     seed_bench_planning(slug, operation_count, student_count)
     click.echo(f"School '{slug}': {operation_count} operations to plan, {student_count} students.")
+
+
+@seed_cli.command("network")
+@click.option("--schools", "school_count", default=80, show_default=True, type=click.IntRange(1, 999))
+@click.option("--years", default=3, show_default=True, type=click.IntRange(1, 10))
+@click.option("--orders-per-school", default=5000, show_default=True, type=click.IntRange(1, 9999))
+@click.option("--customers-per-school", default=150, show_default=True, type=click.IntRange(1, 999))
+def seed_network_command(
+    school_count: int, years: int, orders_per_school: int, customers_per_school: int
+) -> None:
+    """The network: schools with workshops, masters, students, customers and years of work
+    from request to payment (80 × 5,000 orders by default). The seed must be the database's
+    only writer while it runs."""
+    with click.progressbar(length=school_count, label="Schools", show_eta=True, show_pos=True) as bar:
+        try:
+            message = seed_network(
+                school_count, years, orders_per_school, customers_per_school, progress=bar.update
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(message)
