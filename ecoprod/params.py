@@ -47,3 +47,13 @@ def page_arg() -> int:
 def choice_arg(name: str, choices: Collection[str], default: str) -> str:
     value = request.args.get(name, default)
     return value if value in choices else default
+
+
+def optional_choice_arg(name: str, choices: Collection[str]) -> str | None:
+    value = request.args.get(name)
+    return value if value in choices else None
+
+
+def flag_arg(name: str) -> bool:
+    """A switch in a link: on only when it is ``1``."""
+    return request.args.get(name) == "1"

@@ -19,6 +19,7 @@ from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.orders import access as orders_access
+from ecoprod.params import flag_arg
 from ecoprod.storage import IMAGE_KINDS, PDF, UploadRefused, file_store, inspect_upload
 from ecoprod.web.feedback import show_on_form
 from ecoprod.web.listing import paginate
@@ -32,10 +33,11 @@ def index() -> str:
     stmt = access.visible_notes(current_user).options(
         sa.orm.joinedload(DeliveryNote.customer), sa.orm.joinedload(DeliveryNote.order)
     )
-    if request.args.get("pending"):
+    pending = flag_arg("pending")
+    if pending:
         stmt = stmt.where(DeliveryNote.received_at.is_(None))
     page = paginate(stmt.order_by(DeliveryNote.id.desc()))
-    return render_template("delivery/index.html", page=page, pending=bool(request.args.get("pending")))
+    return render_template("delivery/index.html", page=page, pending=pending)
 
 
 @bp.route("/requests/<int:order_id>/deliveries/new", methods=["GET", "POST"])

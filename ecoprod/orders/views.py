@@ -20,6 +20,7 @@ from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import Attachment, Order, OrderState, Unit
 from ecoprod.panels import panels_for
+from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
@@ -49,14 +50,12 @@ STATE_TABS = {
 @school_member_required
 def index() -> str:
     search = SearchForm(request.args)
-    tab = request.args.get("tab", "all")
+    tab = choice_arg("tab", STATE_TABS, "all")
     stmt = access.visible_orders(current_user)
     if tab in STATE_TABS:
         stmt = stmt.where(Order.state.in_(STATE_TABS[tab]))
-    else:
-        tab = "all"
-    state = request.args.get("state")
-    if state in {s.value for s in OrderState}:  # one state (the dashboard links here)
+    state = optional_choice_arg("state", {s.value for s in OrderState})
+    if state:  # one state (the dashboard links here)
         stmt = stmt.where(Order.state == OrderState(state))
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number, Order.customer_reference)
     if not current_user.is_customer:

@@ -16,6 +16,7 @@ from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
+from ecoprod.params import choice_arg, flag_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
@@ -38,12 +39,10 @@ STATE_TABS = {
 @school_member_required
 def index() -> str:
     search = SearchForm(request.args)
-    tab = request.args.get("tab", "all")
+    tab = choice_arg("tab", STATE_TABS, "all")
     stmt = access.visible_quotes(current_user).join(Quote.order)
     if tab in STATE_TABS:
         stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
-    else:
-        tab = "all"
     stmt = apply_search(stmt, search.q.data, Quote.base_number, Order.title, Order.number)
     stmt = stmt.options(sa.orm.contains_eager(Quote.order), sa.orm.joinedload(Quote.customer))
     stmt = stmt.order_by(Quote.updated_at.desc(), Quote.id.desc())
@@ -199,7 +198,7 @@ def _pdf_response(quote: Quote, sha256: str | None, suffix: str = "") -> Respons
         quote.school_id,
         sha256,
         f"{quote.number}{suffix}.pdf",
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=flag_arg("download"),
     )
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
 from ecoprod.extensions import db
-from ecoprod.params import page_arg
+from ecoprod.params import flag_arg, page_arg
 
 
 def paginate(stmt: sa.Select[Any], per_page: int | None = None) -> Pagination:
@@ -73,4 +73,4 @@ def apply_search(stmt: sa.Select[Any], query: str | None, *columns: Any) -> sa.S
 
 
 def show_archived() -> bool:
-    return request.args.get("archived") == "1"
+    return flag_arg("archived")

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import csrf_token, login_as
 from tests.system.access.routes import MATRIX
-from tests.system.access.scene import build_scene
+from tests.system.access.scene import ROLES, build_scene
 
 ROOT = Path(__file__).resolve().parents[2] / "ecoprod"
 READ = re.compile(r"""request\.(?:args|form)\.get\(\s*f?["']([\w-]+)""")
@@ -54,7 +54,8 @@ HOSTILE = [
     "../../etc/passwd",
     "//evil.example.com",
 ]
-ROLES = ("anonymous", "customer", "master", "admin", "student")
+# Whoever may act on a route reads all of its fields; the others are refused before.
+ACTING = ("admin", "master", "customer")
 
 
 def test_the_code_reads_the_parameters_we_fuzz():
@@ -94,7 +95,9 @@ def test_no_posted_field_makes_a_server_error(app, factory, value):
     for endpoint, case in sorted(MATRIX.items()):
         if case.method != "POST":
             continue
-        for role in ("admin", "master", "customer"):
+        for role in ROLES:
+            if scene.users[role] is None:
+                continue
             client = login_as(app.test_client(), scene.users[role])
             url = _url_or_none(case, scene)
             if url is None:
@@ -103,12 +106,8 @@ def test_no_posted_field_makes_a_server_error(app, factory, value):
             if scene.invoice is not None:
                 fields |= {f"credit-{line.id}": value for line in scene.invoice.lines}
             # The fields that choose a branch keep a meaning, so every branch reads the rest.
-            for mode in (
-                {},
-                {"scope": "lines", "action": "save"},
-                {"action": "issue"},
-                {"action": "add_line"},
-            ):
+            modes = ({}, {"scope": "lines", "action": "save"}, {"action": "issue"}, {"action": "add_line"})
+            for mode in modes if role in ACTING else modes[:1]:
                 response = client.post(url, data={**fields, **mode, "csrf_token": csrf_token(client)})
                 assert response.status_code < 500, (
                     f"{endpoint} as {role} with {value[:30]!r} {mode}: {response.status_code}"

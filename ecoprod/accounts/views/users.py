@@ -31,6 +31,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
+from ecoprod.params import choice_arg
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate
@@ -50,9 +51,7 @@ def _school_user_or_404(user_id: int) -> User:
 @bp.get("/admin/users")
 @admin_required
 def users() -> str:
-    status = request.args.get("status", "active")
-    if status not in USER_TABS:
-        status = "active"
+    status = choice_arg("status", USER_TABS, "active")
     search = SearchForm(request.args)
     stmt = (
         sa.select(User)

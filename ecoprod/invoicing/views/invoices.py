@@ -20,6 +20,7 @@ from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
+from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
 from ecoprod.web.feedback import flash_refusal, show_on_form
@@ -40,7 +41,7 @@ TABS = {
 @bp.get("/invoices")
 @admin_or_customer
 def index() -> str:
-    tab = request.args.get("tab", "all")
+    tab = choice_arg("tab", TABS, "all")
     # Drafts show totals computed from their lines: loaded with the page, not one by one.
     stmt = access.visible_invoices(current_user).options(
         sa.orm.joinedload(Invoice.customer), sa.orm.selectinload(Invoice.lines)
