@@ -1,4 +1,9 @@
-"""Who plans what: admins everywhere, masters in their workshops and for their trades' orders."""
+"""Who plans what: admins everywhere, masters in their workshops and for their trades' orders.
+
+The orders' pattern: ``load_*_or_404(id, user)`` answers 404 for what a user may not
+manage (they do not see it either); the role decorators of ``accounts.permissions`` answer
+403 before that for a sign-in of the wrong kind.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
-from ecoprod.planning.models import Operation
+from ecoprod.planning.models import Operation, OperationPhoto
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop, workshop_masters
 
@@ -43,6 +48,15 @@ def can_manage_student(user: User, student: Student) -> bool:
     return user.is_admin or (user.is_master and student.workshop_id in {w.id for w in user.workshops})
 
 
+def can_see_photo(user: User, photo: OperationPhoto) -> bool:
+    """Staff see every photo; a customer only those shared, of their own company's orders."""
+    if user.is_staff:
+        return True
+    if user.is_customer:
+        return photo.shared_with_customer and photo.operation.order.customer_id == user.customer_id
+    return False
+
+
 def workshop_or_404(workshop_id: int) -> Workshop:
     return db.get_or_404(Workshop, workshop_id)
 
@@ -56,8 +70,63 @@ def student_or_404(student_id: int) -> Student:
 
 
 def require(allowed: bool) -> None:
+    """403 for what the user sees but may not do."""
     if not allowed:
         abort(403)
+
+
+def load_operation_or_404(operation_id: int, user: User) -> Operation:
+    """The school's staff see every operation (the student's tablet has its own loader)."""
+    operation = operation_or_404(operation_id)
+    if not user.is_staff:
+        abort(404)
+    return operation
+
+
+def load_student_or_404(student_id: int, user: User) -> Student:
+    student = student_or_404(student_id)
+    if not user.is_staff:
+        abort(404)
+    return student
+
+
+def load_workshop_or_404(workshop_id: int, user: User) -> Workshop:
+    workshop = workshop_or_404(workshop_id)
+    if not user.is_staff:
+        abort(404)
+    return workshop
+
+
+def operation_to_manage(operation_id: int, user: User) -> Operation:
+    """404 for an operation the user does not see, 403 for one that is not theirs to manage."""
+    operation = load_operation_or_404(operation_id, user)
+    require(can_manage_operation(user, operation))
+    return operation
+
+
+def student_to_manage(student_id: int, user: User) -> Student:
+    student = load_student_or_404(student_id, user)
+    require(can_manage_student(user, student))
+    return student
+
+
+def workshop_to_manage(workshop_id: int, user: User) -> Workshop:
+    workshop = load_workshop_or_404(workshop_id, user)
+    require(can_manage_workshop(user, workshop))
+    return workshop
+
+
+def order_to_plan(order_id: int, user: User) -> Order:
+    order = orders_access.load_order_or_404(order_id, user)
+    require(can_plan_order(user, order))
+    return order
+
+
+def load_photo_or_404(photo_id: int, user: User) -> OperationPhoto:
+    photo = db.get_or_404(OperationPhoto, photo_id)
+    if not can_see_photo(user, photo):
+        abort(404)
+    return photo
 
 
 def workshop_students(workshop: Workshop) -> list[Student]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,6 @@ from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
-from ecoprod.orders.models import Order
 from ecoprod.params import date_arg
 from ecoprod.planning import access, charts, services
 from ecoprod.planning.forms import (
@@ -29,13 +28,12 @@ from ecoprod.planning.models import (
     Assignment,
     Operation,
 )
-from ecoprod.planning.rules import OperationFacts, slot_refusals
 from ecoprod.planning.views.blueprint import bp, flash_warnings
 from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
 from ecoprod.students.models import Student
 from ecoprod.web.feedback import flash_refusal
 from ecoprod.web.forms import ActionForm
-from ecoprod.workshops.models import Machine, Workshop
+from ecoprod.workshops.models import Workshop
 
 # --- Index -----------------------------------------------------------------------------------
 
@@ -88,54 +86,12 @@ def _board_context(
     friday = monday + timedelta(days=4)
     students, time, facts = loaded.students, loaded.time, loaded.facts
     slots = list(half_days(monday, friday))
-    # Plain rows rather than ORM objects: a busy week has a chip per student and half-day.
-    rows = db.session.execute(
-        sa.select(
-            Assignment.id,
-            Assignment.student_id,
-            Assignment.day,
-            Assignment.half,
-            Operation.id.label("operation_id"),
-            Operation.name,
-            Operation.difficulty,
-            Operation.machine_id,
-            Machine.name.label("machine_name"),
-            Machine.regulated,
-            Order.number,
-            Order.id.label("order_id"),
-        )
-        .join(Operation, Operation.id == Assignment.operation_id)
-        .join(Order, Order.id == Operation.order_id)
-        .outerjoin(Machine, Machine.id == Operation.machine_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
-    ).all()
-    busy = {(r.student_id, HalfDay(r.day, r.half)) for r in rows}
-    if any(r.regulated for r in rows):  # the minors' rule needs the declarations
-        time = replace(time, declarations=services.declarations_of(workshop.school_id))
     operation_url = _url_template("planning.operation", operation_id=0)
     move_url = _url_template("planning.move_form", assignment_id=0)
     chips: dict[tuple[int, HalfDay], list[BoardChip]] = defaultdict(list)
-    for r in rows:
-        slot = HalfDay(r.day, r.half)
-        op = OperationFacts(
-            id=r.operation_id,
-            workshop_id=workshop.id,
-            difficulty=r.difficulty,
-            machine_id=r.machine_id,
-            machine_name=r.machine_name or "",
-            machine_regulated=bool(r.regulated),
-        )
-        conflict = r.student_id in facts and any(
-            reason.value != "past"
-            for reason in slot_refusals(facts[r.student_id], op, slot, time, busy - {(r.student_id, slot)})
-        )
-        chips[(r.student_id, slot)].append(
-            BoardChip(
-                f"{r.number or f'#{r.order_id}'} · {r.name}",
-                conflict,
-                operation_url.format(r.operation_id),
-                move_url.format(r.id),
-            )
+    for a in services.week_assignments(workshop, monday, loaded):
+        chips[(a.student_id, a.slot)].append(
+            BoardChip(a.label, a.conflict, operation_url.format(a.operation_id), move_url.format(a.id))
         )
     open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
     rows = []
@@ -167,7 +123,7 @@ def _board_context(
 @bp.get("/planning/workshops/<int:workshop_id>")
 @staff_required
 def board(workshop_id: int) -> str:
-    return _board_page(access.workshop_or_404(workshop_id), _week_param())
+    return _board_page(access.load_workshop_or_404(workshop_id, current_user), _week_param())
 
 
 def _movable(assignment_id: int) -> Assignment:
@@ -234,7 +190,7 @@ def move(assignment_id: int) -> Any:
 @bp.get("/planning/workshops/<int:workshop_id>/gantt")
 @staff_required
 def workshop_gantt(workshop_id: int) -> str:
-    workshop = access.workshop_or_404(workshop_id)
+    workshop = access.load_workshop_or_404(workshop_id, current_user)
     start = week_start(local_today())
     operations = list(
         db.session.scalars(
@@ -278,8 +234,7 @@ def _digest(proposal: Any) -> str:
 @bp.route("/planning/workshops/<int:workshop_id>/autoplan", methods=["GET", "POST"])
 @staff_required
 def autoplan(workshop_id: int) -> Any:
-    workshop = access.workshop_or_404(workshop_id)
-    access.require(access.can_manage_workshop(current_user, workshop))
+    workshop = access.workshop_to_manage(workshop_id, current_user)
     proposal, operations = services.propose(workshop)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():

@@ -53,7 +53,7 @@ def _renew(allowed: bool, back: str, **subject: Any) -> Response:
 @bp.post("/planning/workshops/<int:workshop_id>/feed")
 @staff_required
 def renew_workshop_feed(workshop_id: int) -> Response:
-    workshop = access.workshop_or_404(workshop_id)
+    workshop = access.load_workshop_or_404(workshop_id, current_user)
     allowed = access.can_manage_workshop(current_user, workshop) and not workshop.is_archived
     return _renew(allowed, url_for("planning.board", workshop_id=workshop.id), workshop=workshop)
 
@@ -61,7 +61,7 @@ def renew_workshop_feed(workshop_id: int) -> Response:
 @bp.post("/planning/students/<int:student_id>/feed")
 @staff_required
 def renew_student_feed(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     allowed = access.can_manage_student(current_user, student) and not student.is_archived
     return _renew(allowed, url_for("planning.student", student_id=student.id), student=student)
 

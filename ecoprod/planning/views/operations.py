@@ -68,8 +68,7 @@ def _operation_input(form: OperationForm) -> services.OperationInput:
 @bp.post("/requests/<int:order_id>/operations")
 @staff_required
 def add_operation(order_id: int) -> Any:
-    order = orders_access.load_order_or_404(order_id, current_user)
-    access.require(access.can_plan_order(current_user, order))
+    order = access.order_to_plan(order_id, current_user)
     form = operation_form(order, current_user, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
@@ -88,8 +87,7 @@ def add_operation(order_id: int) -> Any:
 @bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_operation(operation_id: int) -> Any:
-    operation = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, operation))
+    operation = access.operation_to_manage(operation_id, current_user)
     form = operation_form(operation.order, current_user, operation, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
@@ -109,8 +107,7 @@ def edit_operation(operation_id: int) -> Any:
 @bp.post("/operations/<int:operation_id>/delete")
 @staff_required
 def delete_operation(operation_id: int) -> Response:
-    operation = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, operation))
+    operation = access.operation_to_manage(operation_id, current_user)
     order_id = operation.order_id
     try:
         services.delete_operation(operation)
@@ -126,8 +123,7 @@ def delete_operation(operation_id: int) -> Response:
 @bp.post("/operations/<int:operation_id>/move")
 @staff_required
 def reorder_operation(operation_id: int) -> Response:
-    operation = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, operation))
+    operation = access.operation_to_manage(operation_id, current_user)
     services.move_operation(operation, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(url_for("orders.detail", order_id=operation.order_id, _anchor="operations"))
@@ -136,8 +132,7 @@ def reorder_operation(operation_id: int) -> Response:
 @bp.post("/requests/<int:order_id>/routing")
 @staff_required
 def apply_routing(order_id: int) -> Response:
-    order = orders_access.load_order_or_404(order_id, current_user)
-    access.require(access.can_plan_order(current_user, order))
+    order = access.order_to_plan(order_id, current_user)
     form = ApplyTemplateForm(prefix="routing")
     form.template_id.choices = options((t.id, t.name) for t in db.session.scalars(sa.select(RoutingTemplate)))
     if form.validate_on_submit():
@@ -158,8 +153,7 @@ def apply_routing(order_id: int) -> Response:
 @bp.post("/requests/<int:order_id>/routing/save")
 @staff_required
 def save_routing(order_id: int) -> Response:
-    order = orders_access.load_order_or_404(order_id, current_user)
-    access.require(access.can_plan_order(current_user, order))
+    order = access.order_to_plan(order_id, current_user)
     form = TemplateForm(prefix="template")
     operations = services.operations_of(order)
     if form.validate_on_submit() and operations:

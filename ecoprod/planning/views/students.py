@@ -20,7 +20,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.minors import services as minors
 from ecoprod.minors.forms import MedicalOpinionForm, TrainingForm
-from ecoprod.planning import access
+from ecoprod.planning import access, services
 from ecoprod.planning.forms import (
     AbsenceForm,
     StudentAccountForm,
@@ -96,16 +96,21 @@ def _student_page(student: Any, timetable: TimetableForm | None = None, status: 
 @bp.route("/planning/students/<int:student_id>", methods=["GET", "POST"])
 @staff_required
 def student(student_id: int) -> Any:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     if request.method == "POST":
         access.require(access.can_manage_student(current_user, student))
         form = TimetableForm(prefix="tt")
         form.pattern.choices = _half_day_choices()
         form.supervisor_id.choices = _supervisor_choices()
         if form.validate_on_submit():
-            student.workshop_pattern = pattern_from_keys(form.pattern.data or [])
-            student.level = form.level.data
-            student.supervisor_id = form.supervisor_id.data or None
+            services.save_timetable(
+                student,
+                services.TimetableInput(
+                    workshop_pattern=pattern_from_keys(form.pattern.data or []),
+                    level=form.level.data,
+                    supervisor_id=form.supervisor_id.data or None,
+                ),
+            )
             db.session.commit()
             flash(_("The timetable of %(name)s has been saved.", name=student.full_name), "success")
             return redirect(url_for("planning.student", student_id=student.id))
@@ -116,24 +121,21 @@ def student(student_id: int) -> Any:
 @bp.post("/planning/students/<int:student_id>/absences")
 @staff_required
 def add_absence(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
-    access.require(access.can_manage_student(current_user, student))
+    student = access.student_to_manage(student_id, current_user)
     form = AbsenceForm(prefix="absence")
     if form.validate_on_submit():
-        half = Half(form.half.data) if form.half.data else None
-        if half is not None and form.start_date.data != form.end_date.data:
-            flash(_("A morning or an afternoon is for a single day."), "error")
+        data = services.AbsenceInput(
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            half=Half(form.half.data) if form.half.data else None,
+            reason=form.reason.data,
+        )
+        try:
+            services.add_absence(student, data)
+        except services.PlanningError as exc:
+            db.session.rollback()
+            flash_refusal(exc)
         else:
-            db.session.add(
-                Absence(
-                    school_id=student.school_id,
-                    student_id=student.id,
-                    start_date=form.start_date.data,
-                    end_date=form.end_date.data,
-                    half=half,
-                    reason=form.reason.data,
-                )
-            )
             db.session.commit()
             flash(_("The absence has been recorded."), "success")
     else:
@@ -147,7 +149,7 @@ def delete_absence(absence_id: int) -> Response:
     absence = db.get_or_404(Absence, absence_id)
     access.require(access.can_manage_student(current_user, absence.student))
     student_id = absence.student_id
-    db.session.delete(absence)
+    services.delete_absence(absence)
     db.session.commit()
     return redirect(url_for("planning.student", student_id=student_id))
 
@@ -155,8 +157,7 @@ def delete_absence(absence_id: int) -> Response:
 @bp.post("/planning/students/<int:student_id>/medical")
 @staff_required
 def add_medical(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
-    access.require(access.can_manage_student(current_user, student))
+    student = access.student_to_manage(student_id, current_user)
     form = MedicalOpinionForm(prefix="medical")
     if form.validate_on_submit():
         minors.add_medical_opinion(student, form.given_on.data, form.valid_until.data, form.fit.data)
@@ -170,8 +171,7 @@ def add_medical(student_id: int) -> Response:
 @bp.post("/planning/students/<int:student_id>/trainings")
 @staff_required
 def add_training(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
-    access.require(access.can_manage_student(current_user, student))
+    student = access.student_to_manage(student_id, current_user)
     form = TrainingForm(prefix="training")
     form.machine_id.choices = options(
         (m.id, m.name) for m in db.session.scalars(sa.select(Machine).where(Machine.regulated.is_(True)))
@@ -189,26 +189,17 @@ def add_training(student_id: int) -> Response:
 @bp.post("/planning/students/<int:student_id>/account")
 @admin_required
 def student_account(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     form = StudentAccountForm(prefix="account")
     if not form.validate_on_submit():
         flash(_("Give an e-mail address and a first password."), "error")
         return redirect(url_for("planning.student", student_id=student.id))
-    if student.user_id:
-        flash(_("%(name)s already has a sign-in.", name=student.full_name), "error")
-        return redirect(url_for("planning.student", student_id=student.id))
     try:
-        user = accounts.new_user(
-            g.school, form.email.data, student.full_name, Role.STUDENT, UserStatus.ACTIVE
-        )
-        accounts.set_password(user, form.password.data)
-    except accounts.AccountError as exc:
+        services.create_sign_in(student, g.school, form.email.data, form.password.data)
+    except (services.PlanningError, accounts.AccountError) as exc:
         db.session.rollback()
         flash_refusal(exc)
         return redirect(url_for("planning.student", student_id=student.id))
-    db.session.add(user)
-    db.session.flush()
-    student.user_id = user.id
     db.session.commit()
     flash(_("%(name)s can now sign in on the workshop tablet.", name=student.full_name), "success")
     return redirect(url_for("planning.student", student_id=student.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -14,8 +14,6 @@ from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today, number
-from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order
 from ecoprod.planning import access, services
 from ecoprod.planning.forms import (
     AssignForm,
@@ -52,7 +50,7 @@ def _slot_choices(start: date, weeks: int = 4) -> list[SelectChoice]:
 @bp.get("/operations/<int:operation_id>")
 @staff_required
 def operation(operation_id: int) -> str:
-    op = access.operation_or_404(operation_id)
+    op = access.load_operation_or_404(operation_id, current_user)
     students = access.workshop_students(op.workshop)
     return render_template(
         "planning/operation.html",
@@ -108,8 +106,7 @@ def _signoff_form(op: Operation, students: list[Student]) -> SignoffForm:
 @bp.post("/operations/<int:operation_id>/assign")
 @staff_required
 def assign(operation_id: int) -> Response:
-    op = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, op))
+    op = access.operation_to_manage(operation_id, current_user)
     form = _assign_form(op, access.workshop_students(op.workshop))
     if form.validate_on_submit():
         student = access.student_or_404(form.student_id.data)
@@ -151,8 +148,7 @@ def _safe(target: str | None) -> bool:
 @bp.post("/operations/<int:operation_id>/time")
 @staff_required
 def log_time(operation_id: int) -> Response:
-    op = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, op))
+    op = access.operation_to_manage(operation_id, current_user)
     form = _time_form(op, access.workshop_students(op.workshop))
     if form.validate_on_submit():
         student = access.student_or_404(form.student_id.data)
@@ -162,29 +158,25 @@ def log_time(operation_id: int) -> Response:
             db.session.rollback()
             flash_refusal(exc)
         else:
+            late = services.late_risk(op.order)
+            if late:
+                services.notify_late(op.order)
             db.session.commit()
             flash(
                 _("%(hours)s h logged for %(name)s.", hours=number(form.hours.data), name=student.full_name),
                 "success",
             )
-            _warn_if_late(op.order)
+            if late:
+                flash(_("Late risk: the remaining hours no longer fit before the promised date."), "warning")
     else:
         flash_form_errors(form)
     return redirect(url_for("planning.operation", operation_id=op.id))
 
 
-def _warn_if_late(order: Order) -> None:
-    if services.late_risk(order):
-        services.notify_late(order)
-        db.session.commit()
-        flash(_("Late risk: the remaining hours no longer fit before the promised date."), "warning")
-
-
 @bp.post("/operations/<int:operation_id>/progress")
 @staff_required
 def progress(operation_id: int) -> Response:
-    op = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, op))
+    op = access.operation_to_manage(operation_id, current_user)
     form = _progress_form(op)
     if form.validate_on_submit():
         try:
@@ -213,8 +205,7 @@ def progress(operation_id: int) -> Response:
 @bp.post("/operations/<int:operation_id>/photos")
 @staff_required
 def add_photo(operation_id: int) -> Response:
-    op = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, op))
+    op = access.operation_to_manage(operation_id, current_user)
     form = PhotoForm()
     if form.validate_on_submit():
         upload = form.photo.data
@@ -227,17 +218,7 @@ def add_photo(operation_id: int) -> Response:
         except UploadRefused as exc:
             flash_refusal(exc)
         else:
-            stored = file_store().save(op.school_id, image.data, db.session)
-            op.photos.append(
-                OperationPhoto(
-                    school_id=op.school_id,
-                    stored_name=stored,
-                    content_type=image.kind.content_type,
-                    caption=form.caption.data,
-                    shared_with_customer=form.shared.data,
-                    uploaded_by_id=current_user.id,
-                )
-            )
+            services.add_photo(op, image, form.caption.data, form.shared.data, current_user)
             db.session.commit()
             flash(_("The photo has been added."), "success")
     else:
@@ -250,7 +231,7 @@ def add_photo(operation_id: int) -> Response:
 def share_photo(photo_id: int) -> Response:
     photo = db.get_or_404(OperationPhoto, photo_id)
     access.require(access.can_manage_operation(current_user, photo.operation))
-    photo.shared_with_customer = not photo.shared_with_customer
+    services.toggle_photo_sharing(photo)
     db.session.commit()
     return redirect(url_for("planning.operation", operation_id=photo.operation_id))
 
@@ -259,13 +240,7 @@ def share_photo(photo_id: int) -> Response:
 @school_member_required
 def photo(photo_id: int) -> Response:
     """Staff see every photo; a customer only those shared, of their own orders."""
-    item = db.get_or_404(OperationPhoto, photo_id)
-    if current_user.is_customer:
-        order = orders_access.load_order_or_404(item.operation.order_id, current_user)
-        if not item.shared_with_customer or order.id != item.operation.order_id:
-            abort(404)
-    elif not current_user.is_staff:
-        abort(403)
+    item = access.load_photo_or_404(photo_id, current_user)
     response = send_file(
         file_store().path(item.school_id, item.stored_name), mimetype=item.content_type, max_age=3600
     )
@@ -276,8 +251,7 @@ def photo(photo_id: int) -> Response:
 @bp.post("/operations/<int:operation_id>/signoff")
 @staff_required
 def signoff(operation_id: int) -> Response:
-    op = access.operation_or_404(operation_id)
-    access.require(access.can_manage_operation(current_user, op))
+    op = access.operation_to_manage(operation_id, current_user)
     form = _signoff_form(op, [])
     if form.validate_on_submit():
         student = access.student_or_404(form.student_id.data)
