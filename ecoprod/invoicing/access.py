@@ -27,6 +27,14 @@ def load_invoice_or_404(invoice_id: int, user: User) -> Invoice:
     return invoice
 
 
+def can_record_payment(user: User, invoice: Invoice) -> bool:
+    return user.is_admin and not invoice.is_draft and not invoice.is_credit_note
+
+
+def can_credit(user: User, invoice: Invoice) -> bool:
+    return user.is_admin and not invoice.is_draft and not invoice.is_credit_note
+
+
 def can_remind(user: User, invoice: Invoice, days_late: int) -> bool:
     """By hand, an overdue invoice with something left to pay (at most once a day: services)."""
     return user.is_admin and invoice.balance > 0 and days_late > 0

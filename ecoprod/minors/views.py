@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask_login import current_user
 
 from ecoprod.accounts.permissions import admin_required, staff_required
 from ecoprod.extensions import db
@@ -48,6 +49,7 @@ def _register(form: DeclarationForm | None = None, status: int = 200) -> Any:
         today=today,
         form=form or _declaration_form(),
         action_form=ActionForm(),
+        can_declare=current_user.is_admin,  # declarations are the director's (admin_required routes)
     ), status
 
 

@@ -40,6 +40,22 @@ def can_manage_workshop(user: User, workshop: Workshop) -> bool:
     )
 
 
+def manageable_workshop_ids(user: User, workshops: list[Workshop]) -> set[int]:
+    """``can_manage_workshop`` for a list of workshops, in one query."""
+    if user.is_admin:
+        return {w.id for w in workshops}
+    if not user.is_master:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(workshop_masters.c.workshop_id).where(
+                workshop_masters.c.user_id == user.id,
+                workshop_masters.c.workshop_id.in_([w.id for w in workshops]),
+            )
+        )
+    )
+
+
 def can_manage_operation(user: User, operation: Operation) -> bool:
     return can_manage_workshop(user, operation.workshop) or can_plan_order(user, operation.order)
 
@@ -55,6 +71,11 @@ def can_see_photo(user: User, photo: OperationPhoto) -> bool:
     if user.is_customer:
         return photo.shared_with_customer and photo.operation.order.customer_id == user.customer_id
     return False
+
+
+def can_give_sign_in(user: User, student: Student) -> bool:
+    """The tablet's sign-in is given by an administrator."""
+    return user.is_admin
 
 
 def workshop_or_404(workshop_id: int) -> Workshop:

@@ -46,7 +46,7 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
         .order_by(Invoice.id)
     ).all()
     school = g.school
-    admin = current_user.is_admin and not invoice.is_credit_note
+    admin = access.can_credit(current_user, invoice)
     return render_template(
         "invoicing/detail.html",
         invoice=invoice,
@@ -61,6 +61,8 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
         penalty=services.late_penalty(invoice, school.late_penalty_rate),
         days_late=services.days_late(invoice),
         can_remind=access.can_remind(current_user, invoice, services.days_late(invoice)),
+        can_record_payment=access.can_record_payment(current_user, invoice),
+        can_credit=access.can_credit(current_user, invoice),
         action_form=ActionForm(),
     ), status
 

@@ -50,7 +50,10 @@ def index() -> str:
             .group_by(Operation.workshop_id)
         ).all()
     )
-    return render_template("planning/index.html", workshops=workshops, mine=mine, todo=counts)
+    can_autoplan = access.manageable_workshop_ids(current_user, workshops)
+    return render_template(
+        "planning/index.html", workshops=workshops, mine=mine, todo=counts, can_autoplan=can_autoplan
+    )
 
 
 def _operation_input(form: OperationForm) -> services.OperationInput:

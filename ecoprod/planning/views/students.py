@@ -89,6 +89,7 @@ def _student_page(student: Any, timetable: TimetableForm | None = None, status: 
         absences=absences,
         upcoming=upcoming,
         can_manage=access.can_manage_student(current_user, student),
+        can_give_sign_in=access.can_give_sign_in(current_user, student),
         action_form=ActionForm(),
     ), status
 
