@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,9 +11,9 @@ from werkzeug.wrappers import Response
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role
 from ecoprod.accounts.permissions import admin_required
-from ecoprod.customers import services
+from ecoprod.customers import access, services
 from ecoprod.customers.forms import ContactForm, CustomerForm, InviteCustomerUserForm
-from ecoprod.customers.models import Contact, Customer
+from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.panels import panels_for
@@ -29,7 +28,7 @@ bp = Blueprint("customers", __name__, url_prefix="/admin/customers")
 def index() -> str:
     search = SearchForm(request.args)
     archived = show_archived()
-    stmt = sa.select(Customer).order_by(Customer.name)
+    stmt = access.visible_customers(current_user).order_by(Customer.name)
     stmt = stmt.where(Customer.archived_at.is_not(None) if archived else Customer.archived_at.is_(None))
     stmt = apply_search(stmt, search.q.data, Customer.name, Customer.siren, Customer.email)
     return render_template("customers/index.html", page=paginate(stmt), search=search, archived=archived)
@@ -60,13 +59,13 @@ def _render_detail(customer: Customer, invite_form: InviteCustomerUserForm) -> s
 @bp.get("/<int:customer_id>")
 @admin_required
 def detail(customer_id: int) -> str:
-    return _render_detail(db.get_or_404(Customer, customer_id), InviteCustomerUserForm())
+    return _render_detail(access.load_customer_or_404(customer_id, current_user), InviteCustomerUserForm())
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(customer_id: int) -> Any:
-    customer = db.get_or_404(Customer, customer_id)
+    customer = access.load_customer_or_404(customer_id, current_user)
     form = CustomerForm(obj=customer)
     if not form.is_submitted():
         form.siret.data = customer.siret or customer.siren
@@ -84,7 +83,7 @@ def edit(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/archive")
 @admin_required
 def archive(customer_id: int) -> Response:
-    customer = db.get_or_404(Customer, customer_id)
+    customer = access.load_customer_or_404(customer_id, current_user)
     if ActionForm().validate_on_submit():
         services.archive_customer(customer)
         db.session.commit()
@@ -95,7 +94,7 @@ def archive(customer_id: int) -> Response:
 @bp.post("/<int:customer_id>/restore")
 @admin_required
 def restore(customer_id: int) -> Response:
-    customer = db.get_or_404(Customer, customer_id)
+    customer = access.load_customer_or_404(customer_id, current_user)
     if ActionForm().validate_on_submit():
         services.restore_customer(customer)
         db.session.commit()
@@ -106,7 +105,7 @@ def restore(customer_id: int) -> Response:
 @bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
 @admin_required
 def new_contact(customer_id: int) -> Any:
-    customer = db.get_or_404(Customer, customer_id)
+    customer = access.load_customer_or_404(customer_id, current_user)
     form = ContactForm()
     if form.validate_on_submit():
         services.save_contact(customer, None, form.to_input())
@@ -119,7 +118,7 @@ def new_contact(customer_id: int) -> Any:
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_contact(contact_id: int) -> Any:
-    contact = db.get_or_404(Contact, contact_id)
+    contact = access.load_contact_or_404(contact_id, current_user)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         services.save_contact(contact.customer, contact, form.to_input())
@@ -134,7 +133,7 @@ def edit_contact(contact_id: int) -> Any:
 @bp.post("/contacts/<int:contact_id>/delete")
 @admin_required
 def delete_contact(contact_id: int) -> Response:
-    contact = db.get_or_404(Contact, contact_id)
+    contact = access.load_contact_or_404(contact_id, current_user)
     customer_id = contact.customer_id
     if ActionForm().validate_on_submit():
         services.delete_contact(contact)
@@ -146,7 +145,7 @@ def delete_contact(contact_id: int) -> Response:
 @bp.post("/<int:customer_id>/users")
 @admin_required
 def invite_user(customer_id: int) -> Any:
-    customer = db.get_or_404(Customer, customer_id)
+    customer = access.load_customer_or_404(customer_id, current_user)
     form = InviteCustomerUserForm()
     if form.validate_on_submit():
         try:

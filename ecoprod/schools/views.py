@@ -14,7 +14,7 @@ from ecoprod.accounts.permissions import admin_required, operator_required, scho
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
-from ecoprod.schools import services
+from ecoprod.schools import access, services
 from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm, VatRateForm
 from ecoprod.schools.models import School, VatRate
 from ecoprod.storage import InspectedFile, UploadRefused, file_store, inspect_upload
@@ -138,7 +138,7 @@ def vat_rates() -> Any:
 @bp.post("/admin/vat-rates/<int:rate_id>/archive")
 @admin_required
 def archive_vat_rate(rate_id: int) -> Response:
-    vat_rate = db.get_or_404(VatRate, rate_id)
+    vat_rate = access.load_vat_rate_or_404(rate_id, current_user)
     if ActionForm().validate_on_submit():
         if vat_rate.is_default and not vat_rate.is_archived:
             flash(_("Choose another default rate before archiving this one."), "error")
@@ -152,7 +152,7 @@ def archive_vat_rate(rate_id: int) -> Response:
 @bp.post("/admin/vat-rates/<int:rate_id>/default")
 @admin_required
 def default_vat_rate(rate_id: int) -> Response:
-    vat_rate = db.get_or_404(VatRate, rate_id)
+    vat_rate = access.load_vat_rate_or_404(rate_id, current_user)
     if ActionForm().validate_on_submit():
         services.set_default_vat_rate(g.school, vat_rate)
         db.session.commit()

@@ -6,13 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
-from ecoprod.students import services
+from ecoprod.students import access, services
 from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
@@ -63,13 +64,13 @@ def new() -> Any:
 @bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(student_id: int) -> Any:
-    return _save(db.get_or_404(Student, student_id))
+    return _save(access.load_student_or_404(student_id, current_user))
 
 
 @bp.post("/<int:student_id>/archive")
 @admin_required
 def archive(student_id: int) -> Response:
-    student = db.get_or_404(Student, student_id)
+    student = access.load_student_or_404(student_id, current_user)
     if ActionForm().validate_on_submit():
         services.set_archived(student, not student.is_archived)
         db.session.commit()

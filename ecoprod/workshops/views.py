@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ecoprod.accounts.models import Role, User, UserStatus
@@ -16,7 +17,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.listing import apply_search, paginate, show_archived
-from ecoprod.workshops import services
+from ecoprod.workshops import access, services
 from ecoprod.workshops.forms import MachineForm, WorkshopForm
 from ecoprod.workshops.models import Machine, Workshop
 
@@ -78,13 +79,13 @@ def new() -> Any:
 @bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(workshop_id: int) -> Any:
-    return _save(db.get_or_404(Workshop, workshop_id))
+    return _save(access.load_workshop_or_404(workshop_id, current_user))
 
 
 @bp.get("/<int:workshop_id>")
 @admin_required
 def detail(workshop_id: int) -> str:
-    workshop = db.get_or_404(Workshop, workshop_id)
+    workshop = access.load_workshop_or_404(workshop_id, current_user)
     student_count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Student)
@@ -98,7 +99,7 @@ def detail(workshop_id: int) -> str:
 @bp.post("/<int:workshop_id>/archive")
 @admin_required
 def archive(workshop_id: int) -> Response:
-    workshop = db.get_or_404(Workshop, workshop_id)
+    workshop = access.load_workshop_or_404(workshop_id, current_user)
     if ActionForm().validate_on_submit():
         services.set_archived(workshop, not workshop.is_archived)
         db.session.commit()
@@ -114,14 +115,14 @@ def archive(workshop_id: int) -> Response:
 @bp.route("/<int:workshop_id>/machines/new", methods=["GET", "POST"])
 @admin_required
 def new_machine(workshop_id: int) -> Any:
-    workshop = db.get_or_404(Workshop, workshop_id)
+    workshop = access.load_workshop_or_404(workshop_id, current_user)
     return _save_machine(workshop, None)
 
 
 @bp.route("/machines/<int:machine_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_machine(machine_id: int) -> Any:
-    machine = db.get_or_404(Machine, machine_id)
+    machine = access.load_machine_or_404(machine_id, current_user)
     return _save_machine(machine.workshop, machine)
 
 
@@ -138,7 +139,7 @@ def _save_machine(workshop: Workshop, machine: Machine | None) -> Any:
 @bp.post("/machines/<int:machine_id>/archive")
 @admin_required
 def archive_machine(machine_id: int) -> Response:
-    machine = db.get_or_404(Machine, machine_id)
+    machine = access.load_machine_or_404(machine_id, current_user)
     if ActionForm().validate_on_submit():
         services.set_archived(machine, not machine.is_archived)
         db.session.commit()

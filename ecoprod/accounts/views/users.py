@@ -18,7 +18,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from ecoprod.accounts import services
+from ecoprod.accounts import access, services
 from ecoprod.accounts.forms import (
     ApproveSignupForm,
     EditUserForm,
@@ -45,7 +45,7 @@ USER_TABS = ("active", "invited", "pending", "archived")
 
 
 def _school_user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    return access.load_user_or_404(user_id, current_user)
 
 
 @bp.get("/admin/users")
@@ -202,7 +202,7 @@ def resend_invitation(user_id: int) -> Response:
 
 
 def _signup_or_404(signup_id: int) -> SignupRequest:
-    return db.get_or_404(SignupRequest, signup_id)
+    return access.load_signup_or_404(signup_id, current_user)
 
 
 @bp.post("/admin/signups/<int:signup_id>/approve")
