@@ -18,7 +18,8 @@ from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.panels import panels_for
 from ecoprod.web.forms import ActionForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate, show_archived
+from ecoprod.web.keyset import asc, keyset
+from ecoprod.web.listing import apply_search, show_archived
 
 bp = Blueprint("customers", __name__, url_prefix="/admin/customers")
 
@@ -28,10 +29,11 @@ bp = Blueprint("customers", __name__, url_prefix="/admin/customers")
 def index() -> str:
     search = SearchForm(request.args)
     archived = show_archived()
-    stmt = access.visible_customers(current_user).order_by(Customer.name)
+    stmt = access.visible_customers(current_user)
     stmt = stmt.where(Customer.archived_at.is_not(None) if archived else Customer.archived_at.is_(None))
     stmt = apply_search(stmt, search.q.data, Customer.name, Customer.siren, Customer.email)
-    return render_template("customers/index.html", page=paginate(stmt), search=search, archived=archived)
+    page = keyset(stmt, asc(Customer.name), asc(Customer.id))
+    return render_template("customers/index.html", page=page, search=search, archived=archived)
 
 
 @bp.route("/new", methods=["GET", "POST"])

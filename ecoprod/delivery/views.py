@@ -22,7 +22,7 @@ from ecoprod.orders import access as orders_access
 from ecoprod.params import flag_arg
 from ecoprod.storage import IMAGE_KINDS, PDF, UploadRefused, file_store, inspect_upload
 from ecoprod.web.feedback import show_on_form
-from ecoprod.web.listing import paginate
+from ecoprod.web.keyset import desc, keyset
 
 bp = Blueprint("delivery", __name__)
 
@@ -36,7 +36,7 @@ def index() -> str:
     pending = flag_arg("pending")
     if pending:
         stmt = stmt.where(DeliveryNote.received_at.is_(None))
-    page = paginate(stmt.order_by(DeliveryNote.id.desc()))
+    page = keyset(stmt, desc(DeliveryNote.id))
     return render_template("delivery/index.html", page=page, pending=pending)
 
 

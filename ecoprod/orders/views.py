@@ -24,7 +24,8 @@ from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate, window
+from ecoprod.web.keyset import asc, desc, keyset
+from ecoprod.web.listing import apply_search
 from ecoprod.workshops.models import Trade
 
 bp = Blueprint("orders", __name__)
@@ -60,8 +61,8 @@ def index() -> str:
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number, Order.customer_reference)
     if not current_user.is_customer:
         stmt = stmt.options(sa.orm.joinedload(Order.customer))
-    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc())
-    return render_template("orders/index.html", page=paginate(stmt), search=search, tab=tab, tabs=STATE_TABS)
+    page = keyset(stmt, desc(Order.created_at), desc(Order.id))
+    return render_template("orders/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
 
 @bp.get("/inbox")
@@ -76,8 +77,7 @@ def inbox() -> str:
         sa.orm.joinedload(Order.customer).load_only(Customer.name),
     )
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number)
-    stmt = stmt.order_by(Order.submitted_at.asc(), Order.id.asc())
-    page = window(stmt)
+    page = keyset(stmt, asc(Order.submitted_at), asc(Order.id), count=False)
     lines = services.line_summaries([order.id for order in page.items])
     return render_template("orders/inbox.html", page=page, lines=lines, search=search)
 

@@ -23,7 +23,8 @@ from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
 from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate
+from ecoprod.web.keyset import desc, keyset
+from ecoprod.web.listing import apply_search
 
 bp = Blueprint("quotes", __name__)
 
@@ -45,8 +46,8 @@ def index() -> str:
         stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
     stmt = apply_search(stmt, search.q.data, Quote.base_number, Order.title, Order.number)
     stmt = stmt.options(sa.orm.contains_eager(Quote.order), sa.orm.joinedload(Quote.customer))
-    stmt = stmt.order_by(Quote.updated_at.desc(), Quote.id.desc())
-    return render_template("quotes/index.html", page=paginate(stmt), search=search, tab=tab, tabs=STATE_TABS)
+    page = keyset(stmt, desc(Quote.updated_at), desc(Quote.id))
+    return render_template("quotes/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
 
 # --- The builder -------------------------------------------------------------------------------

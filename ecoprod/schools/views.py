@@ -19,7 +19,7 @@ from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm, VatRateForm
 from ecoprod.schools.models import School, VatRate
 from ecoprod.storage import InspectedFile, UploadRefused, file_store, inspect_upload
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.listing import paginate
+from ecoprod.web.keyset import asc, keyset
 
 bp = Blueprint("schools", __name__)
 
@@ -76,8 +76,7 @@ def logo() -> Response:
 @bp.get("/platform/schools")
 @operator_required
 def platform_schools() -> str:
-    stmt = sa.select(School).order_by(School.name)
-    page = paginate(stmt)
+    page = keyset(sa.select(School), asc(School.name), asc(School.id))
     admin_counts = dict(
         db.session.execute(
             sa.select(User.school_id, sa.func.count())

@@ -17,7 +17,8 @@ from ecoprod.students import access, services
 from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.listing import apply_search, paginate, show_archived
+from ecoprod.web.keyset import asc, keyset
+from ecoprod.web.listing import apply_search, show_archived
 from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("students", __name__, url_prefix="/admin/students")
@@ -33,12 +34,12 @@ def index() -> str:
         sa.select(Student)
         .where(Student.archived_at.is_not(None) if archived else Student.archived_at.is_(None))
         .options(sa.orm.joinedload(Student.workshop))
-        .order_by(Student.last_name, Student.first_name)
     )
     if filters.workshop.data:
         stmt = stmt.where(Student.workshop_id == filters.workshop.data)
     stmt = apply_search(stmt, filters.q.data, Student.first_name, Student.last_name)
-    return render_template("students/index.html", page=paginate(stmt), filters=filters, archived=archived)
+    page = keyset(stmt, asc(Student.last_name), asc(Student.first_name), asc(Student.id))
+    return render_template("students/index.html", page=page, filters=filters, archived=archived)
 
 
 def _save(student: Student | None) -> Any:

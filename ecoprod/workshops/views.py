@@ -16,7 +16,8 @@ from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.students.models import Student
 from ecoprod.web.forms import ActionForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate, show_archived
+from ecoprod.web.keyset import asc, keyset
+from ecoprod.web.listing import apply_search, show_archived
 from ecoprod.workshops import access, services
 from ecoprod.workshops.forms import MachineForm, WorkshopForm
 from ecoprod.workshops.models import Machine, Workshop
@@ -43,10 +44,10 @@ def index() -> str:
         sa.select(Workshop)
         .where(Workshop.archived_at.is_not(None) if archived else Workshop.archived_at.is_(None))
         .options(sa.orm.selectinload(Workshop.masters), sa.orm.selectinload(Workshop.machines))
-        .order_by(Workshop.name)
     )
     stmt = apply_search(stmt, search.q.data, Workshop.name)
-    return render_template("workshops/index.html", page=paginate(stmt), search=search, archived=archived)
+    page = keyset(stmt, asc(Workshop.name), asc(Workshop.id))
+    return render_template("workshops/index.html", page=page, search=search, archived=archived)
 
 
 def _workshop_form(workshop: Workshop | None) -> tuple[WorkshopForm, list[User]]:

@@ -1,5 +1,7 @@
 """Administrators run the school's reference data: create, edit, archive, search, paginate."""
 
+import html
+import re
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -116,9 +118,18 @@ def test_customer_search_and_pagination(world, client, factory):
     assert "Atelier Martin 00" in first
     assert "Mécanique Zéphyr" not in first
     assert "Page 1 sur 2" in first
-    second = client.get("/admin/customers/?q=martin&page=2").get_data(as_text=True)
+    second = client.get(_link(first, "next")).get_data(as_text=True)
     assert "Atelier Martin 29" in second
     assert "Atelier Martin 00" not in second
+    assert "Page 2 sur 2" in second and 'rel="next"' not in second
+    back = client.get(_link(second, "prev")).get_data(as_text=True)
+    assert "Atelier Martin 00" in back and "Atelier Martin 29" not in back
+
+
+def _link(page: str, rel: str) -> str:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', page)
+    assert found, f"no {rel} link"
+    return html.unescape(found.group(1))
 
 
 def test_workshop_with_masters_rate_and_regulated_machine(world, client):

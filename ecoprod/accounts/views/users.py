@@ -34,7 +34,8 @@ from ecoprod.i18n import gettext as _
 from ecoprod.params import choice_arg
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
-from ecoprod.web.listing import apply_search, paginate
+from ecoprod.web.keyset import asc, keyset
+from ecoprod.web.listing import apply_search
 from ecoprod.workshops.models import Workshop
 from ecoprod.workshops.services import workshop_options
 
@@ -57,14 +58,13 @@ def users() -> str:
         sa.select(User)
         .where(User.status == UserStatus(status))
         .options(sa.orm.selectinload(User.workshops), sa.orm.joinedload(User.customer))
-        .order_by(User.full_name)
     )
     if status == "pending":  # a sign-up nobody confirmed is nobody's business yet
         stmt = stmt.where(
             ~sa.exists().where(SignupRequest.user_id == User.id, SignupRequest.confirmed_at.is_(None))
         )
     stmt = apply_search(stmt, search.q.data, User.full_name, User.email)
-    page = paginate(stmt)
+    page = keyset(stmt, asc(User.full_name), asc(User.id))
     signups = []
     if status == "pending":
         signups = list(

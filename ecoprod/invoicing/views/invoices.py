@@ -3,6 +3,7 @@ groups, the draft editor, issuing and deleting a draft."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.listing import paginate, window
+from ecoprod.web.keyset import asc, desc, keyset
 
 TABS = {
     "drafts": lambda s: s.where(Invoice.state == InvoiceState.DRAFT),
@@ -36,6 +37,10 @@ TABS = {
     "paid": lambda s: s.where(Invoice.state == InvoiceState.PAID),
     "credit_notes": lambda s: s.where(Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.number.is_not(None)),
 }
+
+
+NOT_ISSUED = date(9999, 12, 31)
+DRAFTS_FIRST = sa.func.coalesce(Invoice.issue_date, NOT_ISSUED)
 
 
 @bp.get("/invoices")
@@ -50,7 +55,8 @@ def index() -> str:
         stmt = TABS[tab](stmt)
     else:
         tab = "all"
-    page = paginate(stmt.order_by(Invoice.issue_date.desc().nulls_first(), Invoice.id.desc()))
+    # Drafts (no issue date yet) first, then the latest issued.
+    page = keyset(stmt, desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
     return render_template("invoicing/index.html", page=page, tab=tab, tabs=TABS)
 
 
@@ -61,10 +67,9 @@ def to_invoice() -> str:
         sa.select(Order)
         .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
         .options(sa.orm.joinedload(Order.customer), sa.orm.selectinload(Order.lines))
-        .order_by(Order.customer_id, Order.id)
     )
     # A page of the orders delivered and not invoiced; on a page, those with something left.
-    page = window(orders)
+    page = keyset(orders, asc(Order.customer_id), asc(Order.id), count=False)
     pending = [found.order for found in billable.pending(page.items)]
     today = local_today()
     group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)

@@ -1,0 +1,153 @@
+"""Keyset pagination: a page of rows is "the next ``per_page`` after this one", answered by
+an index (school first, then the list's sort keys) however deep the page, instead of an
+``OFFSET`` that reads and drops every row before it.
+
+A list names its sort keys (``Key``; the last one unique, usually the id). The links carry
+the first or last row's keys as an opaque cursor (``after`` / ``before``) and the page's
+number for display; a cursor that does not decode is ignored (first page), and it can only
+position a list inside what the access rules already let the user see.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, request
+
+from ecoprod.extensions import db
+from ecoprod.params import int_arg
+
+
+@dataclass(frozen=True)
+class Key:
+    """One sort key: the SQL expression, its direction, and how to read it from a row."""
+
+    expression: Any
+    descending: bool = False
+    value: Callable[[Any], Any] | None = None  # default: the attribute of the same name
+
+    def of(self, item: Any) -> Any:
+        return self.value(item) if self.value else getattr(item, self.expression.key)
+
+    def ordering(self, reverse: bool = False) -> Any:
+        return self.expression.asc() if self.descending == reverse else self.expression.desc()
+
+
+def asc(expression: Any, value: Callable[[Any], Any] | None = None) -> Key:
+    return Key(expression, False, value)
+
+
+def desc(expression: Any, value: Callable[[Any], Any] | None = None) -> Key:
+    return Key(expression, True, value)
+
+
+@dataclass
+class KeysetPage:
+    items: list[Any]
+    page: int
+    has_prev: bool
+    has_next: bool
+    total: int | None = None
+    per_page: int = 25
+    prev_args: dict[str, Any] = field(default_factory=dict)
+    next_args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, math.ceil(self.total / self.per_page))
+
+
+def _encode(values: Sequence[Any]) -> str:
+    tagged = []
+    for v in values:
+        if isinstance(v, datetime):
+            tagged.append(["t", v.isoformat()])
+        elif isinstance(v, date):
+            tagged.append(["d", v.isoformat()])
+        elif isinstance(v, bool | int | str) or v is None:
+            tagged.append(["v", v])
+        else:
+            tagged.append(["s", str(v)])
+    raw = json.dumps(tagged, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str | None, size: int) -> list[Any] | None:
+    if not cursor or len(cursor) > 2000:
+        return None
+    try:
+        tagged = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(tagged, list) or len(tagged) != size:
+            return None
+        values = []
+        for tag, v in tagged:
+            if tag == "t":
+                values.append(datetime.fromisoformat(v))
+            elif tag == "d":
+                values.append(date.fromisoformat(v))
+            elif tag in ("v", "s") and (v is None or isinstance(v, bool | int | str)):
+                values.append(v)
+            else:
+                return None
+        return values
+    except (ValueError, TypeError):
+        return None
+
+
+def _beyond(keys: Sequence[Key], values: Sequence[Any], reverse: bool) -> sa.ColumnElement[bool]:
+    """Rows after ``values`` in the list's order (before them when ``reverse``)."""
+
+    def step(key: Key, value: Any) -> sa.ColumnElement[bool]:
+        later = key.descending != reverse
+        return key.expression < value if later else key.expression > value
+
+    if len({k.descending for k in keys}) == 1:  # one row-value comparison, answered by the index
+        left = sa.tuple_(*(k.expression for k in keys))
+        right = sa.tuple_(
+            *(sa.literal(v, type_=k.expression.type) for k, v in zip(keys, values, strict=True))
+        )
+        later = keys[0].descending != reverse
+        return left < right if later else left > right
+    clauses = []
+    for i, (key, value) in enumerate(zip(keys, values, strict=True)):
+        equal = [k.expression == v for k, v in zip(keys[:i], values[:i], strict=True)]
+        clauses.append(sa.and_(*equal, step(key, value)))
+    return sa.or_(*clauses)
+
+
+def keyset(stmt: sa.Select[Any], *keys: Key, per_page: int | None = None, count: bool = True) -> KeysetPage:
+    """One page of ``stmt`` in the order of ``keys`` (and its total, unless ``count`` is off)."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    after = _decode(request.args.get("after"), len(keys))
+    before = None if after else _decode(request.args.get("before"), len(keys))
+    number = int_arg("page", 1) if (after or before) else 1
+    query = stmt.order_by(None)
+    if after:
+        query = query.where(_beyond(keys, after, reverse=False))
+    elif before:
+        query = query.where(_beyond(keys, before, reverse=True))
+    reverse = before is not None
+    query = query.order_by(*(k.ordering(reverse) for k in keys)).limit(per_page + 1)
+    rows = list(db.session.scalars(query).unique())
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if reverse:
+        rows.reverse()
+    has_prev = more if reverse else after is not None
+    has_next = True if reverse else more
+    total = None
+    if count:
+        counted = stmt.order_by(None).subquery()
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted))
+    page = KeysetPage(rows, number, has_prev and bool(rows), has_next and bool(rows), total, per_page)
+    if rows:
+        page.prev_args = {"before": _encode([k.of(rows[0]) for k in keys]), "page": max(1, number - 1)}
+        page.next_args = {"after": _encode([k.of(rows[-1]) for k in keys]), "page": number + 1}
+    return page
