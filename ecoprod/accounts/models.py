@@ -80,6 +80,7 @@ class User(TenantMixin, TimestampMixin, db.Model):
             name="customer_users_have_a_company",
         ),
         sa.CheckConstraint("(role = 'operator') = (school_id IS NULL)", name="operators_have_no_school"),
+        sa.Index("ix_users_school_name", "school_id", "full_name", "id"),  # the users list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

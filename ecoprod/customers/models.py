@@ -41,6 +41,7 @@ PAYMENT_TERMS_LABELS = {
 
 class Customer(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __tablename__ = "customers"
+    __table_args__ = (sa.Index("ix_customers_school_name", "school_id", "name", "id"),)  # the list
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Line(200))

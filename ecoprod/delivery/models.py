@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
 class DeliveryNote(TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "delivery_notes"
-    __table_args__ = (sa.UniqueConstraint("school_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "number"),
+        sa.Index("ix_delivery_notes_school_list", "school_id", "id"),  # the deliveries list
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)

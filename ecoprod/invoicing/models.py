@@ -138,6 +138,10 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("school_id", "number"),
         sa.Index("ix_invoices_school_state_due", "school_id", "state", "due_date"),
+        # The invoices list: drafts first, then the latest issued (invoicing.views.DRAFTS_FIRST).
+        sa.Index(
+            "ix_invoices_school_issued", "school_id", sa.text("coalesce(issue_date, '9999-12-31')"), "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

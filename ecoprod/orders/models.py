@@ -124,6 +124,7 @@ class Order(TenantMixin, TimestampMixin, db.Model):
         sa.UniqueConstraint("school_id", "number"),
         sa.Index("ix_orders_school_state_submitted", "school_id", "state", "submitted_at"),
         sa.Index("ix_orders_customer_created", "customer_id", "created_at"),
+        sa.Index("ix_orders_school_created", "school_id", "created_at", "id"),  # the requests list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -73,6 +73,7 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
         sa.UniqueConstraint("school_id", "base_number", "version"),
         sa.CheckConstraint("discount_percent >= 0 AND discount_percent <= 10000", name="discount_range"),
         sa.Index("ix_quotes_customer_state", "customer_id", "state"),
+        sa.Index("ix_quotes_school_updated", "school_id", "updated_at", "id"),  # the quotes list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

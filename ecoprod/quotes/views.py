@@ -41,11 +41,17 @@ STATE_TABS = {
 def index() -> str:
     search = SearchForm(request.args)
     tab = choice_arg("tab", STATE_TABS, "all")
-    stmt = access.visible_quotes(current_user).join(Quote.order)
+    stmt = access.visible_quotes(current_user)
     if tab in STATE_TABS:
         stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
-    stmt = apply_search(stmt, search.q.data, Quote.base_number, Order.title, Order.number)
-    stmt = stmt.options(sa.orm.contains_eager(Quote.order), sa.orm.joinedload(Quote.customer))
+    if search.q.data:  # the request's title and number are searched too
+        stmt = apply_search(
+            stmt.join(Quote.order), search.q.data, Quote.base_number, Order.title, Order.number
+        )
+        stmt = stmt.options(sa.orm.contains_eager(Quote.order))
+    else:  # the page's orders loaded apart: the planner walks the quotes' index and stops
+        stmt = stmt.options(sa.orm.selectinload(Quote.order))
+    stmt = stmt.options(sa.orm.joinedload(Quote.customer))
     page = keyset(stmt, desc(Quote.updated_at), desc(Quote.id))
     return render_template("quotes/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 

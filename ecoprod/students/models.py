@@ -30,6 +30,7 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),
         sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
+        sa.Index("ix_students_school_name", "school_id", "last_name", "first_name", "id"),  # the list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

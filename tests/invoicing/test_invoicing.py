@@ -523,3 +523,35 @@ def test_no_route_changes_an_issued_invoice(app, client, factory, world):
         [ln.unit_price for ln in after.lines],
     ) == before
     assert len(after.lines) == len(before[3]) and after.lines[0].description != "Changée"
+
+
+def test_the_overdue_list_pages_through_sql_and_totals_what_is_owed(app, world, client):
+    """Past due with something left, filtered, paged and summed in SQL; paid ones leave it."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from ecoprod.i18n import local_today
+    from ecoprod.invoicing.models import Invoice, PaymentMethod
+    from ecoprod.money import ZERO
+    from ecoprod.tenancy import scoped_to
+    from tests.conftest import login_as
+    from tests.factories import drafts
+
+    app.config["PAGE_SIZE"] = 2
+    with scoped_to(db.session, world.school.id):
+        invoices = [services.issue(db.session.get(Invoice, i), world.admin) for i in drafts(world, 5)]
+        services.record_payment(
+            invoices[0], local_today(), invoices[0].amount_due, PaymentMethod.TRANSFER, None, world.admin
+        )
+        db.session.commit()
+        later = local_today() + timedelta(days=90)
+        owed = sum((i.balance for i in invoices), ZERO)
+        assert services.overdue_total(later) == owed
+        assert [i.id for i, _days in services.overdue(later)] == [i.id for i in invoices[1:]]
+    with time_machine.travel(later):
+        login_as(client, world.admin)
+        first = client.get("/invoices/overdue").get_data(as_text=True)
+        assert "4 factures en retard" in first and 'rel="next"' in first
+        assert invoices[1].number in first and invoices[3].number not in first
+        assert invoices[0].number not in first

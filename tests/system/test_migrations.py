@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe."""
 
 import itertools
+import warnings
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,7 +12,14 @@ from ecoprod.extensions import db
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        diff = compare_metadata(context, db.metadata)
+        with warnings.catch_warnings():
+            # SQLite's reflection cannot read the expression of ix_invoices_school_issued
+            # (PostgreSQL's can, and compares it).
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+            warnings.filterwarnings(
+                "ignore", "autogenerate skipping metadata-specified expression-based index"
+            )
+            diff = compare_metadata(context, db.metadata)
     assert diff == [], f"schema drift, run `flask db migrate`: {diff}"
 
 

@@ -22,6 +22,8 @@ from ecoprod.invoicing.services.dunning import (
     days_late,
     late_penalty,
     overdue,
+    overdue_invoices,
+    overdue_total,
     remind,
     remind_all,
 )
@@ -44,6 +46,8 @@ __all__ = [
     "issue",
     "late_penalty",
     "overdue",
+    "overdue_invoices",
+    "overdue_total",
     "record_payment",
     "refresh_settlement",
     "remind",

@@ -30,8 +30,23 @@ def days_late(invoice: Invoice, today: date | None = None) -> int:
 def overdue(today: date | None = None) -> list[tuple[Invoice, int]]:
     """Issued invoices past their due date with something left to pay, and how many days late."""
     today = today or local_today()
-    invoices = db.session.scalars(_past_due(today).order_by(Invoice.due_date))
-    return [(i, days_late(i, today)) for i in invoices if i.balance > 0]
+    invoices = db.session.scalars(overdue_invoices(today).order_by(Invoice.due_date, Invoice.id))
+    return [(i, days_late(i, today)) for i in invoices]
+
+
+def overdue_invoices(today: date) -> sa.Select[tuple[Invoice]]:
+    """Past due with something left to pay, in SQL (the list pages through it)."""
+    return _past_due(today).where(Invoice.amount_due > Invoice.settled)
+
+
+def overdue_total(today: date) -> Decimal:
+    """What the overdue invoices still owe, summed in SQL."""
+    owed = overdue_invoices(today).with_only_columns(
+        sa.func.coalesce(sa.func.sum(Invoice.amount_due), 0),
+        sa.func.coalesce(sa.func.sum(Invoice.settled), 0),
+    )
+    due, settled = db.session.execute(owed.options(sa.orm.lazyload("*"))).one()
+    return Decimal(due) - Decimal(settled)
 
 
 def _past_due(today: date) -> sa.Select[tuple[Invoice]]:

@@ -21,6 +21,7 @@ from ecoprod.invoicing.models import Invoice, PaymentMethod
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
+from ecoprod.web.keyset import asc, keyset
 
 
 @bp.get("/invoices/<int:invoice_id>")
@@ -140,10 +141,20 @@ def remind(invoice_id: int) -> Response:
 @admin_required
 def overdue() -> str:
     today = local_today()
+    page = keyset(services.overdue_invoices(today), asc(Invoice.due_date), asc(Invoice.id))
     rows = [
-        (invoice, days, services.late_penalty(invoice, g.school.late_penalty_rate, today))
-        for invoice, days in services.overdue(today)
+        (
+            invoice,
+            services.days_late(invoice, today),
+            services.late_penalty(invoice, g.school.late_penalty_rate, today),
+        )
+        for invoice in page.items
     ]
     return render_template(
-        "invoicing/overdue.html", rows=rows, action_form=ActionForm(), soon=today + timedelta(days=7)
+        "invoicing/overdue.html",
+        rows=rows,
+        page=page,
+        total=services.overdue_total(today),
+        action_form=ActionForm(),
+        soon=today + timedelta(days=7),
     )
