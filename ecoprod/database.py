@@ -182,3 +182,12 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+# Indexes only PostgreSQL has (pg_trgm, migration 0015): no model declares them, so the
+# comparison of models and migrations leaves them out (``include_object``).
+POSTGRESQL_ONLY_INDEX_PREFIX = "ix_trgm_"
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (type_ == "index" and (name or "").startswith(POSTGRESQL_ONLY_INDEX_PREFIX))

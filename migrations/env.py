@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
+from ecoprod.database import include_object
+
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging_config"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -36,6 +38,7 @@ def _options() -> dict:
         "compare_type": True,
         "render_as_batch": True,
         "render_item": render_item,
+        "include_object": include_object,
     }
 
 

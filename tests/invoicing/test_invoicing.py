@@ -555,3 +555,27 @@ def test_the_overdue_list_pages_through_sql_and_totals_what_is_owed(app, world, 
         assert "4 factures en retard" in first and 'rel="next"' in first
         assert invoices[1].number in first and invoices[3].number not in first
         assert invoices[0].number not in first
+
+
+def test_the_invoice_list_finds_by_number_customer_or_reference(app, world, client):
+    from ecoprod.invoicing.models import Invoice
+    from ecoprod.tenancy import scoped_to
+    from tests.conftest import login_as
+    from tests.factories import drafts
+
+    with scoped_to(db.session, world.school.id):
+        first, second = (db.session.get(Invoice, i) for i in drafts(world, 2))
+        services.issue(first, world.admin)
+        db.session.commit()
+        number, customer = first.number, first.customer.name
+    login_as(client, world.admin)
+    found = client.get("/invoices", query_string={"q": number}).get_data(as_text=True)
+    assert number in found and f"/invoices/{second.id}/edit" not in found
+    by_customer = client.get("/invoices", query_string={"q": customer.split()[0].lower()}).get_data(
+        as_text=True
+    )
+    assert number in by_customer
+    nothing = client.get("/invoices", query_string={"q": "%"}).get_data(
+        as_text=True
+    )  # a wildcard is a character
+    assert number not in nothing

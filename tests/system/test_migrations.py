@@ -6,12 +6,15 @@ import warnings
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from ecoprod.database import include_object
 from ecoprod.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         with warnings.catch_warnings():
             # SQLite's reflection cannot read the expression of ix_invoices_school_issued
             # (PostgreSQL's can, and compares it).

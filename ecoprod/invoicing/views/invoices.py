@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ecoprod.accounts.permissions import admin_or_customer, admin_required
+from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
@@ -25,8 +26,9 @@ from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
 from ecoprod.web.feedback import flash_refusal, show_on_form
-from ecoprod.web.forms import ActionForm
+from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.keyset import asc, desc, keyset
+from ecoprod.web.listing import apply_search
 
 TABS = {
     "drafts": lambda s: s.where(Invoice.state == InvoiceState.DRAFT),
@@ -57,9 +59,18 @@ def index() -> str:
         stmt = TABS[tab](stmt)
     else:
         tab = "all"
+    search = SearchForm(request.args)
+    if search.q.data:  # a draft has no buyer's name yet: its customer's
+        stmt = apply_search(
+            stmt.join(Customer, Customer.id == Invoice.customer_id),
+            search.q.data,
+            Invoice.number,
+            Invoice.buyer_reference,
+            Customer.name,
+        )
     # Drafts (no issue date yet) first, then the latest issued.
     page = keyset(stmt, desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
-    return render_template("invoicing/index.html", page=page, tab=tab, tabs=TABS)
+    return render_template("invoicing/index.html", page=page, tab=tab, tabs=TABS, search=search)
 
 
 @bp.get("/invoices/to-invoice")
