@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod.accounts.models import Role
+from ecoprod.accounts.models import Role, User
 from ecoprod.accounts.services import hash_password
 from ecoprod.customers.models import Customer, PaymentTerms
 from ecoprod.database import Address
@@ -65,6 +65,11 @@ def seed_network(
         raise ValueError(f"the network is already seeded (school '{network_slug(1)}' exists)")
     password_hash = hash_password(DEMO_PASSWORD)
     today = local_today()
+    operator = "operator@ecoprod.example.com"
+    if not db.session.scalar(
+        sa.select(User.id).where(User.email == operator).execution_options(all_schools=True)
+    ):
+        make_user(None, operator, "Opérateur de la plateforme", Role.OPERATOR, password_hash)
     for n in range(1, school_count + 1):
         school_id, ctx = _school(n, password_hash, customers_per_school, today)
         rows = school_rows(ctx, orders_per_school, years)
@@ -80,13 +85,13 @@ def seed_network(
     return (
         f"{school_count} schools × {orders_per_school} orders over {years} years. Logins (password "
         f"{DEMO_PASSWORD}): admin@{network_slug(1)}.example.com, usinage@{network_slug(1)}.example.com, "
-        f"client0001@{network_slug(1)}.example.com (and so on for each school)."
+        f"client0001@{network_slug(1)}.example.com (and so on for each school), operator@ecoprod.example.com."
     )
 
 
 def _school(n: int, password_hash: str, customer_count: int, today: date) -> tuple[int, SchoolContext]:
     rng = random.Random(8000 + n)
-    base = SCHOOLS[n % len(SCHOOLS)]
+    base = SCHOOLS[(n - 1) % len(SCHOOLS)]  # reseau-01 is shaped like the demo's first school
     slug = network_slug(n)
     postal_code, city = CITIES[n % len(CITIES)]
     spec = dict(

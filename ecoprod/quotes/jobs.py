@@ -92,7 +92,13 @@ def accepted_without_copy_ids() -> list[int]:
     return list(
         db.session.scalars(
             sa.select(Quote.id)
-            .where(Quote.state == QuoteState.ACCEPTED, Quote.accepted_copy_sha256.is_(None))
+            # Only an acceptance of a stored PDF has a copy to make (a quote of a bulk import
+            # accepted before EcoProd has neither).
+            .where(
+                Quote.state == QuoteState.ACCEPTED,
+                Quote.accepted_copy_sha256.is_(None),
+                Quote.accepted_pdf_sha256.is_not(None),
+            )
             .order_by(Quote.id)
             .execution_options(all_schools=True)
         )

@@ -118,3 +118,19 @@ def test_the_command_says_how_far_it_got_and_refuses_a_second_run(app, client):
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_the_job_sweeps_leave_the_seeded_history_alone(app):
+    """Three years of accepted quotes have no PDF to stamp: the sweep must not queue them
+    (every minute, for ever); only the quotes awaiting an answer wait for their PDF."""
+    from ecoprod.quotes import jobs
+
+    _seed(schools=1, orders=300)
+    assert jobs.accepted_without_copy_ids() == []
+    waiting = set(jobs.pending_pdf_ids(failed=False))
+    awaiting = set(
+        db.session.scalars(
+            sa.select(Quote.id).where(Quote.state == QuoteState.SENT).execution_options(all_schools=True)
+        )
+    )
+    assert waiting == awaiting and waiting
