@@ -4,7 +4,10 @@ PostgreSQL, a job worker, Redis for the queue and the sign-in counters.
     .venv/bin/python bench/load.py [--users 20] [--seconds 300] [--database-url URL]
 
 1. Rebuilds the PostgreSQL database named by ``--database-url`` (its ``public`` schema is
-   dropped), migrates it and loads the data set (``--dataset demo``: the demo school).
+   dropped), migrates it and loads the data set: ``demo`` (the demo schools), ``small``
+   (``flask seed network --schools 1 --orders-per-school 1000``: the baseline of the
+   network figures) or ``network`` (``flask seed network``: 80 schools × 5,000 orders, about
+   ten minutes). ``--reuse`` keeps a database already loaded (it is only migrated).
 2. Starts two ``gunicorn wsgi:app`` (2 workers each) on two ports, ``flask jobs worker``,
    and nginx (Debian's, ``apt-get install nginx``) balancing between them on a third port.
 3. Runs the mixed workload of ``bench/locustfile.py`` (customers, masters, administrators)
@@ -144,7 +147,7 @@ def report_mix(rows: list[dict[str, str]], seconds: int) -> int:
     return errors
 
 
-def report_throughput(port: int, seconds: float) -> None:
+def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -> None:
     print(f"\nSaturation throughput through nginx, 8 clients, {seconds:.0f} s per page")
     base = drive(port, {}, "/healthz", seconds, 8)
     print(
@@ -152,7 +155,7 @@ def report_throughput(port: int, seconds: float) -> None:
     )
     for role, pages in LIST_PAGES.items():
         client = Client(port)
-        client.sign_in(DEMO_LOGINS[role][0])
+        client.sign_in(logins[role][0])
         for path in pages:
             figures = drive(port, client.cookies, path, seconds, 8)
             share = 100 * figures["rps"] / base["rps"]
@@ -166,7 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/ecoprod_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--dataset", choices=["demo"], default="demo")
+    parser.add_argument("--dataset", choices=["demo", "small", "network"], default="demo")
+    parser.add_argument("--reuse", action="store_true", help="keep the loaded database (migrate only)")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--page-seconds", type=float, default=5)
@@ -184,15 +188,25 @@ def main() -> None:
         "REDIS_URL": args.redis_url,
         "ECOPROD_UPLOAD_FOLDER": str(OUT / "uploads"),
         "ECOPROD_PROXY_COUNT": "1",
-        "LOAD_LOGINS": json.dumps(DEMO_LOGINS),
     }
-    _rebuild(args.database_url)
+    if not args.reuse:
+        _rebuild(args.database_url)
     subprocess.run(
         [sys.executable, "-c", f"import redis; redis.Redis.from_url({args.redis_url!r}).flushdb()"],
         check=True,
     )
     flask(env, "db", "upgrade")
-    flask(env, "seed", "demo")
+    if not args.reuse:
+        if args.dataset == "demo":
+            flask(env, "seed", "demo")
+        elif args.dataset == "small":
+            flask(env, "seed", "network", "--schools", "1", "--orders-per-school", "1000")
+        else:
+            flask(env, "seed", "network")
+        if args.dataset != "demo":  # the quotes awaiting an answer, rendered before the run
+            flask(env, "quotes", "render")
+    logins = DEMO_LOGINS if args.dataset == "demo" else _network_logins(args.database_url)
+    env["LOAD_LOGINS"] = json.dumps(logins)
 
     first, second, port = free_port(), free_port(), free_port()
     (OUT / "nginx.conf").write_text(NGINX_CONF.format(out=OUT, first=first, second=second, port=port))
@@ -225,9 +239,28 @@ def main() -> None:
         for instance in (first, second, port):
             wait_for(f"http://127.0.0.1:{instance}/healthz", f"port {instance}")
         errors = report_mix(run_locust(port, args.users, args.seconds, env), args.seconds)
-        report_throughput(port, args.page_seconds)
+        report_throughput(port, args.page_seconds, logins)
     print(f"\n{errors} error(s) over the mixed run")
     raise SystemExit(1 if errors else 0)
+
+
+def _network_logins(url: str) -> dict[str, list[str]]:
+    """Who the load signs in as on the network data: people of its first three schools."""
+    import sqlalchemy as sa
+
+    from ecoprod.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(url))
+    schools = "('reseau-01', 'reseau-02', 'reseau-03')"
+    query = f"""SELECT u.email FROM users u JOIN schools s ON s.id = u.school_id
+                WHERE s.slug IN {schools} AND u.role = :role ORDER BY s.slug, u.email LIMIT :n"""  # noqa: S608
+    with engine.connect() as connection:
+        logins = {
+            role: list(connection.scalars(sa.text(query), {"role": role, "n": n}))
+            for role, n in (("customer", 12), ("master", 6), ("admin", 3))
+        }
+    engine.dispose()
+    return logins
 
 
 def _rebuild(url: str) -> None:
