@@ -17,6 +17,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.panels import panels_for
+from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.keyset import asc, keyset
 from ecoprod.web.listing import apply_search, show_archived
@@ -160,7 +161,7 @@ def invite_user(customer_id: int) -> Any:
                 customer=customer,
             )
         except accounts.AccountError as exc:
-            form.email.errors = [*form.email.errors, str(exc)]
+            show_on_form(form, exc, "email")
         else:
             db.session.commit()
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")

@@ -124,7 +124,7 @@ def upload_scan(note_id: int) -> Any:
                 upload.stream, upload.filename, (PDF, *IMAGE_KINDS), current_app.config["UPLOAD_MAX_BYTES"]
             )
         except UploadRefused as exc:
-            form.scan.errors = [str(exc)]
+            show_on_form(form, exc, "scan")
         else:
             services.attach_scan(note, scan, form.received_on.data, current_user)
             db.session.commit()

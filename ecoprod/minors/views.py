@@ -13,10 +13,11 @@ from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
-from ecoprod.minors import services
+from ecoprod.minors import access, services
 from ecoprod.minors.forms import DeclarationForm
 from ecoprod.minors.models import DerogationDeclaration
 from ecoprod.pdf import render_pdf
+from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.workshops.models import Machine
 
@@ -49,7 +50,7 @@ def _register(form: DeclarationForm | None = None, status: int = 200) -> Any:
         today=today,
         form=form or _declaration_form(),
         action_form=ActionForm(),
-        can_declare=current_user.is_admin,  # declarations are the director's (admin_required routes)
+        can_declare=access.can_declare(current_user),
     ), status
 
 
@@ -71,7 +72,7 @@ def add_declaration() -> Any:
             )
         except services.MinorsError as exc:
             db.session.rollback()
-            form.machine_ids.errors = [*form.machine_ids.errors, str(exc)]
+            show_on_form(form, exc, "machine_ids")
         else:
             db.session.commit()
             flash(_("The declaration has been recorded."), "success")
@@ -82,7 +83,7 @@ def add_declaration() -> Any:
 @bp.post("/declarations/<int:declaration_id>/delete")
 @admin_required
 def delete_declaration(declaration_id: int) -> Response:
-    declaration = db.get_or_404(DerogationDeclaration, declaration_id)
+    declaration = access.load_declaration_or_404(declaration_id, current_user)
     db.session.delete(declaration)
     db.session.commit()
     flash(_("The declaration has been deleted."), "success")

@@ -122,7 +122,7 @@ def _inspect_drawings(form: OrderRequestForm) -> list[InspectedFile] | None:
         try:
             drawings.append(inspect_upload(upload.stream, upload.filename, DRAWING_KINDS, max_bytes))
         except UploadRefused as exc:
-            form.drawings.errors = [*form.drawings.errors, str(exc)]
+            show_on_form(form, exc, "drawings")
     if len(drawings) > current_app.config["UPLOAD_MAX_FILES"]:
         form.drawings.errors = [
             *form.drawings.errors,

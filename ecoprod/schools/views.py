@@ -18,6 +18,7 @@ from ecoprod.schools import access, services
 from ecoprod.schools.forms import NewSchoolForm, SchoolSettingsForm, VatRateForm
 from ecoprod.schools.models import School, VatRate
 from ecoprod.storage import InspectedFile, UploadRefused, file_store, inspect_upload
+from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.keyset import asc, keyset
 
@@ -41,7 +42,7 @@ def _checked_logo(form: SchoolSettingsForm) -> InspectedFile | None:
             upload.stream, upload.filename, services.LOGO_KINDS, current_app.config["LOGO_MAX_BYTES"]
         )
     except UploadRefused as exc:
-        form.logo.errors = [*form.logo.errors, str(exc)]
+        show_on_form(form, exc, "logo")
         return None
 
 

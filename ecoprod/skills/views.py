@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, g, render_template
+from flask_login import current_user
 
 from ecoprod.accounts.permissions import staff_required
 from ecoprod.csvsafe import csv_line
@@ -20,14 +21,14 @@ bp = Blueprint("skills", __name__, url_prefix="/skills")
 @bp.get("/students/<int:student_id>")
 @staff_required
 def record(student_id: int) -> str:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     return render_template("skills/record.html", record=services.record(student))
 
 
 @bp.get("/students/<int:student_id>.pdf")
 @staff_required
 def record_pdf(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     data = render_pdf(
         "pdf/skills_record.html", record=services.record(student), school=g.school, today=local_today()
     )
@@ -41,7 +42,7 @@ def record_pdf(student_id: int) -> Response:
 @bp.get("/students/<int:student_id>.csv")
 @staff_required
 def record_csv(student_id: int) -> Response:
-    student = access.student_or_404(student_id)
+    student = access.load_student_or_404(student_id, current_user)
     rec = services.record(student)
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 with a byte order mark
