@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from ecoprod.accounts.models import User
-from ecoprod.extensions import db
 from ecoprod.minors.models import DerogationDeclaration
+from ecoprod.visibility import found_if
 
 
 def can_see_register(user: User) -> bool:
@@ -19,7 +17,4 @@ def can_declare(user: User) -> bool:
 
 
 def load_declaration_or_404(declaration_id: int, user: User) -> DerogationDeclaration:
-    declaration = db.get_or_404(DerogationDeclaration, declaration_id)
-    if not can_see_register(user):
-        abort(404)
-    return declaration
+    return found_if(can_see_register(user), DerogationDeclaration, declaration_id)

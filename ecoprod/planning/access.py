@@ -16,6 +16,7 @@ from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
 from ecoprod.planning.models import Operation, OperationPhoto
 from ecoprod.students.models import Student
+from ecoprod.visibility import found_if
 from ecoprod.workshops.models import Workshop, workshop_masters
 
 
@@ -98,24 +99,15 @@ def require(allowed: bool) -> None:
 
 def load_operation_or_404(operation_id: int, user: User) -> Operation:
     """The school's staff see every operation (the student's tablet has its own loader)."""
-    operation = operation_or_404(operation_id)
-    if not user.is_staff:
-        abort(404)
-    return operation
+    return found_if(user.is_staff, Operation, operation_id)
 
 
 def load_student_or_404(student_id: int, user: User) -> Student:
-    student = student_or_404(student_id)
-    if not user.is_staff:
-        abort(404)
-    return student
+    return found_if(user.is_staff, Student, student_id)
 
 
 def load_workshop_or_404(workshop_id: int, user: User) -> Workshop:
-    workshop = workshop_or_404(workshop_id)
-    if not user.is_staff:
-        abort(404)
-    return workshop
+    return found_if(user.is_staff, Workshop, workshop_id)
 
 
 def operation_to_manage(operation_id: int, user: User) -> Operation:

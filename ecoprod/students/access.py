@@ -1,15 +1,14 @@
-"""Who sees the students' records: the school's administrators (masters reach their students through planning). The school boundary is the tenant scope's
-(``ecoprod.tenancy``); the rest is here, in the orders' pattern: ``visible_*`` for lists,
-``load_*_or_404`` for one record (404 for what a user may not see)."""
+"""Who sees the students' records: the school's administrators (masters reach their students through planning).
+The orders' pattern (``ecoprod.visibility``): ``visible_*`` for lists, ``load_*_or_404``
+for one record, 404 for what one may not see."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
 
 from ecoprod.accounts.models import User
-from ecoprod.extensions import db
 from ecoprod.students.models import Student
+from ecoprod.visibility import found_if, visible_if
 
 
 def can_see(user: User) -> bool:
@@ -17,12 +16,8 @@ def can_see(user: User) -> bool:
 
 
 def visible_students(user: User) -> sa.Select[tuple[Student]]:
-    stmt = sa.select(Student)
-    return stmt if can_see(user) else stmt.where(sa.false())
+    return visible_if(can_see(user), Student)
 
 
 def load_student_or_404(student_id: int, user: User) -> Student:
-    student = db.get_or_404(Student, student_id)
-    if not can_see(user):
-        abort(404)
-    return student
+    return found_if(can_see(user), Student, student_id)
