@@ -525,7 +525,7 @@ def test_no_route_changes_an_issued_invoice(app, client, factory, world):
     assert len(after.lines) == len(before[3]) and after.lines[0].description != "Changée"
 
 
-def test_the_overdue_list_pages_through_sql_and_totals_what_is_owed(app, world, client):
+def test_the_overdue_list_pages_through_sql_and_totals_what_is_owed(app, world, client, monkeypatch):
     """Past due with something left, filtered, paged and summed in SQL; paid ones leave it."""
     from datetime import timedelta
 
@@ -538,7 +538,7 @@ def test_the_overdue_list_pages_through_sql_and_totals_what_is_owed(app, world, 
     from tests.conftest import login_as
     from tests.factories import drafts
 
-    app.config["PAGE_SIZE"] = 2
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     with scoped_to(db.session, world.school.id):
         invoices = [services.issue(db.session.get(Invoice, i), world.admin) for i in drafts(world, 5)]
         services.record_payment(
