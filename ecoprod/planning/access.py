@@ -1,8 +1,9 @@
 """Who plans what: admins everywhere, masters in their workshops and for their trades' orders.
 
-The orders' pattern: ``load_*_or_404(id, user)`` answers 404 for what a user may not
-manage (they do not see it either); the role decorators of ``accounts.permissions`` answer
-403 before that for a sign-in of the wrong kind.
+The orders' pattern: ``load_*_or_404(id, user)`` answers 404 for what a user does not see
+(the school's staff see its planning); ``*_to_manage`` and ``order_to_plan`` answer 403 for
+what they see but is not theirs to manage; the role decorators of ``accounts.permissions``
+answer 403 before that for a sign-in of the wrong kind.
 """
 
 from __future__ import annotations
@@ -25,24 +26,12 @@ def can_plan_order(user: User, order: Order) -> bool:
 
 
 def can_manage_workshop(user: User, workshop: Workshop) -> bool:
-    if user.is_admin:
-        return True
-    if not user.is_master:
-        return False
-    # One indexed lookup rather than loading the user's workshops (busy pages ask this often).
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == workshop.id
-                )
-            )
-        )
-    )
+    return workshop.id in manageable_workshop_ids(user, [workshop])
 
 
 def manageable_workshop_ids(user: User, workshops: list[Workshop]) -> set[int]:
-    """``can_manage_workshop`` for a list of workshops, in one query."""
+    """The workshops of the list the user manages, in one indexed lookup at most (rather than
+    loading the user's workshops: busy pages ask this often)."""
     if user.is_admin:
         return {w.id for w in workshops}
     if not user.is_master:

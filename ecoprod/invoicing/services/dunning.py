@@ -41,25 +41,25 @@ def overdue_invoices(today: date) -> sa.Select[tuple[Invoice]]:
 
 def overdue_total(today: date) -> Decimal:
     """What the overdue invoices still owe, summed in SQL."""
-    owed = overdue_invoices(today).with_only_columns(
+    owed = sa.select(
         sa.func.coalesce(sa.func.sum(Invoice.amount_due), 0),
         sa.func.coalesce(sa.func.sum(Invoice.settled), 0),
-    )
-    due, settled = db.session.execute(owed.options(sa.orm.lazyload("*"))).one()
+    ).where(*_past_due_criteria(today), Invoice.amount_due > Invoice.settled)
+    due, settled = db.session.execute(owed).one()
     return Decimal(due) - Decimal(settled)
+
+
+def _past_due_criteria(today: date) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        Invoice.kind != InvoiceKind.CREDIT_NOTE,
+        Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
+        Invoice.due_date < today,
+    )
 
 
 def _past_due(today: date) -> sa.Select[tuple[Invoice]]:
     """Invoices not settled whose due date has passed, with their customer."""
-    return (
-        sa.select(Invoice)
-        .options(sa.orm.joinedload(Invoice.customer))
-        .where(
-            Invoice.kind != InvoiceKind.CREDIT_NOTE,
-            Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PARTIALLY_PAID]),
-            Invoice.due_date < today,
-        )
-    )
+    return sa.select(Invoice).options(sa.orm.joinedload(Invoice.customer)).where(*_past_due_criteria(today))
 
 
 def late_penalty(invoice: Invoice, rate_percent: Decimal, today: date | None = None) -> Decimal:

@@ -44,7 +44,9 @@ TABS = {
 NOT_ISSUED = date(9999, 12, 31)
 # The same text as the index of migration 0014 (a literal, not a parameter, so the planner
 # matches it): drafts sort as if issued on the last day of the calendar.
-DRAFTS_FIRST = sa.func.coalesce(Invoice.issue_date, sa.literal_column("'9999-12-31'"), type_=sa.Date)
+DRAFTS_FIRST = sa.func.coalesce(
+    Invoice.issue_date, sa.literal_column(f"'{NOT_ISSUED.isoformat()}'"), type_=sa.Date
+)
 
 
 @bp.get("/invoices")
