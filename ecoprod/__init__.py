@@ -37,6 +37,7 @@ from ecoprod.planning import jobs as planning_jobs
 from ecoprod.planning import panels as planning_panels
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
+from ecoprod.platform.views import bp as platform_bp
 from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
@@ -70,6 +71,7 @@ BLUEPRINTS = (
     skills_bp,
     delivery_bp,
     invoicing_bp,
+    platform_bp,
 )
 
 

@@ -1,4 +1,5 @@
-"""School settings (administrators), the school logo, and the platform operator's schools."""
+"""School settings (administrators), the school logo, and the creation of a school by the
+platform operator (whose list of schools is ``ecoprod.platform``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ecoprod.accounts.models import User
 from ecoprod.accounts.permissions import admin_required, operator_required, school_member_required
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
@@ -20,7 +20,6 @@ from ecoprod.schools.models import School, VatRate
 from ecoprod.storage import InspectedFile, UploadRefused, file_store, inspect_upload
 from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm
-from ecoprod.web.keyset import asc, keyset
 
 bp = Blueprint("schools", __name__)
 
@@ -74,21 +73,6 @@ def logo() -> Response:
     return send_file(path, mimetype=school.logo_content_type, max_age=3600)
 
 
-@bp.get("/platform/schools")
-@operator_required
-def platform_schools() -> str:
-    page = keyset(sa.select(School), asc(School.name), asc(School.id))
-    admin_counts = dict(
-        db.session.execute(
-            sa.select(User.school_id, sa.func.count())
-            .where(User.school_id.in_([s.id for s in page.items]), User.role == "admin")
-            .group_by(User.school_id)
-            .execution_options(all_schools=True)
-        ).all()
-    )
-    return render_template("platform/schools.html", page=page, admin_counts=admin_counts)
-
-
 @bp.route("/platform/schools/new", methods=["GET", "POST"])
 @operator_required
 def platform_new_school() -> Any:
@@ -110,7 +94,7 @@ def platform_new_school() -> Any:
                 _("%(school)s has been created; its administrator has been invited.", school=school.name),
                 "success",
             )
-            return redirect(url_for("schools.platform_schools"))
+            return redirect(url_for("platform.schools"))
     return render_template("platform/new_school.html", form=form)
 
 

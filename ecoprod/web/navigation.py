@@ -76,7 +76,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
             ("schools.settings", "schools.vat_rates", "planning.calendar", "planning.competences"),
         ),
     ),
-    Role.OPERATOR: (NavItem("schools.platform_schools", _l("Schools"), ("schools.platform",)),),
+    Role.OPERATOR: (NavItem("platform.schools", _l("Schools"), ("platform.", "schools.platform")),),
     Role.STUDENT: (NavItem("planning.my_tasks", _l("My tasks"), ("planning.my_tasks",)),),
 }
 

@@ -17,7 +17,7 @@ HOME_BY_ROLE = {
     Role.CUSTOMER: "orders.index",
     Role.MASTER: "orders.inbox",
     Role.ADMIN: "orders.inbox",
-    Role.OPERATOR: "schools.platform_schools",
+    Role.OPERATOR: "platform.schools",
     Role.STUDENT: "planning.my_tasks",
 }
 

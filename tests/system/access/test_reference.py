@@ -25,7 +25,7 @@ ROUTES: dict[str, Case] = {
         lambda s: "/school/logo",
         expect(200, anonymous=302, operator=403, other_admin=404, student=403),
     ),
-    "schools.platform_schools": Case("GET", lambda s: "/platform/schools", OPERATOR_PAGE),
+    "platform.schools": Case("GET", lambda s: "/platform/schools", OPERATOR_PAGE),
     "schools.platform_new_school": Case("GET", lambda s: "/platform/schools/new", OPERATOR_PAGE),
     "customers.index": Case("GET", lambda s: "/admin/customers/", ADMIN_PAGE),
     "customers.new": Case("GET", lambda s: "/admin/customers/new", ADMIN_PAGE),
