@@ -26,6 +26,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,9 +48,11 @@ DEMO_LOGINS = {
     "master": ["usinage@lumiere.example.com", "chaudronnerie@lumiere.example.com"],
     "admin": ["admin@lumiere.example.com"],
 }
+BOARD = "board"
+BARS = {BOARD: 15.0}  # % of /healthz; every other page of LIST_PAGES: 20 %
 LIST_PAGES = {
     "customer": ["/requests", "/quotes", "/invoices"],
-    "master": ["/inbox", "/quotes", "/planning"],
+    "master": ["/inbox", "/quotes", "/planning", "board"],  # board: the master's first workshop
     "admin": ["/deliveries", "/invoices", "/invoices/to-invoice", "/invoices/overdue", "/dashboard"],
 }
 
@@ -147,21 +150,52 @@ def report_mix(rows: list[dict[str, str]], seconds: int) -> int:
     return errors
 
 
-def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -> None:
+def _board_path(client: Client) -> str:
+    """The planning board of the master's first workshop, as the planning page links it."""
+    _, page, _ = client.request("GET", "/planning")
+    found = re.search(r'href="(/planning/workshops/\d+)', page)
+    if not found:
+        raise SystemExit("no workshop board linked from /planning")
+    return found.group(1)
+
+
+def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     print(f"\nSaturation throughput through nginx, 8 clients, {seconds:.0f} s per page")
     base = drive(port, {}, "/healthz", seconds, 8)
     print(
         f"{'trivial /healthz':44} {base['rps']:8.1f} req/s  p50 {base['p50']:6.1f} ms  p95 {base['p95']:6.1f} ms"
     )
+    shares: dict[str, dict[str, float]] = {}
     for role, pages in LIST_PAGES.items():
         client = Client(port)
         client.sign_in(logins[role][0])
-        for path in pages:
+        for page in pages:
+            path = _board_path(client) if page == BOARD else page
             figures = drive(port, client.cookies, path, seconds, 8)
             share = 100 * figures["rps"] / base["rps"]
+            bar = BARS.get(page, 20.0)
+            shares[f"{role} {page}"] = {"share": share, "p95": figures["p95"], "rps": figures["rps"]}
             print(
                 f"{role + ' ' + path:44} {figures['rps']:8.1f} req/s  p50 {figures['p50']:6.1f} ms  "
-                f"p95 {figures['p95']:6.1f} ms  {share:5.1f} % of /healthz  errors {figures['errors']}"
+                f"p95 {figures['p95']:6.1f} ms  {share:5.1f} % of /healthz  errors {figures['errors']}  "
+                f"{'ok' if share >= bar else 'BELOW'} (bar {bar:.0f} %)"
+            )
+    return shares
+
+
+def compare(dataset: str, result: dict[str, object]) -> None:
+    """Against the ``small`` run kept in bench/out/load/small.json: each page's p95 ratio."""
+    baseline_file = OUT / "small.json"
+    if dataset == "small" or not baseline_file.exists():
+        return
+    baseline = json.loads(baseline_file.read_text())
+    print(f"\np95 on {dataset} / p95 on small (bar 1.5; the small run of {baseline['when']})")
+    for name, p95 in result["p95"].items():  # type: ignore[union-attr]
+        small = baseline["p95"].get(name)
+        if small:
+            ratio = p95 / small
+            print(
+                f"{name[:44]:44} {p95:7.0f} / {small:5.0f} ms = {ratio:4.2f}  {'ok' if ratio <= 1.5 else 'ABOVE'}"
             )
 
 
@@ -238,8 +272,17 @@ def main() -> None:
         )
         for instance in (first, second, port):
             wait_for(f"http://127.0.0.1:{instance}/healthz", f"port {instance}")
-        errors = report_mix(run_locust(port, args.users, args.seconds, env), args.seconds)
-        report_throughput(port, args.page_seconds, logins)
+        rows = run_locust(port, args.users, args.seconds, env)
+        errors = report_mix(rows, args.seconds)
+        shares = report_throughput(port, args.page_seconds, logins)
+    result = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "p95": {r["Name"]: float(r["95%"]) for r in rows if r["Name"] != "Aggregated"},
+        "throughput": shares,
+        "errors": errors,
+    }
+    (OUT / f"{args.dataset}.json").write_text(json.dumps(result, indent=1))
+    compare(args.dataset, result)
     print(f"\n{errors} error(s) over the mixed run")
     raise SystemExit(1 if errors else 0)
 
