@@ -27,6 +27,7 @@ class DeliveryNote(TenantMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("school_id", "number"),
         sa.Index("ix_delivery_notes_school_list", "school_id", "id"),  # the deliveries list
+        sa.Index("ix_delivery_notes_school_issue_date", "school_id", "issue_date"),  # today's figures
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

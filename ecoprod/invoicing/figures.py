@@ -1,11 +1,14 @@
 """The administrator's figures: receivables, overdue, revenue per month and per workshop,
-on-time deliveries, orders by state. Each is one aggregate query (the database adds up the
-rows; a school's three years never reach Python) that the dashboard links to a list."""
+on-time deliveries, orders by state — each added up by the database, never row by row in
+Python. Revenue and deliveries of the days that are over come from ``DayFigures`` (written
+each night by ``day_figures``), the days after a school's mark live from the documents;
+receivables and states are read live (they are today's, not a sum of days)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +18,13 @@ from ecoprod.delivery.models import DeliveryNote
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from ecoprod.invoicing.models import DayFigures, FiguresMark, Invoice, InvoiceKind, InvoiceLine, InvoiceState
 from ecoprod.money import ZERO, to_cents
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.workshops.models import Workshop
 
 DELIVERED = (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED)
+MICRO = 1_000_000  # DayFigures.revenue: cents × hundredths of a percent
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,9 @@ def _cents(column: sa.ColumnElement[Decimal]) -> sa.ColumnElement[int]:
     return sa.type_coerce(column, sa.BigInteger)
 
 
-def euros(cents: object, scale: int = 100) -> Decimal:
-    """An aggregate of cents (times ``scale / 100``) back to euros, to the cent."""
-    return to_cents(Decimal(int(cents or 0)) / scale)
+def euros(amount: object, scale: int = 100) -> Decimal:
+    """An aggregate of cents (or of ``scale``-ths of a euro) back to euros, to the cent."""
+    return to_cents(Decimal(int(amount or 0)) / scale)
 
 
 def first_of_month(day: date, back: int = 0) -> date:
@@ -59,8 +63,7 @@ def first_of_month(day: date, back: int = 0) -> date:
     return date(day.year + month // 12, month % 12 + 1, 1)
 
 
-SIGN = sa.case((Invoice.kind == InvoiceKind.CREDIT_NOTE, -1), else_=1)  # a credit note takes back
-REVENUE = (Invoice.number.is_not(None), Invoice.kind != InvoiceKind.DEPOSIT)  # deposits: not yet revenue
+# --- Receivables (live) ----------------------------------------------------------------------
 
 
 def receivables_query(today: date, *keys: sa.ColumnElement[Any]) -> sa.Select[Any]:
@@ -89,46 +92,127 @@ def receivables(count: int, owed: object, late_count: object, late: object) -> R
     return Receivables(euros(owed), count, euros(late), int(late_count or 0))
 
 
-def invoiced_query(since: date, *keys: sa.ColumnElement[Any]) -> sa.Select[Any]:
-    """Per ``keys``: cents invoiced excl. VAT since ``since``, as the invoices say (the sales
-    journal's figure): invoices less credit notes."""
+# --- Revenue and deliveries: per day from the documents ------------------------------------
+
+
+def _dated(column: sa.ColumnElement[date], since: date | None, until: date | None) -> list[Any]:
+    return [c for c in (since and column >= since, until and column <= until) if c is not None]
+
+
+def revenue_query(*keys: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """Per ``keys``: micro-euros of invoice and credit note lines (a credit note takes back;
+    deposits are not revenue until their final invoice), each line's net after its
+    document's discount."""
+    sign = sa.case((Invoice.kind == InvoiceKind.CREDIT_NOTE, -1), else_=1)
+    remaining = 10000 - sa.type_coerce(Invoice.discount_percent, sa.BigInteger)  # hundredths of a percent
     return (
-        sa.select(*keys, sa.func.sum(SIGN * _cents(Invoice.total_net)))
-        .where(*REVENUE, Invoice.issue_date >= since)
+        sa.select(*keys, sa.func.sum(sign * InvoiceLine.net_cents_sql() * remaining))
+        .select_from(Invoice)
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(Invoice.number.is_not(None), Invoice.kind != InvoiceKind.DEPOSIT)
         .group_by(*keys)
     )
 
 
-def per_workshop(since: date) -> dict[int | None, Decimal]:
-    """Revenue excl. VAT since ``since`` per workshop, from the invoice and credit note lines,
-    each net after its document's discount (the invoices' totals are rounded once per
-    document, so these add up to the months' figure within a cent per invoice)."""
-    remaining = 10000 - sa.type_coerce(Invoice.discount_percent, sa.BigInteger)  # hundredths of a percent
-    rows = db.session.execute(
-        sa.select(InvoiceLine.workshop_id, sa.func.sum(SIGN * InvoiceLine.net_cents_sql() * remaining))
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(*REVENUE, Invoice.issue_date >= since)
-        .group_by(InvoiceLine.workshop_id)
+def revenue_by_day(since: date | None, until: date) -> list[tuple[date, int | None, int]]:
+    """(day, workshop id, micro-euros) of the days from ``since`` (all when None) to ``until``."""
+    stmt = revenue_query(Invoice.issue_date, InvoiceLine.workshop_id).where(
+        *_dated(Invoice.issue_date, since, until)
     )
-    return {workshop: euros(total, 1_000_000) for workshop, total in rows}
+    return [(day, workshop, int(amount or 0)) for day, workshop, amount in db.session.execute(stmt)]
 
 
-def on_time(states: tuple[OrderState, ...] = DELIVERED) -> tuple[int, int]:
-    """(delivered orders with a promised date, those whose last delivery was by that date)."""
-    last_delivery = (
+def last_deliveries(after: date | None = None) -> sa.Subquery:
+    """Each order's last delivery day; only the orders with a delivery after ``after`` (whose
+    last delivery is then among those, so the notes before need not be read)."""
+    return (
         sa.select(DeliveryNote.order_id, sa.func.max(DeliveryNote.issue_date).label("last"))
+        .where(*_dated(DeliveryNote.issue_date, after and after + timedelta(days=1), None))
         .group_by(DeliveryNote.order_id)
         .subquery()
     )
-    delivered, in_time = db.session.execute(
+
+
+def deliveries_query(last: sa.Subquery, *keys: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """Per ``keys``: (delivered orders with a promised date, those delivered by it), each
+    order counted on the day of its last delivery note."""
+    return (
         sa.select(
-            sa.func.count(), sa.func.sum(sa.case((last_delivery.c.last <= Order.promised_date, 1), else_=0))
+            *keys, sa.func.count(), sa.func.sum(sa.case((last.c.last <= Order.promised_date, 1), else_=0))
         )
         .select_from(Order)
-        .join(last_delivery, last_delivery.c.order_id == Order.id)
-        .where(Order.state.in_(states), Order.promised_date.is_not(None))
+        .join(last, last.c.order_id == Order.id)
+        .where(Order.state.in_(DELIVERED), Order.promised_date.is_not(None))
+        .group_by(*keys)
+    )
+
+
+def deliveries_by_day(since: date | None, until: date) -> list[tuple[date, int, int]]:
+    last = last_deliveries(since and since - timedelta(days=1))
+    stmt = deliveries_query(last, last.c.last).where(*_dated(last.c.last, since, until))
+    return [(day, int(n), int(on_time or 0)) for day, n, on_time in db.session.execute(stmt)]
+
+
+# --- The dashboard: the materialised days, then the live ones --------------------------------
+
+
+def marks() -> dict[int, date]:
+    """The last day added up, per school (of the scope, or of every school outside one)."""
+    return dict(db.session.execute(sa.select(FiguresMark.school_id, FiguresMark.through)).all())
+
+
+def after_mark(
+    column: sa.ColumnElement[date],
+    school: sa.ColumnElement[int],
+    known: dict[int, date],
+    everyone: bool = True,
+) -> Any:
+    """The rows dated after their school's mark (``known``: the marks read before; every
+    school concerned has one unless ``everyone`` is False), so the days added up are not
+    counted twice; bounded below by the earliest mark, for the database to read a range."""
+    if not known:
+        return sa.true()
+    days = set(known.values())
+    if len(days) == 1:
+        marked = column > next(iter(days))
+    else:
+        through = sa.select(FiguresMark.through).where(FiguresMark.school_id == school).scalar_subquery()
+        marked = sa.and_(column > min(days), column > through)
+    if everyone:
+        return marked
+    return sa.or_(~sa.exists().where(FiguresMark.school_id == school), marked)
+
+
+def revenue(since: date) -> dict[tuple[date, int | None], Decimal]:
+    """Revenue excl. VAT since ``since`` per (month, workshop), in euros (unrounded)."""
+    totals: dict[tuple[date, int | None], int] = defaultdict(int)
+    year, month = sa.extract("year", DayFigures.day), sa.extract("month", DayFigures.day)
+    kept = (
+        sa.select(year, month, DayFigures.workshop_id, sa.func.sum(DayFigures.revenue))
+        .where(DayFigures.day >= since)
+        .group_by(year, month, DayFigures.workshop_id)
+    )
+    live_year, live_month = sa.extract("year", Invoice.issue_date), sa.extract("month", Invoice.issue_date)
+    live = revenue_query(live_year, live_month, InvoiceLine.workshop_id).where(
+        Invoice.issue_date >= since, after_mark(Invoice.issue_date, Invoice.school_id, marks())
+    )
+    for stmt in (kept, live):
+        for y, m, workshop, amount in db.session.execute(stmt):
+            totals[(date(int(y), int(m), 1), workshop)] += int(amount or 0)
+    return {key: Decimal(amount) / MICRO for key, amount in totals.items()}
+
+
+def on_time() -> tuple[int, int]:
+    """(delivered orders with a promised date, those whose last delivery was by that date)."""
+    kept = db.session.execute(
+        sa.select(sa.func.sum(DayFigures.delivered), sa.func.sum(DayFigures.on_time))
     ).one()
-    return int(delivered or 0), int(in_time or 0)
+    known = marks()
+    last = last_deliveries(min(known.values()) if known else None)
+    live = db.session.execute(
+        deliveries_query(last).where(after_mark(last.c.last, Order.school_id, known))
+    ).one()
+    return int(kept[0] or 0) + int(live[0] or 0), int(kept[1] or 0) + int(live[1] or 0)
 
 
 def figures(today: date | None = None) -> Figures:
@@ -137,16 +221,16 @@ def figures(today: date | None = None) -> Figures:
     owed = receivables(*owed) if owed else Receivables(ZERO, 0, ZERO, 0)
 
     months_shown = [first_of_month(today, back) for back in range(11, -1, -1)]
-    year, month = sa.extract("year", Invoice.issue_date), sa.extract("month", Invoice.issue_date)
-    per_month = {
-        date(int(y), int(m), 1): euros(cents)
-        for y, m, cents in db.session.execute(invoiced_query(months_shown[0], year, month))
-    }
+    per_month: dict[date, Decimal] = defaultdict(Decimal)
+    per_workshop: dict[int | None, Decimal] = defaultdict(Decimal)
+    for (month, workshop_id), amount in revenue(months_shown[0]).items():
+        per_month[month] += amount
+        per_workshop[workshop_id] += amount
     names = dict(db.session.execute(sa.select(Workshop.id, Workshop.name)).all())
     workshops = sorted(
         (
-            (names.get(wid) or _("Not tied to a workshop"), amount)
-            for wid, amount in per_workshop(months_shown[0]).items()
+            (names.get(wid) or _("Not tied to a workshop"), to_cents(amount))
+            for wid, amount in per_workshop.items()
             if amount
         ),
         key=lambda item: -item[1],
@@ -160,7 +244,7 @@ def figures(today: date | None = None) -> Figures:
         receivables_count=owed.count,
         overdue=owed.overdue,
         overdue_count=owed.overdue_count,
-        months=[(month, per_month.get(month, ZERO)) for month in months_shown],
+        months=[(month, to_cents(per_month[month])) for month in months_shown],
         workshops=workshops,
         on_time=round(100 * in_time / delivered) if delivered else None,
         delivered_count=delivered,

@@ -133,6 +133,9 @@ invoice_orders = sa.Table(
 )
 
 
+UNPAID_SQL = "state IN ('issued', 'partially_paid') AND kind <> 'credit_note'"
+
+
 class Invoice(TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "invoices"
     __table_args__ = (
@@ -141,6 +144,16 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
         # The invoices list: drafts first, then the latest issued (invoicing.views.DRAFTS_FIRST).
         sa.Index(
             "ix_invoices_school_issued", "school_id", sa.text("coalesce(issue_date, '9999-12-31')"), "id"
+        ),
+        sa.Index("ix_invoices_school_issue_date", "school_id", "issue_date"),  # the figures after the mark
+        # What customers owe (the dashboard, the operator's list): the unpaid invoices only.
+        sa.Index(
+            "ix_invoices_school_unpaid",
+            "school_id",
+            "due_date",
+            postgresql_include=["amount_due", "settled"],
+            postgresql_where=sa.text(UNPAID_SQL),
+            sqlite_where=sa.text(UNPAID_SQL),
         ),
     )
 
@@ -256,3 +269,33 @@ class Payment(TenantMixin, TimestampMixin, db.Model):
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+
+class DayFigures(TenantMixin, db.Model):
+    """A school's closed day added up once (``invoicing.day_figures``), so the dashboard and
+    the operator's list read a few hundred rows whatever the years of invoices behind them:
+    the revenue of the day's invoice and credit note lines per workshop, in micro-euros (each
+    line's net in cents times what its document's discount leaves, in hundredths of a
+    percent), and, on the row without a workshop, the orders whose last delivery fell that
+    day and how many of them by their promised date."""
+
+    __tablename__ = "day_figures"
+    __table_args__ = (sa.Index("ix_day_figures_school_day", "school_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"))
+    revenue: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    delivered: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+
+
+class FiguresMark(TenantMixin, db.Model):
+    """The last day of a school whose figures are in ``DayFigures`` (every day up to it is;
+    none after it): what comes after is added up live."""
+
+    __tablename__ = "figure_marks"
+    __table_args__ = (sa.UniqueConstraint("school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    through: Mapped[date] = mapped_column(sa.Date)

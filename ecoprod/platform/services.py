@@ -2,8 +2,8 @@
 the schools of the page (``GROUP BY school_id``), never a row per order in Python.
 
 Figures: customers, students, orders in progress, orders received this school year
-(since 1 September), invoiced excl. VAT over the last twelve months (the invoices' totals,
-as the school's own dashboard and journal), and what is overdue. No student's name: counts.
+(since 1 September), invoiced excl. VAT over the last twelve months (the lines' nets,
+added up as the school's own dashboard does), and what is overdue. No student's name: counts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE
 from ecoprod.invoicing import figures
-from ecoprod.invoicing.models import Invoice
+from ecoprod.invoicing.models import DayFigures, FiguresMark, Invoice
 from ecoprod.money import ZERO
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.students.models import Student
@@ -63,6 +63,33 @@ def _counted(model: Any, school_ids: Sequence[int], *where: sa.ColumnElement[boo
     return {school: row[0] for school, row in _per_school(stmt, school_ids).items()}
 
 
+def _invoiced(ids: list[int], since: date) -> dict[int, int]:
+    """Micro-euros invoiced since ``since`` per school: its days added up each night, then
+    the documents after its mark (the dashboard's own figure)."""
+    kept = (
+        sa.select(DayFigures.school_id, sa.func.sum(DayFigures.revenue))
+        .where(DayFigures.school_id.in_(ids), DayFigures.day >= since)
+        .group_by(DayFigures.school_id)
+    )
+    known = dict(
+        db.session.execute(
+            sa.select(FiguresMark.school_id, FiguresMark.through)
+            .where(FiguresMark.school_id.in_(ids))
+            .execution_options(all_schools=True)
+        ).all()
+    )
+    live = figures.revenue_query(Invoice.school_id).where(
+        Invoice.school_id.in_(ids),
+        Invoice.issue_date >= since,
+        figures.after_mark(Invoice.issue_date, Invoice.school_id, known, everyone=set(known) == set(ids)),
+    )
+    totals: dict[int, int] = {}
+    for stmt in (kept, live):
+        for school, (amount,) in _per_school(stmt, ids).items():
+            totals[school] = totals.get(school, 0) + int(amount or 0)
+    return totals
+
+
 def activity(school_ids: Sequence[int], today: date) -> dict[int, Activity]:
     """Each school's figures (a school without any has the zeros of ``Activity()``)."""
     if not school_ids:
@@ -73,12 +100,7 @@ def activity(school_ids: Sequence[int], today: date) -> dict[int, Activity]:
     students = _counted(Student, ids)
     in_progress = _counted(Order, ids, Order.state.in_(IN_PROGRESS))
     this_year = _counted(Order, ids, Order.created_at >= since, Order.state != OrderState.DRAFT)
-    invoiced = _per_school(
-        figures.invoiced_query(figures.first_of_month(today, 11), Invoice.school_id).where(
-            Invoice.school_id.in_(ids)
-        ),
-        ids,
-    )
+    invoiced = _invoiced(ids, figures.first_of_month(today, 11))
     owed = _per_school(
         figures.receivables_query(today, Invoice.school_id).where(Invoice.school_id.in_(ids)), ids
     )
@@ -90,7 +112,7 @@ def activity(school_ids: Sequence[int], today: date) -> dict[int, Activity]:
             students=students.get(school, 0),
             in_progress=in_progress.get(school, 0),
             orders_this_year=this_year.get(school, 0),
-            invoiced=figures.euros(invoiced[school][0]) if school in invoiced else ZERO,
+            invoiced=figures.euros(invoiced.get(school, 0), figures.MICRO),
             overdue=late.overdue if late else ZERO,
             overdue_count=late.overdue_count if late else 0,
         )

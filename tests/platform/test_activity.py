@@ -12,16 +12,31 @@ import sqlalchemy as sa
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.invoicing import day_figures
+from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.platform import services
+from ecoprod.pricing.models import LineKind
 from ecoprod.students.models import Student
 from tests.conftest import login_as
 from tests.factories import accepted_order
 
 
 def _issued(world: Any, school_id: int, customer_id: int, number: str, **values: Any) -> None:
-    invoice = Invoice(school_id=school_id, customer_id=customer_id, created_by_id=world.admin.id)
+    """An invoice issued directly, with one line of its net (lines freeze at issue)."""
+    invoice = Invoice(school_id=school_id, customer_id=customer_id, created_by_id=world.admin.id,
+                      kind=values.pop("kind", InvoiceKind.INVOICE))  # fmt: skip
+    invoice.lines.append(
+        InvoiceLine(
+            school_id=school_id,
+            kind=LineKind.LABOUR,
+            description="Prestation",
+            unit=Unit.HOUR,
+            quantity=Decimal("1"),
+            unit_price=values["total_net"],
+            vat_rate=Decimal("20"),
+        )
+    )
     db.session.add(invoice)
     db.session.flush()
     for name, value in {"number": number, "state": InvoiceState.ISSUED, **values}.items():
@@ -74,6 +89,8 @@ def test_each_school_s_figures_are_its_own(factory: Any, world: Any) -> None:
     db.session.commit()
 
     shown = services.activity([world.school.id, world.other_school.id], today)
+    day_figures.materialise_every_school(today - timedelta(days=1))  # the year-old invoice: added up
+    assert services.activity([world.school.id, world.other_school.id], today) == shown
 
     start = services.school_year_start(today)
     for school in (world.school, world.other_school):
