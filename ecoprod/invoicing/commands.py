@@ -1,4 +1,5 @@
-"""``flask invoices …``: reminders for overdue invoices, the sales journal for a period."""
+"""``flask invoices …``: reminders for overdue invoices, the sales journal for a period, the
+dashboard's closed days added up now."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask.cli import AppGroup
 
 from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
-from ecoprod.invoicing import services
+from ecoprod.invoicing import day_figures, services
 
 invoices_cli = AppGroup("invoices", help="Invoices.")
 
@@ -19,6 +20,13 @@ def remind() -> None:
     db.session.commit()
     run_committed()
     click.echo(f"{count} reminder(s) queued")
+
+
+@invoices_cli.command("add-up-days")
+def add_up_days() -> None:
+    """Add up every school's closed days for the dashboard now (the worker does it nightly)."""
+    written = day_figures.materialise_every_school()
+    click.echo(f"{len(written)} school(s), {sum(written.values())} day row(s) written")
 
 
 @invoices_cli.command("journal")

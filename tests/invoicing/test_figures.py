@@ -250,3 +250,16 @@ def test_on_time_counts_the_last_delivery_against_the_promise(
     assert (delivered, in_time) == (2, 1)
     assert (shown.on_time, shown.delivered_count) == (50, 2)
     assert dict(shown.states)[OrderState.DELIVERED] == 2
+
+
+def test_the_command_adds_up_the_closed_days_once(app: Any, world: Any) -> None:
+    sale = _invoice(
+        world, world.school.id, "F-9", local_today() - timedelta(days=2), total_net=Decimal("10.00")
+    )
+    sale.lines.append(_line(world.school.id, "1", "10.00", "0", world.machining.id))
+    _issue_all()
+    first = app.test_cli_runner().invoke(args=["invoices", "add-up-days"])
+    assert first.exit_code == 0 and "2 school(s), 1 day row(s) written" in first.output
+    again = app.test_cli_runner().invoke(args=["invoices", "add-up-days"])
+    assert "0 day row(s) written" in again.output
+    assert db.session.scalar(sa.select(sa.func.sum(DayFigures.revenue))) == 1000 * 10000
