@@ -159,7 +159,38 @@ def _board_path(client: Client) -> str:
     return found.group(1)
 
 
+def _cpu_idle(seconds: float = 2.0) -> float:
+    """The machine's idle share over ``seconds`` (/proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (idle1 - idle0) / max(1, total1 - total0)
+
+
+def settle(port: int, timeout: float = 240) -> None:
+    """Wait for the work the mixed run left (PDFs, e-mails) to be done, so that each page's
+    throughput is measured on a machine doing nothing else, like its /healthz baseline."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            waiting = int(re.search(r"(\d+) waiting", response.read().decode()).group(1))
+        idle = _cpu_idle()
+        if waiting == 0 and idle > 0.85:
+            print(
+                f"\n(the worker's queue empty and the machine {idle:.0%} idle after {time.perf_counter() - began:.0f} s)"
+            )
+            return
+    print(f"\n(still busy after {timeout:.0f} s: {waiting} job(s) waiting, {idle:.0%} idle)")
+
+
 def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    settle(port)
     print(f"\nSaturation throughput through nginx, 8 clients, {seconds:.0f} s per page")
     base = drive(port, {}, "/healthz", seconds, 8)
     print(
@@ -184,8 +215,8 @@ def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -
 
 
 def compare(dataset: str, result: dict[str, object]) -> None:
-    """Against the ``small`` run kept in bench/out/load/small.json: each page's p95 ratio."""
-    baseline_file = OUT / "small.json"
+    """Against the ``small`` run kept in bench/out/load-small.json: each page's p95 ratio."""
+    baseline_file = OUT.parent / "load-small.json"
     if dataset == "small" or not baseline_file.exists():
         return
     baseline = json.loads(baseline_file.read_text())
@@ -281,7 +312,7 @@ def main() -> None:
         "throughput": shares,
         "errors": errors,
     }
-    (OUT / f"{args.dataset}.json").write_text(json.dumps(result, indent=1))
+    (OUT.parent / f"load-{args.dataset}.json").write_text(json.dumps(result, indent=1))  # OUT is emptied
     compare(args.dataset, result)
     print(f"\n{errors} error(s) over the mixed run")
     raise SystemExit(1 if errors else 0)
