@@ -107,8 +107,14 @@ def _money_shape(locale: str, currency: str) -> tuple[str, str, tuple[str, str],
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
-    # Babel directly, as for dates: boards and totals format dozens of numbers per page.
-    return babel_numbers.format_decimal(value, format="#,##0.###", locale=get_locale())
+    # Babel directly, as for dates: boards and totals format dozens of numbers per page,
+    # mostly the same few hours (equal values write the same: no trailing zero is shown).
+    return _number(value, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _number(value: Decimal | int, locale: str) -> str:
+    return babel_numbers.format_decimal(value, format="#,##0.###", locale=locale)
 
 
 def short_date(value: date | datetime | None) -> str:
@@ -117,9 +123,22 @@ def short_date(value: date | datetime | None) -> str:
         return ""
     # Babel directly: Flask-Babel's wrappers look the locale and timezone up again on every
     # call, which costs more than the rest of a list row.
-    if isinstance(value, datetime):
-        return babel_dates.format_datetime(value.astimezone(SCHOOL_TIMEZONE), "short", locale=get_locale())
-    return babel_dates.format_date(value, "short", locale=get_locale())
+    locale = str(get_locale())
+    if isinstance(value, datetime):  # the short format shows minutes: seconds do not matter
+        return _short_datetime(value.astimezone(SCHOOL_TIMEZONE).replace(second=0, microsecond=0), locale)
+    return _short_date(value, locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_date(value: date, locale: str) -> str:
+    """Babel's text, kept: a list shows the same few days many times (and formatting is
+    slower than a lookup)."""
+    return babel_dates.format_date(value, "short", locale=locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_datetime(value: datetime, locale: str) -> str:
+    return babel_dates.format_datetime(value, "short", locale=locale)
 
 
 def long_date(value: date | None) -> str:
