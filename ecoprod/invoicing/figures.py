@@ -183,8 +183,9 @@ def after_mark(
     return sa.or_(~sa.exists().where(FiguresMark.school_id == school), marked)
 
 
-def revenue(since: date) -> dict[tuple[date, int | None], Decimal]:
-    """Revenue excl. VAT since ``since`` per (month, workshop), in euros (unrounded)."""
+def revenue(since: date, known: dict[int, date] | None = None) -> dict[tuple[date, int | None], Decimal]:
+    """Revenue excl. VAT since ``since`` per (month, workshop), in euros (unrounded);
+    ``known``: the marks, when already read."""
     totals: dict[tuple[date, int | None], int] = defaultdict(int)
     year, month = sa.extract("year", DayFigures.day), sa.extract("month", DayFigures.day)
     kept = (
@@ -194,7 +195,8 @@ def revenue(since: date) -> dict[tuple[date, int | None], Decimal]:
     )
     live_year, live_month = sa.extract("year", Invoice.issue_date), sa.extract("month", Invoice.issue_date)
     live = revenue_query(live_year, live_month, InvoiceLine.workshop_id).where(
-        Invoice.issue_date >= since, after_mark(Invoice.issue_date, Invoice.school_id, marks())
+        Invoice.issue_date >= since,
+        after_mark(Invoice.issue_date, Invoice.school_id, marks() if known is None else known),
     )
     for stmt in (kept, live):
         for y, m, workshop, amount in db.session.execute(stmt):
@@ -202,12 +204,12 @@ def revenue(since: date) -> dict[tuple[date, int | None], Decimal]:
     return {key: Decimal(amount) / MICRO for key, amount in totals.items()}
 
 
-def on_time() -> tuple[int, int]:
+def on_time(known: dict[int, date] | None = None) -> tuple[int, int]:
     """(delivered orders with a promised date, those whose last delivery was by that date)."""
     kept = db.session.execute(
         sa.select(sa.func.sum(DayFigures.delivered), sa.func.sum(DayFigures.on_time))
     ).one()
-    known = marks()
+    known = marks() if known is None else known
     last = last_deliveries(min(known.values()) if known else None)
     live = db.session.execute(
         deliveries_query(last).where(after_mark(last.c.last, Order.school_id, known))
@@ -223,7 +225,8 @@ def figures(today: date | None = None) -> Figures:
     months_shown = [first_of_month(today, back) for back in range(11, -1, -1)]
     per_month: dict[date, Decimal] = defaultdict(Decimal)
     per_workshop: dict[int | None, Decimal] = defaultdict(Decimal)
-    for (month, workshop_id), amount in revenue(months_shown[0]).items():
+    known = marks()
+    for (month, workshop_id), amount in revenue(months_shown[0], known).items():
         per_month[month] += amount
         per_workshop[workshop_id] += amount
     names = dict(db.session.execute(sa.select(Workshop.id, Workshop.name)).all())
@@ -236,7 +239,7 @@ def figures(today: date | None = None) -> Figures:
         key=lambda item: -item[1],
     )
 
-    delivered, in_time = on_time()
+    delivered, in_time = on_time(known)
     states = db.session.execute(sa.select(Order.state, sa.func.count()).group_by(Order.state)).all()
     order = list(OrderState)
     return Figures(
