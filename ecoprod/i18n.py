@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
     format_date,
     format_datetime,
     format_decimal,
     get_locale,
+    get_translations,
     gettext,
     lazy_gettext,
     lazy_ngettext,
@@ -158,7 +159,31 @@ def file_size(size: int | None) -> str:
     return gettext("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
 
 
+def _translations() -> Any:
+    """The request's translations, looked up once per language rather than on every ``_()``
+    of a template (Flask-Babel walks its context, domain and cache each time). Kept beside
+    the locale object they were found for: ``force_locale`` (e-mails in the customer's
+    language) puts another one in place, and the next call looks again."""
+    context = getattr(g, "_flask_babel", None) if has_app_context() else None
+    if context is None:
+        return get_translations()
+    locale = getattr(context, "babel_locale", None)
+    kept = getattr(context, "ecoprod_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    context.ecoprod_translations = (getattr(context, "babel_locale", None), translations)
+    return translations
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the lookup kept
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["date"] = short_date

@@ -95,3 +95,23 @@ def test_every_message_is_translated_to_french_and_compiled(tmp_path):
 @pytest.mark.parametrize("text", ["Mot de passe oublié\u202f?", "Merci\u202f!"])
 def test_french_typography_uses_non_breaking_spaces(text):
     assert text in CATALOGUE.read_text(encoding="utf-8")
+
+
+def test_templates_translate_in_the_language_of_the_moment(app):
+    """The translations a template uses are kept per request, yet follow ``force_locale``
+    (a document or e-mail in the customer's language, in the middle of a French page)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        assert render_template_string("{{ _('Overdue') }}") == "En retard"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Overdue') }}") == "Overdue"
+            assert (
+                render_template_string("{{ ngettext('%(num)s invoice', '%(num)s invoices', 2) }}")
+                == "2 invoices"
+            )
+        assert render_template_string("{{ _('Overdue') }}") == "En retard"
+        assert (
+            render_template_string("{{ ngettext('%(num)s invoice', '%(num)s invoices', 2) }}") == "2 factures"
+        )
