@@ -9,7 +9,6 @@ Re-running is harmless: the days after the mark are deleted and added up again.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -61,7 +60,5 @@ def materialise(school_id: int, through: date) -> int:
 def materialise_every_school(through: date | None = None) -> dict[int, int]:
     """Every school's closed days (up to yesterday in Paris): the nightly job."""
     through = through or local_today() - timedelta(days=1)
-    written: dict[int, int] = defaultdict(int)
-    for school_id in db.session.scalars(sa.select(School.id).order_by(School.id)).all():
-        written[school_id] = materialise(school_id, through)
-    return dict(written)
+    school_ids = db.session.scalars(sa.select(School.id).order_by(School.id)).all()
+    return {school_id: materialise(school_id, through) for school_id in school_ids}

@@ -20,10 +20,9 @@ from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import DayFigures, FiguresMark, Invoice, InvoiceKind, InvoiceLine, InvoiceState
 from ecoprod.money import ZERO, to_cents
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import DONE, Order, OrderState
 from ecoprod.workshops.models import Workshop
 
-DELIVERED = (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED)
 MICRO = 1_000_000  # DayFigures.revenue: cents × hundredths of a percent
 
 
@@ -142,7 +141,7 @@ def deliveries_query(last: sa.Subquery, *keys: sa.ColumnElement[Any]) -> sa.Sele
         )
         .select_from(Order)
         .join(last, last.c.order_id == Order.id)
-        .where(Order.state.in_(DELIVERED), Order.promised_date.is_not(None))
+        .where(Order.state.in_(DONE), Order.promised_date.is_not(None))
         .group_by(*keys)
     )
 
@@ -156,9 +155,13 @@ def deliveries_by_day(since: date | None, until: date) -> list[tuple[date, int, 
 # --- The dashboard: the materialised days, then the live ones --------------------------------
 
 
-def marks() -> dict[int, date]:
-    """The last day added up, per school (of the scope, or of every school outside one)."""
-    return dict(db.session.execute(sa.select(FiguresMark.school_id, FiguresMark.through)).all())
+def marks(school_ids: list[int] | None = None) -> dict[int, date]:
+    """The last day added up, per school: of the scope, or of ``school_ids`` across schools
+    (the operator's list)."""
+    stmt = sa.select(FiguresMark.school_id, FiguresMark.through)
+    if school_ids is not None:
+        stmt = stmt.where(FiguresMark.school_id.in_(school_ids)).execution_options(all_schools=True)
+    return dict(db.session.execute(stmt).all())
 
 
 def after_mark(

@@ -56,6 +56,16 @@ class OrderState(enum.StrEnum):
         return ORDER_STATE_TONES.get(self, "neutral")
 
 
+# The states grouped as the lists' tabs and the figures count them.
+IN_PROGRESS = (
+    OrderState.ACCEPTED,
+    OrderState.PLANNED,
+    OrderState.IN_PRODUCTION,
+    OrderState.READY,
+    OrderState.PARTIALLY_DELIVERED,
+)
+DONE = (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED)  # delivered in full
+
 ORDER_STATE_LABELS = {
     OrderState.DRAFT: _l("Draft"),
     OrderState.SUBMITTED: _l("Submitted"),

@@ -18,7 +18,7 @@ from ecoprod.i18n import gettext as _
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
-from ecoprod.orders.models import Attachment, Order, OrderState, Unit
+from ecoprod.orders.models import DONE, IN_PROGRESS, Attachment, Order, OrderState, Unit
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
@@ -32,14 +32,8 @@ bp = Blueprint("orders", __name__)
 
 STATE_TABS = {
     "open": (OrderState.DRAFT, OrderState.SUBMITTED, OrderState.QUOTED),
-    "in_progress": (
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-    ),
-    "done": (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED),
+    "in_progress": IN_PROGRESS,
+    "done": DONE,
     "closed": (OrderState.DECLINED, OrderState.CANCELLED),
 }
 

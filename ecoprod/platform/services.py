@@ -1,7 +1,7 @@
 """The activity of each school, for the operator's list: one aggregate query per figure over
 the schools of the page (``GROUP BY school_id``), never a row per order in Python.
 
-Figures: customers, students, orders in progress, orders received this school year
+Figures: administrators, customers, students, orders in progress, orders received this school year
 (since 1 September), invoiced excl. VAT over the last twelve months (the lines' nets,
 added up as the school's own dashboard does), and what is overdue. No student's name: counts.
 """
@@ -16,26 +16,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ecoprod.accounts.models import Role, User
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE
 from ecoprod.invoicing import figures
-from ecoprod.invoicing.models import DayFigures, FiguresMark, Invoice
+from ecoprod.invoicing.models import DayFigures, Invoice
 from ecoprod.money import ZERO
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import IN_PROGRESS, Order, OrderState
 from ecoprod.students.models import Student
-
-IN_PROGRESS = (
-    OrderState.ACCEPTED,
-    OrderState.PLANNED,
-    OrderState.IN_PRODUCTION,
-    OrderState.READY,
-    OrderState.PARTIALLY_DELIVERED,
-)
 
 
 @dataclass(frozen=True)
 class Activity:
+    administrators: int = 0
     customers: int = 0
     students: int = 0
     in_progress: int = 0
@@ -71,13 +65,7 @@ def _invoiced(ids: list[int], since: date) -> dict[int, int]:
         .where(DayFigures.school_id.in_(ids), DayFigures.day >= since)
         .group_by(DayFigures.school_id)
     )
-    known = dict(
-        db.session.execute(
-            sa.select(FiguresMark.school_id, FiguresMark.through)
-            .where(FiguresMark.school_id.in_(ids))
-            .execution_options(all_schools=True)
-        ).all()
-    )
+    known = figures.marks(ids)
     live = figures.revenue_query(Invoice.school_id).where(
         Invoice.school_id.in_(ids),
         Invoice.issue_date >= since,
@@ -96,6 +84,7 @@ def activity(school_ids: Sequence[int], today: date) -> dict[int, Activity]:
         return {}
     ids = list(school_ids)
     since = datetime.combine(school_year_start(today), datetime.min.time(), SCHOOL_TIMEZONE)
+    administrators = _counted(User, ids, User.role == Role.ADMIN)
     customers = _counted(Customer, ids, Customer.archived_at.is_(None))
     students = _counted(Student, ids)
     in_progress = _counted(Order, ids, Order.state.in_(IN_PROGRESS))
@@ -108,6 +97,7 @@ def activity(school_ids: Sequence[int], today: date) -> dict[int, Activity]:
     for school in ids:
         late = figures.receivables(*owed[school]) if school in owed else None
         result[school] = Activity(
+            administrators=administrators.get(school, 0),
             customers=customers.get(school, 0),
             students=students.get(school, 0),
             in_progress=in_progress.get(school, 0),

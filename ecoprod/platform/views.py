@@ -5,9 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 
-from ecoprod.accounts.models import User
 from ecoprod.accounts.permissions import operator_required
-from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.platform import services
 from ecoprod.schools.models import School
@@ -20,14 +18,5 @@ bp = Blueprint("platform", __name__)
 @operator_required
 def schools() -> str:
     page = keyset(sa.select(School), asc(School.name), asc(School.id))
-    ids = [school.id for school in page.items]
-    admin_counts = dict(
-        db.session.execute(
-            sa.select(User.school_id, sa.func.count())
-            .where(User.school_id.in_(ids), User.role == "admin")
-            .group_by(User.school_id)
-            .execution_options(all_schools=True)
-        ).all()
-    )
-    activity = services.activity(ids, local_today())
-    return render_template("platform/schools.html", page=page, admin_counts=admin_counts, activity=activity)
+    activity = services.activity([school.id for school in page.items], local_today())
+    return render_template("platform/schools.html", page=page, activity=activity)

@@ -14,7 +14,7 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import day_figures
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
-from ecoprod.orders.models import Order, OrderState, Unit
+from ecoprod.orders.models import IN_PROGRESS, Order, OrderState, Unit
 from ecoprod.platform import services
 from ecoprod.pricing.models import LineKind
 from ecoprod.students.models import Student
@@ -103,7 +103,7 @@ def test_each_school_s_figures_are_its_own(factory: Any, world: Any) -> None:
             ),
         }
         orders = db.session.scalars(sa.select(Order).where(Order.school_id == school.id)).all()
-        in_progress = sum(1 for o in orders if o.state in services.IN_PROGRESS)
+        in_progress = sum(1 for o in orders if o.state in IN_PROGRESS)
         this_year = sum(1 for o in orders if o.state is not OrderState.DRAFT and o.created_at.date() >= start)
         a = shown[school.id]
         assert (a.customers, a.students, a.in_progress, a.orders_this_year) == (
@@ -116,6 +116,7 @@ def test_each_school_s_figures_are_its_own(factory: Any, world: Any) -> None:
     assert (mine.invoiced, mine.overdue, mine.overdue_count) == (Decimal("90.00"), Decimal("1119.00"), 2)
     assert (theirs.invoiced, theirs.overdue, theirs.overdue_count) == (Decimal("50.00"), Decimal("0"), 0)
     assert mine.in_progress == 1 and mine.students == 1 and theirs.students == 0
+    assert (mine.administrators, theirs.administrators) == (1, 1)
 
 
 def test_the_operator_sees_every_school_s_figures_and_no_student(client: Any, world: Any) -> None:
