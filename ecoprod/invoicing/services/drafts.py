@@ -102,12 +102,12 @@ def customers_to_invoice(start: date, end: date) -> list[tuple[Customer, list[Or
                 )
             ),
         )
-        .options(sa.orm.selectinload(Order.lines), sa.orm.joinedload(Order.customer))
+        .options(sa.orm.joinedload(Order.customer))
         .order_by(Order.customer_id, Order.id)
     ).all()
     grouped: dict[int, list[Order]] = defaultdict(list)
-    for found in billable.pending(orders):
-        grouped[found.order.customer_id].append(found.order)
+    for order in billable.with_something_to_invoice(orders):
+        grouped[order.customer_id].append(order)
     return [(found[0].customer, found) for found in grouped.values()]
 
 

@@ -81,11 +81,11 @@ def to_invoice() -> str:
     orders = (
         sa.select(Order)
         .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
-        .options(sa.orm.joinedload(Order.customer), sa.orm.selectinload(Order.lines))
+        .options(sa.orm.joinedload(Order.customer))
     )
     # A page of the orders delivered and not invoiced; on a page, those with something left.
     page = keyset(orders, asc(Order.customer_id), asc(Order.id), count=False)
-    pending = [found.order for found in billable.pending(page.items)]
+    pending = billable.with_something_to_invoice(page.items)
     today = local_today()
     group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)
     return render_template(
