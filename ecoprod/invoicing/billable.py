@@ -79,11 +79,16 @@ def delivered_share(order: Order) -> Decimal:
 def invoiced_quantities(order: Order, excluding: Invoice | None = None) -> dict[int, Decimal]:
     """Quantity of each quote line already on an invoice of this order (drafts included),
     leaving out ``excluding`` (the draft being checked)."""
+    return invoiced_quantities_of([order.id], excluding)
+
+
+def invoiced_quantities_of(order_ids: Sequence[int], excluding: Invoice | None = None) -> dict[int, Decimal]:
+    """``invoiced_quantities`` of many orders in one query: quote line id → quantity."""
     stmt = (
         sa.select(InvoiceLine.quote_line_id, sa.func.sum(InvoiceLine.quantity))
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(
-            InvoiceLine.order_id == order.id,
+            InvoiceLine.order_id.in_(list(order_ids)),
             InvoiceLine.quote_line_id.is_not(None),
             Invoice.kind == InvoiceKind.INVOICE,
         )
@@ -149,18 +154,7 @@ def with_something_to_invoice(orders: Sequence[Order]) -> list[Order]:
     ):
         quote_lines[row.order_id].append(row)
     delivered = delivered_quantities_of(ids)
-    invoiced: dict[int, Decimal] = defaultdict(Decimal)
-    for quote_line_id, quantity in db.session.execute(
-        sa.select(InvoiceLine.quote_line_id, sa.func.sum(InvoiceLine.quantity))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(
-            InvoiceLine.order_id.in_(ids),
-            InvoiceLine.quote_line_id.is_not(None),
-            Invoice.kind == InvoiceKind.INVOICE,
-        )
-        .group_by(InvoiceLine.quote_line_id)
-    ):
-        invoiced[quote_line_id] = Decimal(quantity or 0)
+    invoiced = invoiced_quantities_of(ids)
     found = []
     for order in candidates:
         share = _share(order_lines.get(order.id, []), delivered.get(order.id, {}))
