@@ -14,6 +14,7 @@ from ecoprod.invoicing.services.drafts import (
     draft_credit_note,
     draft_deposit,
     draft_invoice,
+    draft_totals,
     save_draft,
 )
 from ecoprod.invoicing.services.dunning import (
@@ -23,7 +24,7 @@ from ecoprod.invoicing.services.dunning import (
     late_penalty,
     overdue,
     overdue_invoices,
-    overdue_total,
+    overdue_summary,
     remind,
     remind_all,
 )
@@ -42,12 +43,13 @@ __all__ = [
     "draft_credit_note",
     "draft_deposit",
     "draft_invoice",
+    "draft_totals",
     "due_date",
     "issue",
     "late_penalty",
     "overdue",
     "overdue_invoices",
-    "overdue_total",
+    "overdue_summary",
     "record_payment",
     "refresh_settlement",
     "remind",

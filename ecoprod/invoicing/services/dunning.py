@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -39,14 +40,20 @@ def overdue_invoices(today: date) -> sa.Select[tuple[Invoice]]:
     return _past_due(today).where(Invoice.amount_due > Invoice.settled)
 
 
-def overdue_total(today: date) -> Decimal:
-    """What the overdue invoices still owe, summed in SQL."""
-    owed = sa.select(
+class Overdue(NamedTuple):
+    count: int
+    owed: Decimal
+
+
+def overdue_summary(today: date) -> Overdue:
+    """How many invoices are overdue and what they still owe, both from one SQL query."""
+    stmt = sa.select(
+        sa.func.count(),
         sa.func.coalesce(sa.func.sum(Invoice.amount_due), 0),
         sa.func.coalesce(sa.func.sum(Invoice.settled), 0),
     ).where(*_past_due_criteria(today), Invoice.amount_due > Invoice.settled)
-    due, settled = db.session.execute(owed).one()
-    return Decimal(due) - Decimal(settled)
+    count, due, settled = db.session.execute(stmt).one()
+    return Overdue(int(count), Decimal(due) - Decimal(settled))
 
 
 def _past_due_criteria(today: date) -> tuple[sa.ColumnElement[bool], ...]:

@@ -6,12 +6,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ecoprod import documents
 from ecoprod.accounts.permissions import admin_or_customer, admin_required
+from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
@@ -141,7 +143,16 @@ def remind(invoice_id: int) -> Response:
 @admin_required
 def overdue() -> str:
     today = local_today()
-    page = keyset(services.overdue_invoices(today), asc(Invoice.due_date), asc(Invoice.id))
+    listed = services.overdue_invoices(today).options(
+        sa.orm.load_only(
+            Invoice.kind, Invoice.number, Invoice.due_date, Invoice.amount_due, Invoice.settled,
+            Invoice.last_reminder_on,
+        ),
+        sa.orm.joinedload(Invoice.customer).load_only(Customer.name),
+    )  # fmt: skip
+    page = keyset(listed, asc(Invoice.due_date), asc(Invoice.id), count=False)
+    summary = services.overdue_summary(today)  # the count and the total in one query
+    page.total = summary.count
     rows = [
         (
             invoice,
@@ -154,7 +165,7 @@ def overdue() -> str:
         "invoicing/overdue.html",
         rows=rows,
         page=page,
-        total=services.overdue_total(today),
+        total=summary.owed,
         action_form=ActionForm(),
         soon=today + timedelta(days=7),
     )

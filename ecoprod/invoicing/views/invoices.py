@@ -41,6 +41,19 @@ TABS = {
 }
 
 
+# What a row of the list shows (not the addresses, notes and the rest of the document).
+LISTED = (
+    Invoice.kind,
+    Invoice.state,
+    Invoice.customer_id,
+    Invoice.number,
+    Invoice.issue_date,
+    Invoice.due_date,
+    Invoice.discount_percent,
+    Invoice.total_gross,
+    Invoice.amount_due,
+    Invoice.settled,
+)
 NOT_ISSUED = date(9999, 12, 31)
 # The same text as the index of migration 0014 (a literal, not a parameter, so the planner
 # matches it): drafts sort as if issued on the last day of the calendar.
@@ -53,9 +66,8 @@ DRAFTS_FIRST = sa.func.coalesce(
 @admin_or_customer
 def index() -> str:
     tab = choice_arg("tab", TABS, "all")
-    # Drafts show totals computed from their lines: loaded with the page, not one by one.
     stmt = access.visible_invoices(current_user).options(
-        sa.orm.joinedload(Invoice.customer), sa.orm.selectinload(Invoice.lines)
+        sa.orm.load_only(*LISTED), sa.orm.joinedload(Invoice.customer).load_only(Customer.name)
     )
     if tab in TABS and not (tab == "drafts" and current_user.is_customer):
         stmt = TABS[tab](stmt)
@@ -72,7 +84,11 @@ def index() -> str:
         )
     # Drafts (no issue date yet) first, then the latest issued.
     page = keyset(stmt, desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
-    return render_template("invoicing/index.html", page=page, tab=tab, tabs=TABS, search=search)
+    # Drafts have no totals of their own yet: worked out from their lines, for the page at once.
+    totals = services.draft_totals(page.items)
+    return render_template(
+        "invoicing/index.html", page=page, tab=tab, tabs=TABS, search=search, draft_totals=totals
+    )
 
 
 @bp.get("/invoices/to-invoice")
@@ -81,7 +97,10 @@ def to_invoice() -> str:
     orders = (
         sa.select(Order)
         .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
-        .options(sa.orm.joinedload(Order.customer))
+        .options(
+            sa.orm.load_only(Order.customer_id, Order.number, Order.title, Order.state),
+            sa.orm.joinedload(Order.customer).load_only(Customer.name),
+        )
     )
     # A page of the orders delivered and not invoiced; on a page, those with something left.
     page = keyset(orders, asc(Order.customer_id), asc(Order.id), count=False)
