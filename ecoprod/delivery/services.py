@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -48,17 +48,14 @@ def delivered_quantities(order: Order) -> dict[int, Decimal]:
     return done
 
 
-def delivered_quantities_of(order_ids: Sequence[int]) -> dict[int, dict[int, Decimal]]:
-    """``delivered_quantities`` of many orders in one query: order id → line id → quantity."""
-    found: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for order_id, line_id, quantity in db.session.execute(
-        sa.select(DeliveryNote.order_id, DeliveryLine.order_line_id, sa.func.sum(DeliveryLine.quantity))
-        .join(DeliveryNote, DeliveryNote.id == DeliveryLine.delivery_note_id)
-        .where(DeliveryNote.order_id.in_(list(order_ids)))
-        .group_by(DeliveryNote.order_id, DeliveryLine.order_line_id)
-    ):
-        found[order_id][line_id] = Decimal(quantity or 0)
-    return found
+def delivered_of_line(order_line_id: sa.ColumnElement[int]) -> sa.ScalarSelect[Decimal]:
+    """The quantity delivered of the order line ``order_line_id`` (a column of the enclosing
+    query): a correlated subquery, for a query of lines to carry it (0 when none)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(DeliveryLine.quantity), 0))
+        .where(DeliveryLine.order_line_id == order_line_id)
+        .scalar_subquery()
+    )
 
 
 def delivery_dates(orders: Iterable[Order]) -> list[date]:

@@ -22,10 +22,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from ecoprod.delivery.services import delivered_quantities, delivered_quantities_of
+from ecoprod.delivery.services import delivered_of_line, delivered_quantities
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.errors import InvoicingError
@@ -41,13 +42,18 @@ DEPOSIT_STATES = frozenset(
 QTY = Decimal("0.001")
 
 
+class _Line(NamedTuple):
+    id: int
+    quantity: Decimal
+
+
 def accepted_quote(order: Order) -> Quote | None:
     return db.session.scalars(
         sa.select(Quote).where(Quote.order_id == order.id, Quote.state == QuoteState.ACCEPTED)
     ).first()
 
 
-def _share(lines: Sequence[OrderLine | sa.Row], done: Mapping[int, Decimal]) -> Decimal:
+def _share(lines: Sequence[OrderLine | _Line], done: Mapping[int, Decimal]) -> Decimal:
     if not lines:
         return ZERO
     shares = [
@@ -57,7 +63,7 @@ def _share(lines: Sequence[OrderLine | sa.Row], done: Mapping[int, Decimal]) -> 
     return sum(shares, ZERO) / len(shares)
 
 
-def _targets(lines: Iterable[QuoteLine | sa.Row], share: Decimal) -> dict[int, Decimal]:
+def _targets(lines: Iterable[QuoteLine | _Line], share: Decimal) -> dict[int, Decimal]:
     """Per quote line (anything with an ``id`` and a ``quantity``), its share delivered."""
     return {
         line.id: line.quantity
@@ -79,16 +85,11 @@ def delivered_share(order: Order) -> Decimal:
 def invoiced_quantities(order: Order, excluding: Invoice | None = None) -> dict[int, Decimal]:
     """Quantity of each quote line already on an invoice of this order (drafts included),
     leaving out ``excluding`` (the draft being checked)."""
-    return invoiced_quantities_of([order.id], excluding)
-
-
-def invoiced_quantities_of(order_ids: Sequence[int], excluding: Invoice | None = None) -> dict[int, Decimal]:
-    """``invoiced_quantities`` of many orders in one query: quote line id → quantity."""
     stmt = (
         sa.select(InvoiceLine.quote_line_id, sa.func.sum(InvoiceLine.quantity))
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(
-            InvoiceLine.order_id.in_(list(order_ids)),
+            InvoiceLine.order_id == order.id,
             InvoiceLine.quote_line_id.is_not(None),
             Invoice.kind == InvoiceKind.INVOICE,
         )
@@ -100,6 +101,17 @@ def invoiced_quantities_of(order_ids: Sequence[int], excluding: Invoice | None =
     for quote_line_id, quantity in db.session.execute(stmt):
         done[quote_line_id] = Decimal(quantity or 0)
     return done
+
+
+def invoiced_of_line(quote_line_id: sa.ColumnElement[int]) -> sa.ScalarSelect[Decimal]:
+    """What invoices (drafts included) take of the quote line ``quote_line_id`` (a column of
+    the enclosing query): the correlated form of ``invoiced_quantities``."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(InvoiceLine.quantity), 0))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.quote_line_id == quote_line_id, Invoice.kind == InvoiceKind.INVOICE)
+        .scalar_subquery()
+    )
 
 
 def invoiceable_quantities(order: Order, quote: Quote) -> dict[int, Decimal]:
@@ -136,28 +148,33 @@ def to_invoice(order: Order) -> ToInvoice | None:
 
 def with_something_to_invoice(orders: Sequence[Order]) -> list[Order]:
     """Those of ``orders`` that ``to_invoice`` would not answer None for, in the same order,
-    in four queries of plain columns whatever their number (no quote or line is loaded)."""
+    in two queries of plain columns whatever their number (no quote or line is loaded): the
+    order lines with what was delivered of each, the accepted quote lines with what was
+    invoiced of each."""
     candidates = [order for order in orders if order.state in INVOICEABLE_STATES]
     ids = [order.id for order in candidates]
     if not ids:
         return []
-    order_lines: dict[int, list[sa.Row]] = defaultdict(list)
-    for row in db.session.execute(
-        sa.select(OrderLine.order_id, OrderLine.id, OrderLine.quantity).where(OrderLine.order_id.in_(ids))
-    ):
-        order_lines[row.order_id].append(row)
-    quote_lines: dict[int, list[sa.Row]] = defaultdict(list)
-    for row in db.session.execute(
-        sa.select(Quote.order_id, QuoteLine.id, QuoteLine.quantity)
+    order_lines: dict[int, list[_Line]] = defaultdict(list)
+    delivered: dict[int, Decimal] = {}
+    for order_id, line_id, quantity, done in db.session.execute(
+        sa.select(OrderLine.order_id, OrderLine.id, OrderLine.quantity, delivered_of_line(OrderLine.id))
+        .where(OrderLine.order_id.in_(ids))
+    ):  # fmt: skip
+        order_lines[order_id].append(_Line(line_id, quantity))
+        delivered[line_id] = Decimal(done)
+    quote_lines: dict[int, list[_Line]] = defaultdict(list)
+    invoiced: dict[int, Decimal] = {}
+    for order_id, line_id, quantity, done in db.session.execute(
+        sa.select(Quote.order_id, QuoteLine.id, QuoteLine.quantity, invoiced_of_line(QuoteLine.id))
         .join(QuoteLine, QuoteLine.quote_id == Quote.id)
         .where(Quote.order_id.in_(ids), Quote.state == QuoteState.ACCEPTED)
     ):
-        quote_lines[row.order_id].append(row)
-    delivered = delivered_quantities_of(ids)
-    invoiced = invoiced_quantities_of(ids)
+        quote_lines[order_id].append(_Line(line_id, quantity))
+        invoiced[line_id] = Decimal(done)
     found = []
     for order in candidates:
-        share = _share(order_lines.get(order.id, []), delivered.get(order.id, {}))
+        share = _share(order_lines.get(order.id, []), delivered)
         left = _left(_targets(quote_lines.get(order.id, []), share), invoiced)
         if any(quantity > 0 for quantity in left.values()):
             found.append(order)
