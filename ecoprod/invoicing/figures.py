@@ -186,10 +186,15 @@ def after_mark(
     return sa.or_(~sa.exists().where(FiguresMark.school_id == school), marked)
 
 
-def revenue(since: date, known: dict[int, date] | None = None) -> dict[tuple[date, int | None], Decimal]:
-    """Revenue excl. VAT since ``since`` per (month, workshop), in euros (unrounded);
-    ``known``: the marks, when already read."""
-    totals: dict[tuple[date, int | None], int] = defaultdict(int)
+def _scope_mark() -> sa.ColumnElement[date]:
+    """The last day added up of the scope's school (the dashboard is one school's), read by
+    the query that needs it: the first day of the calendar while it has none."""
+    return sa.func.coalesce(sa.select(FiguresMark.through).scalar_subquery(), date.min)
+
+
+def revenue(since: date) -> dict[tuple[date, int | None], tuple[str | None, Decimal]]:
+    """Revenue excl. VAT since ``since`` per (month, workshop), with the workshop's name, in
+    euros (unrounded): the days added up and the live ones, in one query."""
     year, month = sa.extract("year", DayFigures.day), sa.extract("month", DayFigures.day)
     kept = (
         sa.select(year, month, DayFigures.workshop_id, sa.func.sum(DayFigures.revenue))
@@ -198,26 +203,38 @@ def revenue(since: date, known: dict[int, date] | None = None) -> dict[tuple[dat
     )
     live_year, live_month = sa.extract("year", Invoice.issue_date), sa.extract("month", Invoice.issue_date)
     live = revenue_query(live_year, live_month, InvoiceLine.workshop_id).where(
-        Invoice.issue_date >= since,
-        after_mark(Invoice.issue_date, Invoice.school_id, marks() if known is None else known),
+        Invoice.issue_date >= since, Invoice.issue_date > _scope_mark()
     )
-    for stmt in (kept, live):
-        for y, m, workshop, amount in db.session.execute(stmt):
-            totals[(date(int(y), int(m), 1), workshop)] += int(amount or 0)
-    return {key: Decimal(amount) / MICRO for key, amount in totals.items()}
+    both = sa.union_all(kept, live).subquery()
+    y, m, workshop_id, amount = both.c
+    stmt = (
+        sa.select(y, m, workshop_id, Workshop.name, sa.func.sum(amount))
+        .outerjoin(Workshop, Workshop.id == workshop_id)
+        .group_by(y, m, workshop_id, Workshop.name)
+    )
+    return {
+        (date(int(y), int(m), 1), workshop): (name, Decimal(int(amount or 0)) / MICRO)
+        for y, m, workshop, name, amount in db.session.execute(stmt)
+    }
 
 
-def on_time(known: dict[int, date] | None = None) -> tuple[int, int]:
-    """(delivered orders with a promised date, those whose last delivery was by that date)."""
-    kept = db.session.execute(
-        sa.select(sa.func.sum(DayFigures.delivered), sa.func.sum(DayFigures.on_time))
-    ).one()
-    known = marks() if known is None else known
-    last = last_deliveries(min(known.values()) if known else None)
-    live = db.session.execute(
-        deliveries_query(last).where(after_mark(last.c.last, Order.school_id, known))
-    ).one()
-    return int(kept[0] or 0) + int(live[0] or 0), int(kept[1] or 0) + int(live[1] or 0)
+def on_time() -> tuple[int, int]:
+    """(delivered orders with a promised date, those whose last delivery was by that date):
+    the days added up and the live ones, in one query."""
+    mark = _scope_mark()
+    last = (
+        sa.select(DeliveryNote.order_id, sa.func.max(DeliveryNote.issue_date).label("last"))
+        .where(DeliveryNote.issue_date > mark)
+        .group_by(DeliveryNote.order_id)
+        .subquery()
+    )  # the orders delivered after the mark, whose last delivery is then after it too
+    live = deliveries_query(last).where(last.c.last > mark)
+    kept = (
+        sa.select(sa.func.coalesce(sa.func.sum(column), 0)).scalar_subquery()
+        for column in (DayFigures.delivered, DayFigures.on_time)
+    )
+    delivered, in_time, kept_delivered, kept_in_time = db.session.execute(live.add_columns(*kept)).one()
+    return int(delivered) + int(kept_delivered), int(in_time or 0) + int(kept_in_time)
 
 
 def figures(today: date | None = None) -> Figures:
@@ -228,21 +245,21 @@ def figures(today: date | None = None) -> Figures:
     months_shown = [first_of_month(today, back) for back in range(11, -1, -1)]
     per_month: dict[date, Decimal] = defaultdict(Decimal)
     per_workshop: dict[int | None, Decimal] = defaultdict(Decimal)
-    known = marks()
-    for (month, workshop_id), amount in revenue(months_shown[0], known).items():
+    names: dict[int | None, str | None] = {}
+    for (month, workshop_id), (name, amount) in revenue(months_shown[0]).items():
         per_month[month] += amount
         per_workshop[workshop_id] += amount
-    names = dict(db.session.execute(sa.select(Workshop.id, Workshop.name)).all())
+        names[workshop_id] = name
     workshops = sorted(
         (
-            (names.get(wid) or _("Not tied to a workshop"), to_cents(amount))
+            (names[wid] or _("Not tied to a workshop"), to_cents(amount))
             for wid, amount in per_workshop.items()
             if amount
         ),
         key=lambda item: -item[1],
     )
 
-    delivered, in_time = on_time(known)
+    delivered, in_time = on_time()
     states = db.session.execute(sa.select(Order.state, sa.func.count()).group_by(Order.state)).all()
     order = list(OrderState)
     return Figures(
