@@ -186,15 +186,12 @@ def after_mark(
     return sa.or_(~sa.exists().where(FiguresMark.school_id == school), marked)
 
 
-def _scope_mark() -> sa.ColumnElement[date]:
-    """The last day added up of the scope's school (the dashboard is one school's), read by
-    the query that needs it: the first day of the calendar while it has none."""
-    return sa.func.coalesce(sa.select(FiguresMark.through).scalar_subquery(), date.min)
-
-
-def revenue(since: date) -> dict[tuple[date, int | None], tuple[str | None, Decimal]]:
+def revenue(
+    since: date, known: dict[int, date] | None = None
+) -> dict[tuple[date, int | None], tuple[str | None, Decimal]]:
     """Revenue excl. VAT since ``since`` per (month, workshop), with the workshop's name, in
-    euros (unrounded): the days added up and the live ones, in one query."""
+    euros (unrounded): the days added up and the live ones, in one query. ``known``: the
+    marks, when already read (a date the planner sees, for it to read a range of an index)."""
     year, month = sa.extract("year", DayFigures.day), sa.extract("month", DayFigures.day)
     kept = (
         sa.select(year, month, DayFigures.workshop_id, sa.func.sum(DayFigures.revenue))
@@ -203,7 +200,8 @@ def revenue(since: date) -> dict[tuple[date, int | None], tuple[str | None, Deci
     )
     live_year, live_month = sa.extract("year", Invoice.issue_date), sa.extract("month", Invoice.issue_date)
     live = revenue_query(live_year, live_month, InvoiceLine.workshop_id).where(
-        Invoice.issue_date >= since, Invoice.issue_date > _scope_mark()
+        Invoice.issue_date >= since,
+        after_mark(Invoice.issue_date, Invoice.school_id, marks() if known is None else known),
     )
     both = sa.union_all(kept, live).subquery()
     y, m, workshop_id, amount = both.c
@@ -218,23 +216,18 @@ def revenue(since: date) -> dict[tuple[date, int | None], tuple[str | None, Deci
     }
 
 
-def on_time() -> tuple[int, int]:
+def on_time(known: dict[int, date] | None = None) -> tuple[int, int]:
     """(delivered orders with a promised date, those whose last delivery was by that date):
     the days added up and the live ones, in one query."""
-    mark = _scope_mark()
-    last = (
-        sa.select(DeliveryNote.order_id, sa.func.max(DeliveryNote.issue_date).label("last"))
-        .where(DeliveryNote.issue_date > mark)
-        .group_by(DeliveryNote.order_id)
-        .subquery()
-    )  # the orders delivered after the mark, whose last delivery is then after it too
-    live = deliveries_query(last).where(last.c.last > mark)
-    kept = (
-        sa.select(sa.func.coalesce(sa.func.sum(column), 0)).scalar_subquery()
-        for column in (DayFigures.delivered, DayFigures.on_time)
+    known = marks() if known is None else known
+    last = last_deliveries(min(known.values()) if known else None)
+    live_sq = deliveries_query(last).where(after_mark(last.c.last, Order.school_id, known)).subquery()
+    kept = sa.select(sa.func.sum(DayFigures.delivered), sa.func.sum(DayFigures.on_time)).subquery()
+    row = db.session.execute(sa.select(live_sq, kept).join_from(live_sq, kept, sa.true())).one()
+    delivered, in_time = (
+        int(live or 0) + int(closed or 0) for live, closed in zip(row[:2], row[2:], strict=True)
     )
-    delivered, in_time, kept_delivered, kept_in_time = db.session.execute(live.add_columns(*kept)).one()
-    return int(delivered) + int(kept_delivered), int(in_time or 0) + int(kept_in_time)
+    return delivered, in_time
 
 
 def figures(today: date | None = None) -> Figures:
@@ -246,7 +239,8 @@ def figures(today: date | None = None) -> Figures:
     per_month: dict[date, Decimal] = defaultdict(Decimal)
     per_workshop: dict[int | None, Decimal] = defaultdict(Decimal)
     names: dict[int | None, str | None] = {}
-    for (month, workshop_id), (name, amount) in revenue(months_shown[0]).items():
+    known = marks()
+    for (month, workshop_id), (name, amount) in revenue(months_shown[0], known).items():
         per_month[month] += amount
         per_workshop[workshop_id] += amount
         names[workshop_id] = name
@@ -259,7 +253,7 @@ def figures(today: date | None = None) -> Figures:
         key=lambda item: -item[1],
     )
 
-    delivered, in_time = on_time()
+    delivered, in_time = on_time(known)
     states = db.session.execute(sa.select(Order.state, sa.func.count()).group_by(Order.state)).all()
     order = list(OrderState)
     return Figures(
