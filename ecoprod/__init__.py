@@ -47,7 +47,7 @@ from ecoprod.schools.views import bp as schools_bp
 from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp
 from ecoprod.tenancy import set_scope
-from ecoprod.web import errors, navigation
+from ecoprod.web import errors, links, navigation
 from ecoprod.web.devserver import serve
 from ecoprod.web.views import bp as web_bp
 from ecoprod.web.worker import jobs_cli
@@ -93,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     navigation.init_app(app)
+    links.init_app(app)
     # What each page shows of other domains, in order (see ecoprod/panels.py).
     panels.init_app(
         app,

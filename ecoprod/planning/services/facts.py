@@ -81,21 +81,28 @@ def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], 
 def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
     students = list(students)
     ids = [s.id for s in students]
+    # Plain columns, not records: a board reads these for every student of a workshop.
     absences: dict[int, list] = defaultdict(list)
-    for a in db.session.scalars(
-        sa.select(Absence).where(
+    for student_id, first, last, half in db.session.execute(
+        sa.select(Absence.student_id, Absence.start_date, Absence.end_date, Absence.half).where(
             Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start
         )
     ):
-        absences[a.student_id].append((a.start_date, a.end_date, a.half))
+        absences[student_id].append((first, last, half))
     trainings: dict[int, dict[int, date]] = defaultdict(dict)
-    for t in db.session.scalars(sa.select(SafetyTraining).where(SafetyTraining.student_id.in_(ids))):
-        trainings[t.student_id][t.machine_id] = t.trained_on
-    medical: dict[int, list] = defaultdict(list)
-    for m in db.session.scalars(
-        sa.select(MedicalOpinion).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True))
+    for student_id, machine_id, trained_on in db.session.execute(
+        sa.select(SafetyTraining.student_id, SafetyTraining.machine_id, SafetyTraining.trained_on).where(
+            SafetyTraining.student_id.in_(ids)
+        )
     ):
-        medical[m.student_id].append((m.given_on, m.valid_until))
+        trainings[student_id][machine_id] = trained_on
+    medical: dict[int, list] = defaultdict(list)
+    for student_id, given_on, valid_until in db.session.execute(
+        sa.select(MedicalOpinion.student_id, MedicalOpinion.given_on, MedicalOpinion.valid_until).where(
+            MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True)
+        )
+    ):
+        medical[student_id].append((given_on, valid_until))
     return {
         s.id: StudentFacts(
             id=s.id,

@@ -33,6 +33,7 @@ from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
 from ecoprod.students.models import Student
 from ecoprod.web.feedback import flash_refusal
 from ecoprod.web.forms import ActionForm
+from ecoprod.web.links import link_pattern
 from ecoprod.workshops.models import Workshop
 
 # --- Index -----------------------------------------------------------------------------------
@@ -75,23 +76,23 @@ class BoardCell:
     chips: list[BoardChip]
 
 
-def _url_template(endpoint: str, **values: int) -> str:
-    """``url_for`` once, as a ``str.format`` pattern: a busy board builds hundreds of links."""
-    return url_for(endpoint, **dict.fromkeys(values, 987654321)).replace("987654321", "{}")
-
-
 def _board_context(
     workshop: Workshop, monday: date, loaded: services.WorkshopTime, capacity: Decimal, planned: Decimal
 ) -> dict[str, Any]:
     friday = monday + timedelta(days=4)
     students, time, facts = loaded.students, loaded.time, loaded.facts
     slots = list(half_days(monday, friday))
-    operation_url = _url_template("planning.operation", operation_id=0)
-    move_url = _url_template("planning.move_form", assignment_id=0)
+    operation_url = link_pattern("planning.operation", "operation_id")
+    move_url = link_pattern("planning.move_form", "assignment_id")
     chips: dict[tuple[int, HalfDay], list[BoardChip]] = defaultdict(list)
     for a in services.week_assignments(workshop, monday, loaded):
         chips[(a.student_id, a.slot)].append(
-            BoardChip(a.label, a.conflict, operation_url.format(a.operation_id), move_url.format(a.id))
+            BoardChip(
+                a.label,
+                a.conflict,
+                operation_url.format(operation_id=a.operation_id),
+                move_url.format(assignment_id=a.id),
+            )
         )
     open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
     rows = []
