@@ -18,6 +18,7 @@ from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
+from ecoprod.backup.commands import backup_command, restore_command
 from ecoprod.config import load_config
 from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery import panels as delivery_panels
@@ -105,7 +106,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ),
         customer=(order_panels.customer_panel,),
     )
-    commands = (seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, jobs_cli, serve)
+    commands = (
+        seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, jobs_cli, serve,
+        backup_command, restore_command,
+    )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
     return app
