@@ -6,14 +6,15 @@ each request, blueprints of every domain and the CLI commands.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecoprod import deferred, i18n, jobs, models, panels, security  # noqa: F401 - models registers every table
+from ecoprod import audit, deferred, i18n, jobs, models, panels, security  # noqa: F401 - models registers every table
 from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
@@ -148,3 +149,13 @@ def _scope_request_to_school() -> None:
     school_id = user.school_id if user.is_authenticated else None
     set_scope(db.session, school_id)
     g.school = user.school if user.is_authenticated else None
+    # Who acts in this request, for the audit trail (the proxy's request id when it sends one).
+    audit.bind(
+        audit.Context(
+            actor_id=user.id if user.is_authenticated else None,
+            school_id=school_id,
+            ip=request.remote_addr,
+            user_agent=request.user_agent.string,
+            request_id=request.headers.get("X-Request-Id", "")[:40] or uuid.uuid4().hex,
+        )
+    )

@@ -1,6 +1,7 @@
 """Every table, imported in one place so relationships resolve and migrations see them."""
 
 from ecoprod.accounts.models import AuthToken, SignupRequest, User
+from ecoprod.audit import AuditEvent
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.documents import StoredDocument
@@ -32,6 +33,7 @@ __all__ = [
     "Absence",
     "Assignment",
     "Attachment",
+    "AuditEvent",
     "AuthToken",
     "CalendarEvent",
     "CalendarFeed",

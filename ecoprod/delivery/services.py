@@ -10,7 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ecoprod import documents
+from ecoprod import audit, documents
 from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
@@ -77,7 +77,9 @@ def issue(
 ) -> DeliveryNote:
     """A numbered, frozen delivery note for these quantities (per order line), and its PDF."""
     with numbered_issue(db.session):
-        return _issue(order, quantities, by, issue_date)
+        note = _issue(order, quantities, by, issue_date)
+        audit.record("delivery.issued", note, reference=note.number, actor_id=by.id)
+        return note
 
 
 def _issue(

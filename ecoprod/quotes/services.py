@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from ecoprod import audit
 from ecoprod.accounts.models import User
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
@@ -187,6 +188,7 @@ def send(quote: Quote, user: User) -> None:
     if quote.order.state is OrderState.SUBMITTED:
         lifecycle.transition(quote.order, OrderState.QUOTED, user)
     db.session.flush()
+    audit.record("quote.sent", quote, reference=quote.number, actor_id=user.id)
     after_commit(db.session, render_pdf_and_notify, quote.id)
 
 
@@ -210,6 +212,7 @@ def accept(quote: Quote, user: User, *, full_name: str, ip: str | None, user_age
     lifecycle.transition(order, OrderState.ACCEPTED, user)
     notify_staff(quote, "quote_accepted")
     db.session.flush()
+    audit.record("quote.accepted", quote, reference=quote.number, actor_id=user.id)
     after_commit(db.session, store_accepted_copy, quote.id)
 
 
@@ -224,6 +227,7 @@ def refuse(quote: Quote, user: User, reason: str) -> None:
     quote.refusal_reason = reason.strip()
     notify_staff(quote, "quote_refused")
     db.session.flush()
+    audit.record("quote.refused", quote, reference=quote.number, actor_id=user.id)
 
 
 def revise(quote: Quote, user: User) -> Quote:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from ecoprod import audit
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, User
 from ecoprod.database import Address
@@ -79,6 +80,7 @@ def apply_settings(school: School, data: SchoolSettingsInput) -> None:
         setattr(school, item.name, getattr(data, item.name))
     if school.vat_regime is not VatRegime.EXEMPT:
         school.vat_exemption_text = None
+    audit.record("school.settings_changed", school, school_id=school.id, school_level=True)
 
 
 def set_logo(school: School, logo: InspectedFile) -> None:
@@ -88,6 +90,7 @@ def set_logo(school: School, logo: InspectedFile) -> None:
         store.delete(school.id, school.logo_file, db.session)
     school.logo_file = store.save(school.id, logo.data, db.session)
     school.logo_content_type = logo.kind.content_type
+    audit.record("school.logo_changed", school, school_id=school.id, school_level=True)
 
 
 def add_default_vat_rates(school: School) -> None:

@@ -7,6 +7,7 @@ import io
 from flask import Blueprint, Response, g, render_template
 from flask_login import current_user
 
+from ecoprod import audit
 from ecoprod.accounts.permissions import staff_required
 from ecoprod.csvsafe import csv_line
 from ecoprod.i18n import gettext as _
@@ -22,6 +23,7 @@ bp = Blueprint("skills", __name__, url_prefix="/skills")
 @staff_required
 def record(student_id: int) -> str:
     student = access.load_student_or_404(student_id, current_user)
+    audit.record_view("student.skills_viewed", student)
     return render_template("skills/record.html", record=services.record(student))
 
 
@@ -29,6 +31,7 @@ def record(student_id: int) -> str:
 @staff_required
 def record_pdf(student_id: int) -> Response:
     student = access.load_student_or_404(student_id, current_user)
+    audit.record_view("student.skills_exported", student, reference="pdf")
     data = render_pdf(
         "pdf/skills_record.html", record=services.record(student), school=g.school, today=local_today()
     )
@@ -43,6 +46,7 @@ def record_pdf(student_id: int) -> Response:
 @staff_required
 def record_csv(student_id: int) -> Response:
     student = access.load_student_or_404(student_id, current_user)
+    audit.record_view("student.skills_exported", student, reference="csv")
     rec = services.record(student)
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 with a byte order mark

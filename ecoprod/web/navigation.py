@@ -73,10 +73,19 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
         NavItem(
             "schools.settings",
             _l("School"),
-            ("schools.settings", "schools.vat_rates", "planning.calendar", "planning.competences"),
+            (
+                "schools.settings",
+                "schools.vat_rates",
+                "planning.calendar",
+                "planning.competences",
+                "platform.school_audit",
+            ),
         ),
     ),
-    Role.OPERATOR: (NavItem("platform.schools", _l("Schools"), ("platform.", "schools.platform")),),
+    Role.OPERATOR: (
+        NavItem("platform.schools", _l("Schools"), ("platform.schools", "schools.platform")),
+        NavItem("platform.network_audit", _l("Audit trail"), ("platform.network_audit",)),
+    ),
     Role.STUDENT: (NavItem("planning.my_tasks", _l("My tasks"), ("planning.my_tasks",)),),
 }
 

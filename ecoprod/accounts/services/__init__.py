@@ -28,7 +28,9 @@ from ecoprod.accounts.services.passwords import (
     end_sessions,
     hash_password,
     load_session_user,
+    record_failed_login,
     record_login,
+    record_logout,
     set_password,
 )
 from ecoprod.accounts.services.signups import (
@@ -67,7 +69,9 @@ __all__ = [
     "new_user",
     "peek_token",
     "purge_unconfirmed_signups",
+    "record_failed_login",
     "record_login",
+    "record_logout",
     "reject_signup",
     "request_password_reset",
     "reset_password",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from ecoprod import audit
 from ecoprod.accounts.models import (
     Role,
     TokenPurpose,
@@ -46,6 +47,7 @@ def invite_user(
     db.session.add(user)
     db.session.flush()
     send_invitation(user, invited_by)
+    audit.record("user.invited", user, reference=role.value, school_level=True)
     return user
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ecoprod import audit
 from ecoprod.accounts.models import (
     User,
     UserStatus,
@@ -75,6 +76,18 @@ def authenticate(email: str, password: str) -> User | None:
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+    audit.record("sign_in", user, actor_id=user.id, school_id=user.school_id)
+
+
+def record_failed_login(email: str) -> None:
+    """A refused sign-in, on the account of that address if there is one (the address
+    itself is not kept: it may be anybody's typing)."""
+    user = find_user_by_email(email)
+    audit.record("sign_in.failed", user, school_id=user.school_id if user else None)
+
+
+def record_logout(user: User) -> None:
+    audit.record("sign_out", user, actor_id=user.id, school_id=user.school_id)
 
 
 def end_sessions(user: User) -> None:

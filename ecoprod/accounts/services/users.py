@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecoprod import audit
 from ecoprod.accounts.models import (
     User,
     UserStatus,
@@ -20,6 +21,7 @@ def archive_user(user: User, by: User) -> None:
     end_sessions(user)
     void_tokens(user)
     user_archived.send(user)
+    audit.record("user.archived", user, actor_id=by.id, school_level=True)
 
 
 def restore_user(user: User) -> None:

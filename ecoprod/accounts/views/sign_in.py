@@ -91,6 +91,8 @@ def login() -> Any:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
         g.login_failed = True
+        services.record_failed_login(form.email.data)
+        db.session.commit()
         form.password.errors.append(_("Wrong e-mail address or password, or the account is not active."))
     return render_template("accounts/login.html", form=form)
 
@@ -101,6 +103,7 @@ def logout() -> Response:
     form = ActionForm()
     if form.validate_on_submit():
         services.end_sessions(current_user)
+        services.record_logout(current_user)
         db.session.commit()
     logout_user()
     session.clear()

@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ecoprod import audit
 from ecoprod.accounts import access, services
 from ecoprod.accounts.forms import (
     ApproveSignupForm,
@@ -150,6 +151,7 @@ def edit_user(user_id: int) -> Any:
         user.phone = form.phone.data
         if user.is_master:
             user.workshops = _selected_workshops(form.workshops.data)
+        audit.record("user.updated", user, school_level=True)
         db.session.commit()
         flash(_("The user has been saved."), "success")
         return redirect(url_for("accounts.users", status=user.status.value))

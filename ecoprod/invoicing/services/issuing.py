@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod import documents
+from ecoprod import audit, documents
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import PaymentTerms
 from ecoprod.database import utcnow
@@ -80,7 +80,10 @@ def issue(invoice: Invoice, by: User, *, at: datetime | None = None) -> Invoice:
     story of past weeks, gives one (never a page: an invoice is dated the day it is issued).
     """
     with numbered_issue(db.session):
-        return _issue(invoice, by, at or utcnow())
+        issued = _issue(invoice, by, at or utcnow())
+        action = "credit_note.issued" if issued.is_credit_note else "invoice.issued"
+        audit.record(action, issued, reference=issued.number, actor_id=by.id)
+        return issued
 
 
 def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, abort, g, render_template, request
 
+from ecoprod import audit
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
@@ -36,6 +37,7 @@ def exports_page() -> str:
 def journal_csv() -> Response:
     start, end = _period()
     school = g.school
+    audit.record_view("export.journal", school, reference=f"{start}/{end}", school_level=True)
 
     # Built whole (a year is a few megabytes): the period's figures are read in one transaction.
     body = "\ufeff" + "".join(exports.journal_csv(school, start, end))  # the BOM spreadsheets need
@@ -51,6 +53,7 @@ def journal_csv() -> Response:
 def fec() -> Response:
     start, end = _period()
     school = g.school
+    audit.record_view("export.fec", school, reference=f"{start}/{end}", school_level=True)
     return Response(
         "".join(exports.fec(school, start, end)),
         mimetype="text/plain",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ecoprod import audit
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
@@ -75,6 +76,7 @@ def assign(operation: Operation, student: Student, slots: Sequence[HalfDay], by:
         )
     db.session.flush()
     refresh_status(operation)
+    audit.record("planning.assigned", operation, reference=len(slots), actor_id=by.id if by else None)
     return warnings + capacity_warnings(operation.workshop, {week_start(s.day) for s in slots})
 
 
@@ -84,6 +86,7 @@ def move_assignment(assignment: Assignment, student: Student, slot: HalfDay, by:
         raise PlanningError(refusals)
     assignment.student_id, assignment.day, assignment.half = student.id, slot.day, slot.half
     db.session.flush()
+    audit.record("planning.moved", assignment, reference=slot.key(), actor_id=by.id if by else None)
     return warnings + capacity_warnings(assignment.operation.workshop, {week_start(slot.day)})
 
 
@@ -91,4 +94,5 @@ def unassign(assignment: Assignment) -> None:
     operation = assignment.operation
     operation.assignments.remove(assignment)
     db.session.flush()
+    audit.record("planning.unassigned", operation, reference=assignment.day.isoformat())
     refresh_status(operation)

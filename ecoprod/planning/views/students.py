@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ecoprod import audit
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.accounts.permissions import admin_required, staff_required
@@ -116,6 +117,7 @@ def student(student_id: int) -> Any:
             flash(_("The timetable of %(name)s has been saved.", name=student.full_name), "success")
             return redirect(url_for("planning.student", student_id=student.id))
         return _student_page(student, form, 400)
+    audit.record_view("student.viewed", student)  # the page shows the medical and training data
     return _student_page(student)
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import render_template
 
 from ecoprod.accounts.permissions import operator_required
 from ecoprod.i18n import local_today
 from ecoprod.platform import services
+from ecoprod.platform.views.blueprint import bp
 from ecoprod.schools.models import School
 from ecoprod.web.keyset import asc, keyset
-
-bp = Blueprint("platform", __name__)
 
 
 @bp.get("/platform/schools")
