@@ -48,8 +48,31 @@ ACTIONS: dict[str, Any] = {
 }
 
 
+OBJECTS: dict[str, Any] = {
+    "User": _l("Person"),
+    "School": _l("School"),
+    "Student": _l("Student"),
+    "Quote": _l("Quote"),
+    "DeliveryNote": _l("Delivery note"),
+    "Invoice": _l("Invoice"),
+    "Payment": _l("Payment"),
+    "Operation": _l("Operation"),
+    "Assignment": _l("Assignment"),
+}
+
+
 def label(action: str) -> str:
     return str(ACTIONS.get(action, action))
+
+
+def concerning(event: AuditEvent) -> str:
+    """What the event is about: ``Facture FA-2026-0001``, ``Élève n° 12``."""
+    if event.object_type is None:
+        return event.reference or ""
+    kind = str(OBJECTS.get(event.object_type, event.object_type))
+    if event.reference:
+        return f"{kind} {event.reference}"
+    return _("%(kind)s no. %(id)s", kind=kind, id=event.object_id)
 
 
 def visible_events(user: User) -> sa.Select[tuple[AuditEvent]]:
@@ -106,11 +129,10 @@ def csv_lines(
         _("Date and time (Paris)"),
         _("Person"),
         _("Action"),
-        _("Record"),
-        _("Reference"),
+        _("Concerning"),
         _("IP address"),
         _("Browser"),
-        _("Request"),
+        _("Request id"),
     ]
     yield csv_line(([_("School")] if schools is not None else []) + header)
     for e in events:
@@ -118,8 +140,7 @@ def csv_lines(
             e.at.astimezone(SCHOOL_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S"),
             names.get(e.actor_id, "") if e.actor_id else "",
             label(e.action),
-            f"{e.object_type} {e.object_id}" if e.object_type else "",
-            e.reference or "",
+            concerning(e),
             e.ip or "",
             e.user_agent or "",
             e.request_id or "",

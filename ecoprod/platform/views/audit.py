@@ -58,6 +58,7 @@ def _page(csv_endpoint: str) -> str:
         names=trail.names_of(page.items),
         schools=trail.school_names(page.items) if operator else None,
         label=trail.label,
+        concerning=trail.concerning,
         csv_url=csv_endpoint,
     )
 
