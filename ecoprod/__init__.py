@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecoprod import audit, deferred, i18n, jobs, models, panels, security  # noqa: F401 - models registers every table
+from ecoprod import audit, deferred, i18n, jobs, models, observability, panels, security  # noqa: F401 - models registers every table
 from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
@@ -117,6 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    observability.init_app(app)  # first: its timer starts before any other hook
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

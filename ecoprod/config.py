@@ -65,10 +65,17 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (0: none).
     "PROXY_COUNT": 0,
+    # /metrics (Prometheus) answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset: off.
+    "METRICS_TOKEN": None,
+    # "json": one JSON object per log line (the default in production); "text" otherwise.
+    "LOG_FORMAT": None,
 }
 
 # Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.
-PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL", "JOBS_URL")
+PLAIN_ENV = (
+    "SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL", "JOBS_URL", "METRICS_TOKEN",
+    "LOG_FORMAT",
+)  # fmt: skip
 MAIL_ENV = (
     "MAIL_SERVER",
     "MAIL_PORT",
@@ -121,6 +128,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
     production = app.config["ECOPROD_ENV"] == "production"
     app.config["PRODUCTION"] = production
+    app.config["LOG_FORMAT"] = app.config["LOG_FORMAT"] or ("json" if production else "text")
     if production:
         if not app.config.get("SECRET_KEY"):
             raise ConfigError(

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, crontab
+from huey import Huey, crontab, signals
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from ecoprod import deferred
+from ecoprod import audit, deferred, observability
 from ecoprod.extensions import db
 
 log = logging.getLogger(__name__)
@@ -70,23 +71,43 @@ def lease(app: Flask | None = None) -> timedelta:
     return timedelta(seconds=int(config["JOBS_LEASE_SECONDS"]))
 
 
+REQUEST_ID = "_request_id"  # the keyword a job carries the enqueuing request's id in
+
+
+@huey.signal(signals.SIGNAL_ENQUEUED)
+def _carry_request_id(signal: str, task: Any, *args: Any, **kwargs: Any) -> None:
+    """Each job takes the id of the request (or job) that enqueued it, for its log lines."""
+    request_id = audit.current().request_id
+    if request_id and isinstance(task.kwargs, dict):
+        task.kwargs.setdefault(REQUEST_ID, request_id)
+
+
 def _in_app(fn: Callable[..., Any]) -> Callable[..., Any]:
+    name = f"{fn.__module__}.{fn.__name__}"
+
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
+        request_id = kwargs.pop(REQUEST_ID, None)
         if has_app_context():  # immediate mode: enqueued from a request or a command
             return fn(*args, **kwargs)
         if _worker_app is None:
             raise RuntimeError("a job ran outside `flask jobs worker`")
+        audit.bind(audit.Context(request_id=request_id or f"job-{uuid.uuid4().hex[:12]}"))
         with _worker_app.app_context():
             try:
                 result = fn(*args, **kwargs)
                 enqueue_committed()  # what the job committed starts its own jobs
-                return result
             except Exception:
                 db.session.rollback()
+                observability.JOBS.labels(name, "failed").inc()
+                log.exception("job %s failed", name)
                 raise
+            else:
+                observability.JOBS.labels(name, "done").inc()
+                return result
             finally:
                 db.session.remove()
+                audit.bind(audit.Context())
 
     return run
 

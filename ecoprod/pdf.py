@@ -16,6 +16,8 @@ from flask import current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ecoprod import observability
+
 # Stylesheets and images of documents are written against this made-up origin, which the
 # fetcher below maps onto the app's static folder; it never reaches a network.
 STATIC_BASE = "https://ecoprod.invalid/static/"
@@ -65,9 +67,10 @@ def data_url(data: bytes, content_type: str) -> str:
 
 def render_pdf(template: str, pdf_variant: str | None = None, **context: Any) -> bytes:
     """Render ``templates/<template>`` to PDF bytes (``pdf_variant="pdf/a-3b"`` for Factur-X)."""
-    html = render_template(template, static_base=STATIC_BASE, **context)
-    fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
-    document = DocumentHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
-    if pdf_variant:
-        return document.write_pdf(pdf_variant=pdf_variant)
-    return document.write_pdf()
+    with observability.PDF_SECONDS.labels(template).time():
+        html = render_template(template, static_base=STATIC_BASE, **context)
+        fetcher = StaticOnlyFetcher(current_app.static_folder or "static")
+        document = DocumentHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+        if pdf_variant:
+            return document.write_pdf(pdf_variant=pdf_variant)
+        return document.write_pdf()

@@ -39,3 +39,5 @@ class OutboxEmail(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The request (or job) that queued it: its log lines and the message's header carry it.
+    request_id: Mapped[str | None] = mapped_column(Line(40))

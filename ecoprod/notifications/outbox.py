@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ecoprod import audit
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
 from ecoprod.extensions import db
@@ -42,7 +43,14 @@ def queue_email(
         # One line, whatever the title or company name contains (a header cannot break).
         subject = " ".join(_render_block(template, "subject", context).split())
         body = _render_block(template, "body", context).strip() + "\n"
-    email = OutboxEmail(to_address=to, subject=subject, body=body, template=template, school_id=school_id)
+    email = OutboxEmail(
+        to_address=to,
+        subject=subject,
+        body=body,
+        template=template,
+        school_id=school_id,
+        request_id=audit.current().request_id,
+    )
     db.session.add(email)
     return email
 
@@ -157,13 +165,14 @@ def _deliver_one(email_id: int) -> bool | None:
         email.status = OutboxStatus.ABANDONED if give_up else OutboxStatus.FAILED
         email.next_attempt_at = None if give_up else utcnow() + retry_delay(email.attempts)
         db.session.commit()
-        log.warning("e-mail %s to %s failed: %s", email.id, email.to_address, exc)
+        log.warning("e-mail %s failed: %s", email.id, exc, extra={"request_id": email.request_id})
         return False
     email.status = OutboxStatus.SENT
     email.sent_at = utcnow()
     email.last_error = None
     email.next_attempt_at = None
     db.session.commit()
+    log.info("e-mail %s (%s) sent", email.id, email.template, extra={"request_id": email.request_id})
     return True
 
 
@@ -180,6 +189,8 @@ def _transport(email: OutboxEmail) -> None:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message["Message-ID"] = message_id(email)
+    if email.request_id:
+        message["X-EcoProd-Request-Id"] = email.request_id
     message.set_content(email.body)
     if not config.get("MAIL_SERVER"):
         log.info("e-mail (no MAIL_SERVER set, not sent)\n%s", message.as_string())

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import hmac
+
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.wrappers import Response
 
+from ecoprod import observability
 from ecoprod.accounts.models import Role
 from ecoprod.extensions import db
 from ecoprod.i18n import SESSION_KEY
@@ -42,6 +46,19 @@ def healthz() -> tuple[str, int, dict[str, str]]:
 
 
 _PLAIN = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.get("/metrics")
+def metrics() -> tuple[bytes | str, int, dict[str, str]]:
+    """Prometheus metrics, for whoever holds ``METRICS_TOKEN`` (404 when none is set, 403
+    for a wrong one: the page is not for people)."""
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), str(token).encode()):
+        abort(403)
+    return observability.exposition(), 200, {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"}
 
 
 def _database_health() -> tuple[bool, str]:

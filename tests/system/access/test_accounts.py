@@ -20,6 +20,7 @@ from tests.system.access.scene import (
 ROUTES: dict[str, Case] = {
     "web.home": Case("GET", lambda s: "/", expect(302, student=302)),
     "web.healthz": Case("GET", lambda s: "/healthz", expect(200, student=200)),
+    "web.metrics": Case("GET", lambda s: "/metrics", expect(404, student=403)),  # no METRICS_TOKEN set
     "web.set_language": Case(
         "POST", lambda s: "/language", expect(302, student=302), data=lambda s: {"lang": "en"}
     ),
