@@ -45,6 +45,8 @@ ACTIONS: dict[str, Any] = {
     "student.viewed": _l("Student file viewed"),
     "student.skills_viewed": _l("Skills record viewed"),
     "student.skills_exported": _l("Skills record downloaded"),
+    "student.data_exported": _l("Student's data exported"),
+    "student.erased": _l("Student's data erased"),
 }
 
 

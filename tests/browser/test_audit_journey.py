@@ -59,3 +59,34 @@ def test_an_administrator_browses_filters_and_exports_the_audit_trail(world, vis
     download.value.save_as(saved)
     lines = saved.read_text(encoding="utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and "Connexion refusée" in lines[1] and "127.0.0.1" in lines[1]
+
+
+def test_an_administrator_exports_then_erases_a_students_data(world, visit, tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    student = world.student
+    admin = visit("admin-privacy")
+    admin.sign_in(world.admin.email, PASSWORD)
+    page = admin.page
+    page.goto(f"/admin/students/{student.id}/edit")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter ses données (ZIP)").click()
+    saved = tmp_path / "donnees.zip"
+    download.value.save_as(saved)
+    data = json.loads(zipfile.ZipFile(saved).read("donnees.json"))
+    assert data["student"]["last_name"] == "Secretnom"
+
+    page.get_by_role("link", name="Effacer ses données…").click()
+    expect(page.get_by_role("heading", name="Effacer les données de Théo Secretnom")).to_be_visible()
+    page.get_by_label("Saisissez le nom complet de l’élève pour confirmer").fill("Théo")
+    page.get_by_role("button", name="Effacer définitivement").click()
+    expect(page.locator("#confirm-error")).to_contain_text("Saisissez « Théo Secretnom » exactement")
+    admin.check_page("erase-refused")
+    page.get_by_label("Saisissez le nom complet de l’élève pour confirmer").fill("Théo Secretnom")
+    page.get_by_role("button", name="Effacer définitivement").click()
+    expect(page.get_by_text("L’identité de l’élève a été effacée")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Élève anonyme n° {student.id}")
+    admin.check_page("erased")
+    page.goto("/admin/students/?archived=1")
+    expect(page.locator("body")).not_to_contain_text("Secretnom")

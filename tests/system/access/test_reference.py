@@ -7,6 +7,7 @@ import pytest
 from ecoprod.accounts import services as accounts
 from ecoprod.customers.models import Contact
 from ecoprod.extensions import db
+from ecoprod.students.models import Student
 from tests.system.access.scene import (
     ADMIN_ACTION,
     ADMIN_OBJECT,
@@ -85,6 +86,14 @@ ROUTES: dict[str, Case] = {
         w("student", "/admin/students/{id}/archive"),
         ADMIN_ACTION,
         changes=lambda s: s.world.student.archived_at,
+    ),
+    "platform.student_data": Case("GET", w("student", "/admin/students/{id}/data.zip"), ADMIN_OBJECT),
+    "platform.erase_student": Case(
+        "POST",
+        w("student", "/admin/students/{id}/erase"),
+        ADMIN_ACTION,
+        data=lambda s: {"confirm": "Théo Secretnom"},
+        changes=lambda s: db.session.get(Student, s.world.student.id).last_name,
     ),
 }
 

@@ -1,0 +1,55 @@
+"""A student's data on request (RGPD): the export a family receives, and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from ecoprod.accounts.permissions import admin_required
+from ecoprod.extensions import db
+from ecoprod.forms import BaseForm
+from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
+from ecoprod.platform import privacy
+from ecoprod.platform.views.blueprint import bp
+from ecoprod.students import access
+
+
+class EraseForm(BaseForm):
+    confirm = StringField(
+        _l("Type the student's full name to confirm"), validators=[DataRequired(), Length(max=200)]
+    )
+
+
+@bp.get("/admin/students/<int:student_id>/data.zip")
+@admin_required
+def student_data(student_id: int) -> Response:
+    student = access.load_student_or_404(student_id, current_user)
+    body = privacy.export_student(student, g.school)
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename=donnees-eleve-{student.id}.zip"},
+    )
+
+
+@bp.route("/admin/students/<int:student_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase_student(student_id: int) -> Any:
+    student = access.load_student_or_404(student_id, current_user)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.confirm.data.strip().casefold() != student.full_name.casefold():
+            form.confirm.errors.append(_("Type “%(name)s” exactly, as a safeguard.", name=student.full_name))
+        else:
+            privacy.erase_student(student)
+            db.session.commit()
+            flash(_("The student's identity has been erased; their history stays, anonymous."), "success")
+            return redirect(url_for("students.edit", student_id=student.id))
+    status = 400 if form.errors else 200
+    return render_template("platform/erase_student.html", form=form, student=student), status
