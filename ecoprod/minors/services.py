@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -74,8 +74,11 @@ class Alert:
     expired: bool
 
 
-def alerts(school_id: int, today: date | None = None) -> list[Alert]:
-    """Declarations and medical opinions (of minors) expired or expiring within 30 days."""
+def alerts(
+    school_id: int, today: date | None = None, medical_of: Callable[[Student], bool] = lambda student: True
+) -> list[Alert]:
+    """Declarations and medical opinions (of minors) expired or expiring within 30 days; the
+    medical ones only of the students ``medical_of`` lets the reader see."""
     today = today or local_today()
     horizon = today + timedelta(days=WARN_DAYS)
     found = []
@@ -111,7 +114,12 @@ def alerts(school_id: int, today: date | None = None) -> list[Alert]:
     }
     for student_id, opinion in latest.items():
         student = students.get(student_id)
-        if student and student.is_minor_on(opinion.valid_until) and opinion.valid_until <= horizon:
+        if (
+            student
+            and medical_of(student)
+            and student.is_minor_on(opinion.valid_until)
+            and opinion.valid_until <= horizon
+        ):
             found.append(
                 Alert(
                     opinion.valid_until,

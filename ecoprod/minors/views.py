@@ -35,6 +35,10 @@ def _declaration_form() -> DeclarationForm:
     return form
 
 
+def _medical_visible(student: Any) -> bool:
+    return access.can_see_medical(current_user, student)
+
+
 def _register(form: DeclarationForm | None = None, status: int = 200) -> Any:
     today = local_today()
     declarations = db.session.scalars(
@@ -46,7 +50,8 @@ def _register(form: DeclarationForm | None = None, status: int = 200) -> Any:
         "minors/register.html",
         declarations=declarations,
         files=services.student_files(g.school.id, today),
-        alerts=services.alerts(g.school.id, today),
+        alerts=services.alerts(g.school.id, today, _medical_visible),
+        medical_visible=_medical_visible,
         today=today,
         form=form or _declaration_form(),
         action_form=ActionForm(),
@@ -104,7 +109,8 @@ def register_pdf() -> Response:
         school=g.school,
         declarations=declarations,
         files=[f for f in services.student_files(g.school.id, today) if f.minor],
-        alerts=services.alerts(g.school.id, today),
+        alerts=services.alerts(g.school.id, today, _medical_visible),
+        medical_visible=_medical_visible,
         today=today,
     )
     return Response(

@@ -19,6 +19,7 @@ from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
+from ecoprod.minors import access as minors_access
 from ecoprod.minors import services as minors
 from ecoprod.minors.forms import MedicalOpinionForm, TrainingForm
 from ecoprod.planning import access, services
@@ -90,6 +91,7 @@ def _student_page(student: Any, timetable: TimetableForm | None = None, status: 
         absences=absences,
         upcoming=upcoming,
         can_manage=access.can_manage_student(current_user, student),
+        can_see_medical=minors_access.can_see_medical(current_user, student),
         can_give_sign_in=access.can_give_sign_in(current_user, student),
         action_form=ActionForm(),
     ), status
