@@ -39,6 +39,7 @@ from ecoprod.planning import jobs as planning_jobs
 from ecoprod.planning import panels as planning_panels
 from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
+from ecoprod.platform import jobs as platform_jobs
 from ecoprod.platform.views import bp as platform_bp
 from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
@@ -56,7 +57,7 @@ from ecoprod.web.worker import jobs_cli
 from ecoprod.workshops.views import bp as workshops_bp
 
 # Every domain's jobs, registered with the queue by being imported (the worker runs them).
-JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs)
+JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, platform_jobs)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (

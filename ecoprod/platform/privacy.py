@@ -16,19 +16,20 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from ecoprod import audit
-from ecoprod.accounts.models import User, UserStatus
+from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.accounts.services import end_sessions, void_tokens
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.minors.models import MedicalOpinion, SafetyTraining
 from ecoprod.notifications.models import OutboxEmail
+from ecoprod.notifications.outbox import queue_email
 from ecoprod.orders.models import Order
 from ecoprod.pdf import render_pdf
 from ecoprod.planning.models import (
@@ -156,6 +157,7 @@ def erase_student(student: Student) -> None:
     first, last = anonymous_name(student)
     student.first_name, student.last_name = first, last
     student.birth_date = date(student.birth_date.year, 1, 1)
+    student.erased_at = utcnow()
     if student.archived_at is None:
         student.archived_at = utcnow()
     sid = student.id
@@ -178,3 +180,41 @@ def erase_student(student: Student) -> None:
                 email.subject = email.subject.replace(name, f"{first} {last}")
     db.session.flush()
     audit.record("student.erased", student)
+
+
+def due_for_erasure(school: School, now: datetime) -> list[Student]:
+    """The school's students who left more than its retention period ago, not erased yet."""
+    left_before = now - timedelta(
+        days=365 * school.student_retention_years + school.student_retention_years // 4
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Student).where(
+                Student.school_id == school.id,
+                Student.archived_at.is_not(None),
+                Student.archived_at < left_before,
+                Student.erased_at.is_(None),
+            )
+        )
+    )
+
+
+def erase_expired(school: School, now: datetime | None = None) -> list[int]:
+    """The retention rule for one school (in its scope): erase, then tell its administrators
+    which files (by number: the names are gone) were erased. The ids erased."""
+    erased = []
+    for student in due_for_erasure(school, now or utcnow()):
+        erase_student(student)
+        erased.append(student.id)
+    if erased:
+        admins = db.session.scalars(
+            sa.select(User).where(
+                User.school_id == school.id, User.role == Role.ADMIN, User.status == UserStatus.ACTIVE
+            )
+        )
+        for admin in admins:
+            queue_email(
+                admin.email, "students_erased", locale=admin.locale, school_id=school.id, school=school,
+                numbers=erased, years=school.student_retention_years,
+            )  # fmt: skip
+    return erased

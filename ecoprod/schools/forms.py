@@ -70,6 +70,13 @@ class SchoolSettingsForm(SchoolIdentityForm):
         _l("Validity of quotes (days)"),
         validators=[DataRequired(), NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))],
     )
+    student_retention_years = IntegerField(
+        _l("Erase a student's data this many years after they left"),
+        validators=[DataRequired(), NumberRange(min=1, max=30, message=_l("Between 1 and 30 years."))],
+        description=_l(
+            "Each night, the files of students archived longer ago are erased; the administrators get a report."
+        ),
+    )
     quote_conditions = TextAreaField(
         _l("Conditions printed on quotes"),
         validators=[Optional(), Length(max=5000)],

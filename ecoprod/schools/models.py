@@ -69,6 +69,8 @@ class School(TimestampMixin, db.Model):
         ScaledDecimal(2), default=Decimal("3.5"), server_default=sa.text("350")
     )
     quote_validity_days: Mapped[int] = mapped_column(default=30, server_default=sa.text("30"))
+    # A student who left (archived) this many years ago is erased by the nightly job.
+    student_retention_years: Mapped[int] = mapped_column(default=5, server_default=sa.text("5"))
     # Invoicing: late-payment penalty rate (ECB rate + 10 points by default), early payment
     # discount terms, VAT on debits option, default deposit, and the accountant's codes.
     late_penalty_rate: Mapped[Decimal] = mapped_column(

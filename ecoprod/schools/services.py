@@ -48,6 +48,7 @@ class SchoolSettingsInput(SchoolIdentityInput):
     credit_note_prefix: str = "AV"
     request_prefix: str = "DDE"
     quote_validity_days: int = 30
+    student_retention_years: int = 5
     quote_conditions: str | None = None
     late_penalty_rate: Decimal = Decimal("12.15")
     early_payment_terms: str | None = None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecoprod.database import ArchivableMixin, Line, TimestampMixin, enum_type
+from ecoprod.database import ArchivableMixin, Line, TimestampMixin, UTCDateTime, enum_type
 from ecoprod.extensions import db
 from ecoprod.slots import DEFAULT_STUDENT_PATTERN
 from ecoprod.tenancy import TenantMixin
@@ -50,6 +50,8 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The student's own sign-in, for the workshop tablet (their tasks, their time).
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    # Set when the student's identity was erased (on request, or by the retention job).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workshop: Mapped[Workshop | None] = relationship()
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])

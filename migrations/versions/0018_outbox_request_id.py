@@ -15,8 +15,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('outbox_emails') as batch_op:
-        batch_op.add_column(sa.Column('request_id', sa.String(length=40), nullable=True))
+    op.add_column('outbox_emails', sa.Column('request_id', sa.String(length=40), nullable=True))
 
 
 def downgrade():
