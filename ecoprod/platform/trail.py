@@ -47,6 +47,8 @@ ACTIONS: dict[str, Any] = {
     "student.skills_exported": _l("Skills record downloaded"),
     "student.data_exported": _l("Student's data exported"),
     "student.erased": _l("Student's data erased"),
+    "user.data_exported": _l("Person's data exported"),
+    "user.erased": _l("Person's data erased"),
 }
 
 

@@ -69,7 +69,11 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
         NavItem("customers.index", _l("Customers"), ("customers.",)),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.", "platform.erase_student")),
-        NavItem("accounts.users", _l("Users"), ("accounts.users", "accounts.invite", "accounts.edit_user")),
+        NavItem(
+            "accounts.users",
+            _l("Users"),
+            ("accounts.users", "accounts.invite", "accounts.edit_user", "platform.erase_account"),
+        ),
         NavItem(
             "schools.settings",
             _l("School"),

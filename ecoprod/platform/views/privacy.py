@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ecoprod.accounts import access as accounts_access
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
 from ecoprod.forms import BaseForm
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.platform import privacy
+from ecoprod.platform import account_privacy, privacy
 from ecoprod.platform.views.blueprint import bp
 from ecoprod.students import access
 
@@ -53,3 +54,36 @@ def erase_student(student_id: int) -> Any:
             return redirect(url_for("students.edit", student_id=student.id))
     status = 400 if form.errors else 200
     return render_template("platform/erase_student.html", form=form, student=student), status
+
+
+@bp.get("/admin/users/<int:user_id>/data.json")
+@admin_required
+def account_data(user_id: int) -> Response:
+    user = accounts_access.load_user_or_404(user_id, current_user)
+    body = account_privacy.export_account(user)
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=donnees-compte-{user.id}.json"},
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase_account(user_id: int) -> Any:
+    user = accounts_access.load_user_or_404(user_id, current_user)
+    if user.id == current_user.id or not user.is_customer:
+        abort(403)  # staff accounts are archived; one's own is never erased from here
+    form = EraseForm()
+    form.confirm.label.text = _("Type the person's full name to confirm")
+    if form.validate_on_submit():
+        if form.confirm.data.strip().casefold() != user.full_name.casefold():
+            form.confirm.errors.append(_("Type “%(name)s” exactly, as a safeguard.", name=user.full_name))
+        else:
+            account_privacy.erase_account(user)
+            db.session.commit()
+            flash(_("The person's identity has been erased; their company's orders stay."), "success")
+            return redirect(url_for("accounts.users", status="archived"))
+    status = 400 if form.errors else 200
+    return render_template("platform/erase_account.html", form=form, person=user), status

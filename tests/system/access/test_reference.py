@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecoprod.accounts import services as accounts
+from ecoprod.accounts.models import User
 from ecoprod.customers.models import Contact
 from ecoprod.extensions import db
 from ecoprod.students.models import Student
@@ -88,6 +89,14 @@ ROUTES: dict[str, Case] = {
         changes=lambda s: s.world.student.archived_at,
     ),
     "platform.student_data": Case("GET", w("student", "/admin/students/{id}/data.zip"), ADMIN_OBJECT),
+    "platform.account_data": Case("GET", w("customer_user", "/admin/users/{id}/data.json"), ADMIN_OBJECT),
+    "platform.erase_account": Case(
+        "POST",
+        w("customer_user", "/admin/users/{id}/erase"),
+        ADMIN_ACTION,
+        data=lambda s: {"confirm": s.world.customer_user.full_name},
+        changes=lambda s: db.session.get(User, s.world.customer_user.id).full_name,
+    ),
     "platform.erase_student": Case(
         "POST",
         w("student", "/admin/students/{id}/erase"),
