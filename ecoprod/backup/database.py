@@ -43,6 +43,31 @@ def _tool(name: str) -> str:
     return found
 
 
+def _run(tool: str, url: sa.URL, *arguments: str) -> None:
+    """``pg_dump``/``pg_restore`` on the database of ``url``; its error as a ``BackupError``."""
+    options, env = _libpq(url)
+    done = subprocess.run(  # noqa: S603 - fixed program, options from our own URL
+        [_tool(tool), *options, *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise BackupError(f"{tool} failed, nothing was written: {done.stderr.strip()}")
+
+
+def _copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup API: a consistent copy, even of a database in use."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _sqlite_path(url: sa.URL) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
@@ -53,30 +78,20 @@ def dump(engine: sa.Engine, target: Path) -> dict[str, int]:
     """Write a consistent copy of the database to ``target``; the rows per table of that
     same state (on PostgreSQL, ``pg_dump`` reads the snapshot the counts were taken in)."""
     if engine.dialect.name == "postgresql":
-        options, env = _libpq(engine.url)
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
             snapshot = connection.scalar(sa.text("SELECT pg_export_snapshot()"))
             rows = _counts(connection)
-            done = subprocess.run(  # noqa: S603 - fixed program, options from our own URL
-                [_tool("pg_dump"), "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                 f"--file={target}", *options],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )  # fmt: skip
-        if done.returncode:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+            _run(
+                "pg_dump",
+                engine.url,
+                "--format=custom",
+                "--no-owner",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+            )
         return rows
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(_sqlite_path(engine.url))
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _copy_sqlite(_sqlite_path(engine.url), target)
         copied = sa.create_engine(f"sqlite:///{target}")
         try:
             return counts(copied)
@@ -88,29 +103,13 @@ def dump(engine: sa.Engine, target: Path) -> dict[str, int]:
 def load(engine: sa.Engine, dump_file: Path) -> None:
     """Load a dump written by ``dump`` into the (empty) database of ``engine``: all or nothing."""
     if engine.dialect.name == "postgresql":
-        options, env = _libpq(engine.url)
-        done = subprocess.run(  # noqa: S603 - fixed program, options from our own URL
-            [
-                _tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-                "--single-transaction", *options, str(dump_file),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _run(
+            "pg_restore", engine.url, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+            str(dump_file),
         )  # fmt: skip
-        if done.returncode:
-            raise BackupError(f"pg_restore failed, nothing was restored: {done.stderr.strip()}")
     else:
         engine.dispose()
-        source = sqlite3.connect(dump_file)
-        target = sqlite3.connect(_sqlite_path(engine.url))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(dump_file, _sqlite_path(engine.url))
 
 
 def tables(engine: sa.Engine) -> list[str]:

@@ -35,26 +35,38 @@ def _upload_root() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
-def backup(output: Path) -> Manifest:
-    """Write the instance to ``output``: the database first (one consistent state), then
-    every file of the store; the archive appears under its name only once complete."""
+def _manifest(school_slug: str | None = None) -> Manifest:
     engine = db.engine
-    manifest = Manifest(
+    return Manifest(
         dialect=engine.dialect.name,
         migration_head=database.migration_head(engine),
         ecoprod_version=_version(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        school=school_slug,
     )
+
+
+def _add_uploads(writer: Writer, manifest: Manifest, folder: Path) -> None:
+    """Every upload under ``folder`` (the store, or one school's part of it)."""
+    if not folder.is_dir():
+        return
+    root = _upload_root()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".part")):
+        manifest.files.append(writer.add(path, "uploads/" + path.relative_to(root).as_posix()))
+
+
+def backup(output: Path) -> Manifest:
+    """Write the instance to ``output``: the database first (one consistent state), then
+    every file of the store; the archive appears under its name only once complete."""
+    engine = db.engine
+    manifest = _manifest()
     writer = Writer(output)
     try:
         with tempfile.TemporaryDirectory(prefix="ecoprod-backup-") as work:
             dump_file = Path(work) / "dump"
             manifest.counts = database.dump(engine, dump_file)
             manifest.database = writer.add(dump_file, database.DUMP_NAMES[engine.dialect.name])
-        root = _upload_root()
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.endswith(".part")):
-                manifest.files.append(writer.add(path, "uploads/" + path.relative_to(root).as_posix()))
+        _add_uploads(writer, manifest, _upload_root())
         writer.finish(manifest)
     except BaseException:
         writer.abort()
@@ -65,13 +77,7 @@ def backup(output: Path) -> Manifest:
 def export_school(output: Path, school_id: int, slug: str) -> Manifest:
     """Write one school's rows and uploads to ``output`` (``school``), read in one snapshot."""
     engine = db.engine
-    manifest = Manifest(
-        dialect=engine.dialect.name,
-        migration_head=database.migration_head(engine),
-        ecoprod_version=_version(),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        school=slug,
-    )
+    manifest = _manifest(slug)
     writer = Writer(output)
     try:
         with tempfile.TemporaryDirectory(prefix="ecoprod-school-") as work:
@@ -80,11 +86,7 @@ def export_school(output: Path, school_id: int, slug: str) -> Manifest:
                 manifest.counts = school.export_rows(connection, db.metadata, school_id, Path(work))
             for name in manifest.counts:
                 manifest.rows.append(writer.add(Path(work) / f"{name}.jsonl", f"{school.DATA}/{name}.jsonl"))
-        folder = _upload_root() / str(int(school_id))
-        if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".part")):
-                name = "uploads/" + path.relative_to(_upload_root()).as_posix()
-                manifest.files.append(writer.add(path, name))
+        _add_uploads(writer, manifest, _upload_root() / str(int(school_id)))
         writer.finish(manifest)
     except BaseException:
         writer.abort()

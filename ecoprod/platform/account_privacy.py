@@ -34,10 +34,7 @@ def account_data(user: User) -> dict[str, Any]:
             Order.created_by_id == user.id
         )
     )
-    accepted = db.session.execute(
-        sa.select(Quote.base_number, Quote.version, Quote.answered_at, Quote.accepted_name, Quote.accepted_ip)
-        .where(Quote.answered_by_id == user.id)
-    )  # fmt: skip
+    accepted = db.session.scalars(sa.select(Quote).where(Quote.answered_by_id == user.id))
     sign_ins = db.session.execute(
         sa.select(AuditEvent.action, AuditEvent.at, AuditEvent.ip, AuditEvent.user_agent)
         .where(AuditEvent.actor_id == user.id)
@@ -57,8 +54,8 @@ def account_data(user: User) -> dict[str, Any]:
             {"number": n, "title": t, "state": s.value, "created_at": _iso(c)} for n, t, s, c in orders
         ],
         "quotes_answered": [
-            {"quote": f"{b}-v{v}" if v > 1 else b, "at": _iso(at), "name_typed": name, "ip": ip}
-            for b, v, at, name, ip in accepted
+            {"quote": q.number, "at": _iso(q.answered_at), "name_typed": q.accepted_name, "ip": q.accepted_ip}
+            for q in accepted
         ],
         "actions_recorded": [
             {"action": a, "at": _iso(at), "ip": ip, "user_agent": ua} for a, at, ip, ua in sign_ins
@@ -71,9 +68,8 @@ def export_account(user: User) -> bytes:
     return json.dumps(account_data(user), ensure_ascii=False, indent=1).encode()
 
 
-def erase_account(user: User) -> None:
-    """Replace the person's identity on their account and in the e-mails that named them."""
-    name, anonymous = user.full_name, f"Personne anonyme n° {user.id}"
+def close_account(user: User, anonymous: str) -> None:
+    """The sign-in of an erased person: no name, no address, no telephone, no way in."""
     user.full_name = anonymous
     user.email = f"efface-{user.id}@invalid.invalid"
     user.phone = None
@@ -81,9 +77,20 @@ def erase_account(user: User) -> None:
     user.status = UserStatus.ARCHIVED
     end_sessions(user)
     void_tokens(user)
-    for email in db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.school_id == user.school_id)):
-        if name in email.body or name in email.subject:
+
+
+def unname_in_emails(school_id: int | None, names: set[str], anonymous: str) -> None:
+    """The school's e-mails that carried one of ``names`` carry ``anonymous`` instead."""
+    for email in db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.school_id == school_id)):
+        for name in names:
             email.body = email.body.replace(name, anonymous)
             email.subject = email.subject.replace(name, anonymous)
+
+
+def erase_account(user: User) -> None:
+    """Replace the person's identity on their account and in the e-mails that named them."""
+    name, anonymous = user.full_name, f"Personne anonyme n° {user.id}"
+    close_account(user, anonymous)
+    unname_in_emails(user.school_id, {name}, anonymous)
     db.session.flush()
     audit.record("user.erased", user, school_level=True)

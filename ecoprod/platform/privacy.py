@@ -23,12 +23,10 @@ import sqlalchemy as sa
 
 from ecoprod import audit
 from ecoprod.accounts.models import Role, User, UserStatus
-from ecoprod.accounts.services import end_sessions, void_tokens
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.minors.models import MedicalOpinion, SafetyTraining
-from ecoprod.notifications.models import OutboxEmail
 from ecoprod.notifications.outbox import queue_email
 from ecoprod.orders.models import Order
 from ecoprod.pdf import render_pdf
@@ -41,6 +39,7 @@ from ecoprod.planning.models import (
     Operation,
     TimeLog,
 )
+from ecoprod.platform.account_privacy import close_account, unname_in_emails
 from ecoprod.schools.models import School
 from ecoprod.skills import services as skills
 from ecoprod.students.models import Student
@@ -167,17 +166,8 @@ def erase_student(student: Student) -> None:
     if student.user_id:
         account = db.session.get(User, student.user_id)
         names.add(account.full_name)
-        account.full_name = f"{first} {last}"
-        account.email = f"efface-{account.id}@invalid.invalid"
-        account.password_hash = None
-        account.status = UserStatus.ARCHIVED
-        end_sessions(account)
-        void_tokens(account)
-    for email in db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.school_id == student.school_id)):
-        for name in names:
-            if name in email.body or name in email.subject:
-                email.body = email.body.replace(name, f"{first} {last}")
-                email.subject = email.subject.replace(name, f"{first} {last}")
+        close_account(account, f"{first} {last}")
+    unname_in_emails(student.school_id, names, f"{first} {last}")
     db.session.flush()
     audit.record("student.erased", student)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import StringField
+from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from ecoprod.accounts import access as accounts_access
@@ -21,9 +21,19 @@ from ecoprod.students import access
 
 
 class EraseForm(BaseForm):
+    """Erasure is for good: the person's full name, typed, confirms it (case aside)."""
+
     confirm = StringField(
         _l("Type the student's full name to confirm"), validators=[DataRequired(), Length(max=200)]
     )
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.expected_name = name
+
+    def validate_confirm(self, field: StringField) -> None:
+        if field.data.strip().casefold() != self.expected_name.casefold():
+            raise ValidationError(_("Type “%(name)s” exactly, as a safeguard.", name=self.expected_name))
 
 
 @bp.get("/admin/students/<int:student_id>/data.zip")
@@ -43,15 +53,12 @@ def student_data(student_id: int) -> Response:
 @admin_required
 def erase_student(student_id: int) -> Any:
     student = access.load_student_or_404(student_id, current_user)
-    form = EraseForm()
+    form = EraseForm(student.full_name)
     if form.validate_on_submit():
-        if form.confirm.data.strip().casefold() != student.full_name.casefold():
-            form.confirm.errors.append(_("Type “%(name)s” exactly, as a safeguard.", name=student.full_name))
-        else:
-            privacy.erase_student(student)
-            db.session.commit()
-            flash(_("The student's identity has been erased; their history stays, anonymous."), "success")
-            return redirect(url_for("students.edit", student_id=student.id))
+        privacy.erase_student(student)
+        db.session.commit()
+        flash(_("The student's identity has been erased; their history stays, anonymous."), "success")
+        return redirect(url_for("students.edit", student_id=student.id))
     status = 400 if form.errors else 200
     return render_template("platform/erase_student.html", form=form, student=student), status
 
@@ -75,15 +82,12 @@ def erase_account(user_id: int) -> Any:
     user = accounts_access.load_user_or_404(user_id, current_user)
     if user.id == current_user.id or not user.is_customer:
         abort(403)  # staff accounts are archived; one's own is never erased from here
-    form = EraseForm()
+    form = EraseForm(user.full_name)
     form.confirm.label.text = _("Type the person's full name to confirm")
     if form.validate_on_submit():
-        if form.confirm.data.strip().casefold() != user.full_name.casefold():
-            form.confirm.errors.append(_("Type “%(name)s” exactly, as a safeguard.", name=user.full_name))
-        else:
-            account_privacy.erase_account(user)
-            db.session.commit()
-            flash(_("The person's identity has been erased; their company's orders stay."), "success")
-            return redirect(url_for("accounts.users", status="archived"))
+        account_privacy.erase_account(user)
+        db.session.commit()
+        flash(_("The person's identity has been erased; their company's orders stay."), "success")
+        return redirect(url_for("accounts.users", status="archived"))
     status = 400 if form.errors else 200
     return render_template("platform/erase_account.html", form=form, person=user), status
