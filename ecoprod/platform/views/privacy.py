@@ -27,7 +27,7 @@ class EraseForm(BaseForm):
         _l("Type the student's full name to confirm"), validators=[DataRequired(), Length(max=200)]
     )
 
-    def __init__(self, name: str, **kwargs: Any) -> None:
+    def __init__(self, name: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.expected_name = name
 
