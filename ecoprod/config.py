@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": "EcoProd <no-reply@ecoprod.localhost>",
     "MAIL_TIMEOUT": 10,
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # The first retry of a failed e-mail waits this long, each next one twice as long (≤ 6 h).
+    "OUTBOX_RETRY_SECONDS": 60,
     # The task queue (ecoprod/jobs.py): sqlite:///<file in instance/> by default, redis:// in
     # production, immediate:// to run each job where it is enqueued.
     "JOBS_URL": "sqlite:///jobs.sqlite3",

@@ -191,3 +191,32 @@ POSTGRESQL_ONLY_INDEX_PREFIX = "ix_trgm_"
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     return not (type_ == "index" and (name or "").startswith(POSTGRESQL_ONLY_INDEX_PREFIX))
+
+
+# --- Faults of the database server ------------------------------------------------------
+# What a page can tell its user when the database, not the request, is at fault: its disk
+# refused a write, or it cannot be reached for a moment (restarting, too many connections).
+
+_SQLITE_FULL, _SQLITE_IOERR, _SQLITE_BUSY, _SQLITE_LOCKED = 13, 10, 5, 6
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def fault_of(error: BaseException) -> str | None:
+    """``"disk_full"``, ``"unavailable"`` or None (a fault of the request or of the code)."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return None
+    orig = error.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        primary = code & 0xFF  # extended result codes keep the primary one in the low byte
+        if primary in (_SQLITE_FULL, _SQLITE_IOERR):
+            return "disk_full"
+        return "unavailable" if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) else None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate == "53100":  # disk_full: "could not extend file …: No space left on device"
+        return "disk_full"
+    if error.connection_invalidated or sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+        return "unavailable"
+    if isinstance(error, sa.exc.OperationalError) and not sqlstate:
+        return "unavailable"  # no answer at all: refused, reset or timed out connections
+    return None

@@ -35,6 +35,11 @@ REQUESTS = Counter(
     "ecoprod_requests_total", "Requests answered, per endpoint and status", ["endpoint", "status"]
 )
 JOBS = Counter("ecoprod_jobs_total", "Jobs run by the worker, per job and outcome", ["job", "outcome"])
+DATABASE_FAULTS = Counter(
+    "ecoprod_database_faults_total",
+    "Requests answered 503 because the database was at fault (disk full, unavailable)",
+    ["fault"],
+)
 PDF_SECONDS = Histogram(
     "ecoprod_pdf_render_seconds",
     "Time to render a PDF",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from ecoprod.errors import ActionRefused
 from ecoprod.i18n import lazy_gettext as _l
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,21 @@ class FileStore:
         """Write the bytes under a new random name; with ``session``, undone on rollback."""
         stored_name = secrets.token_urlsafe(24)
         path = self._path(school_id, stored_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError as exc:  # the disk is full, read-only or failing: refuse, keep nothing
+            tmp.unlink(missing_ok=True)
+            log.error("storage refused a write in %s: %s", self.root, exc)
+            raise UploadRefused(
+                _l(
+                    "The file could not be saved: the server's storage refused it (its disk may be "
+                    "full). Nothing was saved; try again later, and tell the site's administrator "
+                    "if it happens again."
+                )
+            ) from exc
         if session is not None:
             written_with_transaction(session, path)
         return stored_name

@@ -123,10 +123,11 @@ def upload_scan(note_id: int) -> Any:
             scan = inspect_upload(
                 upload.stream, upload.filename, (PDF, *IMAGE_KINDS), current_app.config["UPLOAD_MAX_BYTES"]
             )
-        except UploadRefused as exc:
+            services.attach_scan(note, scan, form.received_on.data, current_user)
+        except UploadRefused as exc:  # refused by its checks, or by the store's disk
+            db.session.rollback()
             show_on_form(form, exc, "scan")
         else:
-            services.attach_scan(note, scan, form.received_on.data, current_user)
             db.session.commit()
             flash(_("The signed delivery note is filed."), "success")
             return redirect(url_for("delivery.detail", note_id=note.id))

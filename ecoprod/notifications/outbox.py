@@ -91,8 +91,10 @@ def deliver(ids: list[int]) -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """After the n-th failed attempt: 1, 2, 4, 8 … minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """After the n-th failed attempt: 1, 2, 4, 8 … minutes (``OUTBOX_RETRY_SECONDS``
+    doubled each time), at most six hours."""
+    first = int(current_app.config["OUTBOX_RETRY_SECONDS"])
+    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def pending_ids(limit: int = 500, *, due_only: bool = True) -> list[int]:

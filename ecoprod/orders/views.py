@@ -161,9 +161,9 @@ def _save_request(order: Order | None) -> Any:
                     services.update_draft(order, current_user, data, drawings)
                 if action == "submit":
                     services.submit(order, current_user)
-            except services.OrderError as exc:
+            except (services.OrderError, UploadRefused) as exc:  # the store may refuse a write
                 db.session.rollback()
-                show_on_form(form, exc)
+                show_on_form(form, exc, "drawings" if isinstance(exc, UploadRefused) else None)
             else:
                 db.session.commit()
                 if action == "submit":

@@ -55,11 +55,16 @@ def settings() -> Any:
         logo = _checked_logo(form)  # checked even when other fields are wrong: all errors at once
         if valid and not form.logo.errors:
             services.apply_settings(school, form.to_input())
-            if logo:
-                services.set_logo(school, logo)
-            db.session.commit()
-            flash(_("The school's settings have been saved."), "success")
-            return redirect(url_for("schools.settings"))
+            try:
+                if logo:
+                    services.set_logo(school, logo)
+            except UploadRefused as exc:  # the store's disk refused it: nothing is saved
+                db.session.rollback()
+                show_on_form(form, exc, "logo")
+            else:
+                db.session.commit()
+                flash(_("The school's settings have been saved."), "success")
+                return redirect(url_for("schools.settings"))
     return render_template("schools/settings.html", form=form, school=school)
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import contextlib
+import logging
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ecoprod import observability
+from ecoprod.database import fault_of
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -30,6 +39,25 @@ MESSAGES = {
         _l("Too many failed sign-in attempts. Wait a quarter of an hour, or reset your password."),
     ),
     500: (_l("Something went wrong"), _l("The error has been logged. Nothing was saved; try again.")),
+}
+
+
+# When the database is at fault the page cannot ask it anything (not even who is signed in).
+DATABASE_FAULTS = {
+    "disk_full": (
+        _l("Storage full"),
+        _l(
+            "The server could not save this: its disk is full. Nothing was saved. "
+            "Try again later; if it happens again, tell the site's administrator."
+        ),
+    ),
+    "unavailable": (
+        _l("Database unavailable"),
+        _l(
+            "The database is not answering for a moment (it may be restarting). "
+            "Nothing was saved. Try again in a few seconds."
+        ),
+    ),
 }
 
 
@@ -58,7 +86,32 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(error.code)
 
+    @app.errorhandler(DBAPIError)
+    def _database(error: DBAPIError) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+        with contextlib.suppress(Exception):  # the connection may be gone: nothing to undo
+            db.session.rollback()
+        fault = fault_of(error)
+        if fault is None:
+            current_app.log_exception(error)  # type: ignore[arg-type]
+            return render_error(500)
+        observability.DATABASE_FAULTS.labels(fault).inc()
+        log.error("database fault (%s): %s", fault, error.orig)
+        return render_database_fault(fault), 503, {"Retry-After": "5"}
+
     @app.errorhandler(500)
     def _internal(error: Exception) -> tuple[str, int]:
         db.session.rollback()
         return render_error(500)
+
+
+def render_database_fault(fault: str) -> str:
+    """A page that needs nothing from the database, in the request's language if it is
+    already known (finding it may need the signed-in user's row), else the default one."""
+    try:
+        get_locale()
+        language: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    except Exception:
+        language = force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "fr"))
+    title, message = DATABASE_FAULTS[fault]
+    with language:
+        return render_template("errors/unavailable.html", title=title, message=message)

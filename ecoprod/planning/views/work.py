@@ -215,10 +215,11 @@ def add_photo(operation_id: int) -> Response:
                     upload.stream, upload.filename, IMAGE_KINDS, current_app.config["UPLOAD_MAX_BYTES"]
                 )
             )
-        except UploadRefused as exc:
+            services.add_photo(op, image, form.caption.data, form.shared.data, current_user)
+        except UploadRefused as exc:  # refused by its checks, or by the store's disk
+            db.session.rollback()
             flash_refusal(exc)
         else:
-            services.add_photo(op, image, form.caption.data, form.shared.data, current_user)
             db.session.commit()
             flash(_("The photo has been added."), "success")
     else:
