@@ -105,13 +105,15 @@ def init_app(app: Flask) -> None:
 
 
 def render_database_fault(fault: str) -> str:
-    """A page that needs nothing from the database, in the request's language if it is
-    already known (finding it may need the signed-in user's row), else the default one."""
+    """A page that needs nothing from the database, in the request's language if it can be
+    found without it (finding it may need the signed-in user's row), else the default one."""
     try:
         get_locale()
         language: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     except Exception:
         language = force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "fr"))
     title, message = DATABASE_FAULTS[fault]
+    # Straight from the template environment: the context processors would load the user.
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
     with language:
-        return render_template("errors/unavailable.html", title=title, message=message)
+        return template.render(title=title, message=message)
