@@ -17,6 +17,7 @@ import glob
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,8 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from huey.storage import SqliteStorage
 
+from ecoprod import jobs
 from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REQUIRE_FAULTS = os.environ.get("ECOPROD_REQUIRE_FAULTS") == "1"
 _FIGURES: list[tuple[str, dict[str, Any]]] = []
@@ -180,3 +185,38 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> floa
             pytest.fail(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.05)
     return time.monotonic() - start
+
+
+# --- The job worker, on a kept queue ----------------------------------------------------------
+
+
+@pytest.fixture
+def kept_queue(app: Any, tmp_path: Path) -> Iterator[Path]:
+    """The queue in a file the worker process reads, for this test only."""
+    path = tmp_path / "jobs.sqlite3"
+    saved = jobs.huey.storage, jobs.huey.immediate
+    jobs.huey.immediate = False
+    jobs.huey.storage = SqliteStorage("ecoprod", filename=str(path))
+    yield path
+    jobs.huey.storage, jobs.huey.immediate = saved
+
+
+def start_worker(app: Any, queue: Path, smtp_port: int, **env: str) -> subprocess.Popen[bytes]:
+    """``flask jobs worker`` in a process of its own, on the test database and this queue."""
+    environment = {
+        **os.environ,
+        "ECOPROD_ENV": "development",
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ECOPROD_UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+        "JOBS_URL": f"sqlite:///{queue}",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "ECOPROD_MAIL_TIMEOUT": "10",
+        "BASE_URL": app.config["BASE_URL"],
+        **env,
+    }
+    command = [sys.executable, "-m", "flask", "--app", "ecoprod", "jobs", "worker", "--threads", "2"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )

@@ -1,4 +1,9 @@
-"""Crash safety of issuing: a real gunicorn killed with SIGKILL in the middle of issuing an
+"""App processes killed with SIGKILL mid-request.
+
+A worker of a busy gunicorn killed under a write load: only the requests it was answering
+fail, the master starts a new one, every acknowledged write is kept.
+
+Crash safety of issuing: a real gunicorn killed with SIGKILL in the middle of issuing an
 invoice leaves either the whole issued invoice (number, stored PDF, outbox e-mail) or the
 untouched draft, and the number it had drawn is drawn again by the next issue (no gap).
 
@@ -10,12 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import signal
 import sqlite3
 import threading
 import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from ecoprod import documents
@@ -23,9 +32,12 @@ from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
 from ecoprod.notifications.models import OutboxEmail
-from ecoprod.orders.models import Unit
+from ecoprod.orders.models import Order, Unit
 from ecoprod.pricing.models import LineKind
+from tests.faults.load import WriteLoad
 from tests.servers import Browser, Server
+
+pytestmark = pytest.mark.faults
 
 LINES = 250
 
@@ -121,7 +133,7 @@ def assert_all_or_nothing(app: Any, invoice_id: int) -> bool:
     return True
 
 
-def test_sigkill_during_issuance_leaves_all_or_nothing(app, world, tmp_path):
+def test_sigkill_during_issuance_leaves_all_or_nothing(app, world, tmp_path, figures):
     server = Server(app, tmp_path / "gunicorn.log")
     world.company.email = "compta@zephyr.example.com"
     ids = [draft(world, n) for n in range(4)]
@@ -164,6 +176,64 @@ def test_sigkill_during_issuance_leaves_all_or_nothing(app, world, tmp_path):
             db.session.scalars(sa.select(Invoice.number).where(Invoice.number.is_not(None))).all()
         )
         assert numbers == [f"FA-{year}-{n:04d}" for n in range(1, issued + 1)]
+        figures(
+            kills=4,
+            issued_in_full=issued,
+            left_untouched=4 - issued,
+            half_issued=0,
+            numbers_lost=0,
+        )
     finally:
         if server.process and server.process.poll() is None:
             server.kill()
+
+
+def _workers(server: Server) -> list[int]:
+    assert server.process is not None
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text()
+    return [int(pid) for pid in children.split()]
+
+
+def test_a_worker_killed_under_load_fails_only_its_requests_and_loses_no_write(
+    app, world, tmp_path, figures
+):
+    server = Server(app, tmp_path / "gunicorn.log", workers=2)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Order))
+    email = world.customer_user.email
+    db.session.remove()
+    server.start()
+    load = WriteLoad(server.url, email)
+    kills: list[float] = []
+    try:
+        load.start()
+        time.sleep(2)
+        for _ in range(3):
+            victim = _workers(server)[0]
+            kills.append(time.monotonic())
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while len(_workers(server)) < 2 or victim in _workers(server):
+                assert time.monotonic() < deadline, "gunicorn did not replace its worker"
+                time.sleep(0.05)
+            time.sleep(1.5)
+        replaced = time.monotonic()
+        time.sleep(1)
+    finally:
+        load.stop()
+        server.stop()
+    db.session.expire_all()
+    titles = set(db.session.scalars(sa.select(Order.title).execution_options(all_schools=True)))
+    lost = load.acknowledged() - titles
+    assert not lost, f"acknowledged writes lost: {sorted(lost)[:10]}"
+    statuses = load.statuses()
+    assert set(statuses) <= {302, 0}, statuses  # a killed request gets no answer, never a 500
+    assert statuses[0] <= len(kills), "more requests failed than the killed workers were answering"
+    assert set(load.statuses(replaced)) == {302}
+    figures(
+        kills=len(kills),
+        requests=len(load.answers),
+        requests_failed=statuses[0],
+        data_lost=len(lost),
+        written_but_unanswered=len(titles) - before - len(load.acknowledged()),
+        time_to_recover=", ".join(f"{load.first_success_after(k) - k:.2f} s" for k in kills),
+    )
