@@ -194,9 +194,7 @@ def _workers(server: Server) -> list[int]:
     return [int(pid) for pid in children.split()]
 
 
-def test_a_worker_killed_under_load_fails_only_its_requests_and_loses_no_write(
-    app, world, tmp_path, figures
-):
+def test_a_worker_killed_under_load_fails_only_its_requests_and_loses_no_write(app, world, tmp_path, figures):
     server = Server(app, tmp_path / "gunicorn.log", workers=2)
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Order))
     email = world.customer_user.email
