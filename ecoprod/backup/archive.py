@@ -93,9 +93,11 @@ class Writer:
     def add(self, source: Path, name: str) -> Member:
         if not _SAFE_NAME.fullmatch(name):
             raise BackupError(f"Refusing to archive {name!r}: not a name a backup holds.")
-        with source.open("rb") as stream:
+        with source.open("rb") as stream:  # one open file: what is hashed is what is archived
             size, digest = sha256_of(stream)
-        self.tar.add(source, arcname=name, recursive=False)
+            stream.seek(0)
+            info = self.tar.gettarinfo(arcname=name, fileobj=stream)
+            self.tar.addfile(info, stream)
         return Member(name, size, digest)
 
     def finish(self, manifest: Manifest) -> None:

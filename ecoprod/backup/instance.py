@@ -52,7 +52,10 @@ def _add_uploads(writer: Writer, manifest: Manifest, folder: Path) -> None:
         return
     root = _upload_root()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".part")):
-        manifest.files.append(writer.add(path, "uploads/" + path.relative_to(root).as_posix()))
+        try:
+            manifest.files.append(writer.add(path, "uploads/" + path.relative_to(root).as_posix()))
+        except FileNotFoundError:
+            continue  # removed since the listing: its transaction rolled back, or its row went
 
 
 def backup(output: Path) -> Manifest:

@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class WriteLoad:
     base_url: str
     email: str
     clients: int = 4
+    drawing: bytes | None = None  # sent with each request (multipart) when given
     answers: list[Answer] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -61,9 +63,10 @@ class WriteLoad:
         while not self._stop.is_set():
             n += 1
             title = f"Panne {client}-{n}"
-            body = urllib.parse.urlencode({**form_data(title=title), "csrf_token": token}).encode()
+            fields = {**form_data(title=title), "csrf_token": token}
+            request = self._request(fields)
             try:
-                with opener.open(f"{self.base_url}/requests/new", data=body, timeout=60) as response:
+                with opener.open(request, timeout=60) as response:
                     status = response.status
             except urllib.error.HTTPError as exc:
                 status = exc.code
@@ -73,6 +76,24 @@ class WriteLoad:
                 status = 0
                 time.sleep(0.1)
             self.answers.append(Answer(time.monotonic(), title, status))
+
+    def _request(self, fields: dict[str, str]) -> urllib.request.Request:
+        url = f"{self.base_url}/requests/new"
+        if self.drawing is None:
+            return urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())  # noqa: S310
+        boundary = uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="drawings"; filename="plan.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n".encode()
+            + self.drawing
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return urllib.request.Request(url, data=b"".join(parts), headers=headers)  # noqa: S310
 
     def start(self) -> None:
         for client in range(self.clients):
