@@ -34,7 +34,7 @@ def closing(app: Any) -> Any:
     is closed. Under Werkzeug's development server, the work registered by a browser's
     redirected POST sometimes never ran (seen in CI, about one run in three, cause not
     found: no thread was left waiting); gunicorn, which production runs and
-    ``test_crash_safety.py`` drives, closes every response. Here the deferred work runs
+    ``tests/faults/test_app_process_killed.py`` drives, closes every response. Here the deferred work runs
     before the bytes leave, which the pages cope with as they do with a slow render.
     """
 
