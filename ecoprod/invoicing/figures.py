@@ -230,10 +230,27 @@ def on_time(known: dict[int, date] | None = None) -> tuple[int, int]:
     return delivered, in_time
 
 
+def owed_and_states(today: date) -> tuple[Receivables, list[tuple[OrderState, int]]]:
+    """Today's receivables and the count of orders per state, in one statement: the states'
+    rows, then the receivables' one (its state NULL)."""
+    no_cents = sa.cast(sa.null(), sa.BigInteger)
+    owed = receivables_query(today).subquery()
+    stmt = sa.union_all(
+        sa.select(Order.state, sa.func.count(), no_cents, no_cents, no_cents).group_by(Order.state),
+        sa.select(sa.null(), *owed.c),
+    )
+    states, found = [], Receivables(ZERO, 0, ZERO, 0)
+    for state, count, owed_cents, late_count, late_cents in db.session.execute(stmt):
+        if state is None:
+            found = receivables(int(count or 0), owed_cents, late_count, late_cents)
+        else:
+            states.append((state, count))
+    return found, states
+
+
 def figures(today: date | None = None) -> Figures:
     today = today or local_today()
-    owed = next(iter(db.session.execute(receivables_query(today))), None)
-    owed = receivables(*owed) if owed else Receivables(ZERO, 0, ZERO, 0)
+    owed, states = owed_and_states(today)
 
     months_shown = [first_of_month(today, back) for back in range(11, -1, -1)]
     per_month: dict[date, Decimal] = defaultdict(Decimal)
@@ -244,17 +261,13 @@ def figures(today: date | None = None) -> Figures:
         per_month[month] += amount
         per_workshop[workshop_id] += amount
         names[workshop_id] = name
+    untied = _("Not tied to a workshop")
     workshops = sorted(
-        (
-            (names[wid] or _("Not tied to a workshop"), to_cents(amount))
-            for wid, amount in per_workshop.items()
-            if amount
-        ),
+        ((names[wid] or untied, to_cents(amount)) for wid, amount in per_workshop.items() if amount),
         key=lambda item: -item[1],
     )
 
     delivered, in_time = on_time(known)
-    states = db.session.execute(sa.select(Order.state, sa.func.count()).group_by(Order.state)).all()
     order = list(OrderState)
     return Figures(
         receivables=owed.amount,

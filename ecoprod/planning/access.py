@@ -99,6 +99,22 @@ def load_workshop_or_404(workshop_id: int, user: User) -> Workshop:
     return found_if(user.is_staff, Workshop, workshop_id)
 
 
+def workshop_and_management_or_404(workshop_id: int, user: User) -> tuple[Workshop, bool]:
+    """``load_workshop_or_404`` and ``can_manage_workshop`` in one query (the board's)."""
+    if not user.is_master:
+        workshop = load_workshop_or_404(workshop_id, user)
+        return workshop, can_manage_workshop(user, workshop)
+    manages = (
+        sa.exists()
+        .where(workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == Workshop.id)
+        .label("manages")
+    )
+    row = db.session.execute(sa.select(Workshop, manages).where(Workshop.id == workshop_id)).first()
+    if row is None:
+        abort(404)
+    return row[0], bool(row[1])
+
+
 def operation_to_manage(operation_id: int, user: User) -> Operation:
     """404 for an operation the user does not see, 403 for one that is not theirs to manage."""
     operation = load_operation_or_404(operation_id, user)

@@ -81,28 +81,40 @@ def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], 
 def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
     students = list(students)
     ids = [s.id for s in students]
-    # Plain columns, not records: a board reads these for every student of a workshop.
+    # Plain columns in one statement, not records: a board reads these for every student of
+    # a workshop. Each row: (kind, student, machine, first day, last day, half-day).
+    no_int, no_date = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date)
+    rows = sa.union_all(
+        sa.select(
+            sa.literal("a"), Absence.student_id, no_int, Absence.start_date, Absence.end_date, Absence.half
+        ).where(Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start),
+        sa.select(
+            sa.literal("t"),
+            SafetyTraining.student_id,
+            SafetyTraining.machine_id,
+            SafetyTraining.trained_on,
+            no_date,
+            sa.null(),
+        ).where(SafetyTraining.student_id.in_(ids)),
+        sa.select(
+            sa.literal("m"),
+            MedicalOpinion.student_id,
+            no_int,
+            MedicalOpinion.given_on,
+            MedicalOpinion.valid_until,
+            sa.null(),
+        ).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True)),
+    )
     absences: dict[int, list] = defaultdict(list)
-    for student_id, first, last, half in db.session.execute(
-        sa.select(Absence.student_id, Absence.start_date, Absence.end_date, Absence.half).where(
-            Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start
-        )
-    ):
-        absences[student_id].append((first, last, half))
     trainings: dict[int, dict[int, date]] = defaultdict(dict)
-    for student_id, machine_id, trained_on in db.session.execute(
-        sa.select(SafetyTraining.student_id, SafetyTraining.machine_id, SafetyTraining.trained_on).where(
-            SafetyTraining.student_id.in_(ids)
-        )
-    ):
-        trainings[student_id][machine_id] = trained_on
     medical: dict[int, list] = defaultdict(list)
-    for student_id, given_on, valid_until in db.session.execute(
-        sa.select(MedicalOpinion.student_id, MedicalOpinion.given_on, MedicalOpinion.valid_until).where(
-            MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True)
-        )
-    ):
-        medical[student_id].append((given_on, valid_until))
+    for kind, student_id, machine_id, first, last, half in db.session.execute(rows):
+        if kind == "a":
+            absences[student_id].append((first, last, half))
+        elif kind == "t":
+            trainings[student_id][machine_id] = first
+        else:
+            medical[student_id].append((first, last))
     return {
         s.id: StudentFacts(
             id=s.id,

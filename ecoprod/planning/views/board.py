@@ -43,7 +43,7 @@ def _week_param() -> date:
     return week_start(date_arg("week") or local_today())
 
 
-def _board_page(workshop: Workshop, monday: date) -> str:
+def _board_page(workshop: Workshop, monday: date, can_manage: bool | None = None) -> str:
     """The weekly board and the 12-week load chart, the school's time read once for both."""
     weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
     if weeks[0] <= monday <= weeks[-1]:
@@ -58,7 +58,7 @@ def _board_page(workshop: Workshop, monday: date) -> str:
     return render_template(
         "planning/board.html",
         load=charts.load_chart(load),
-        **_board_context(workshop, monday, loaded, week[1], week[2]),
+        **_board_context(workshop, monday, loaded, week[1], week[2], can_manage),
     )
 
 
@@ -77,7 +77,12 @@ class BoardCell:
 
 
 def _board_context(
-    workshop: Workshop, monday: date, loaded: services.WorkshopTime, capacity: Decimal, planned: Decimal
+    workshop: Workshop,
+    monday: date,
+    loaded: services.WorkshopTime,
+    capacity: Decimal,
+    planned: Decimal,
+    can_manage: bool | None = None,
 ) -> dict[str, Any]:
     friday = monday + timedelta(days=4)
     students, time, facts = loaded.students, loaded.time, loaded.facts
@@ -115,7 +120,9 @@ def _board_context(
         "free": free,
         "capacity": capacity,
         "planned": planned,
-        "can_manage": access.can_manage_workshop(current_user, workshop),
+        "can_manage": access.can_manage_workshop(current_user, workshop)
+        if can_manage is None
+        else can_manage,
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
     }
@@ -124,7 +131,8 @@ def _board_context(
 @bp.get("/planning/workshops/<int:workshop_id>")
 @staff_required
 def board(workshop_id: int) -> str:
-    return _board_page(access.load_workshop_or_404(workshop_id, current_user), _week_param())
+    workshop, can_manage = access.workshop_and_management_or_404(workshop_id, current_user)
+    return _board_page(workshop, _week_param(), can_manage)
 
 
 def _movable(assignment_id: int) -> Assignment:
