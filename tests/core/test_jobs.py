@@ -61,9 +61,14 @@ def test_redis_url_serves_throttling_and_the_queue_unless_told_otherwise(app, tm
         jobs.init_app(app)  # the suite's immediate queue again
 
 
-def test_failed_e_mails_wait_longer_each_time():
+def test_failed_e_mails_wait_longer_each_time(app):
     assert [retry_delay(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert retry_delay(30) == timedelta(hours=6)
+    app.config["OUTBOX_RETRY_SECONDS"] = 5
+    try:
+        assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(seconds=s) for s in (5, 10, 20)]
+    finally:
+        app.config["OUTBOX_RETRY_SECONDS"] = 60
 
 
 def _email(**values) -> OutboxEmail:
