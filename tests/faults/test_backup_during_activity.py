@@ -27,6 +27,7 @@ from ecoprod.orders.models import Attachment, Order, Unit
 from ecoprod.pricing.models import LineKind
 from tests.conftest import login_as
 from tests.factories import PDF_BYTES
+from tests.faults.conftest import wait_until
 from tests.faults.load import WriteLoad
 from tests.servers import Browser, Server
 from tests.system.test_backup import target  # noqa: F401 - the empty instance to restore into
@@ -95,6 +96,7 @@ def test_a_backup_taken_during_activity_restores_one_consistent_state(
         load.start()
         issuer.start()
         time.sleep(2)
+        wait_until(lambda: bool(issued), 120, "a first invoice issued")  # the backup holds one
         began = time.monotonic()
         manifest = backup(archive)
         ended = time.monotonic()
@@ -142,9 +144,9 @@ def test_a_backup_taken_during_activity_restores_one_consistent_state(
     assert not missing, f"acknowledged before the backup, not in it: {sorted(missing)[:5]}"
     assert without_file == [], "restored rows whose drawing is missing"
     assert set(during) <= {302}, during  # the backup made nobody's request fail
-    if restored_invoice is not None:
-        pdf = login_as(target.test_client(), admin).get(f"/invoices/{restored_invoice}/pdf")
-        assert pdf.status_code == 200 and hashlib.sha256(pdf.data).hexdigest() == restored_sha
+    assert restored_invoice is not None, "no issued invoice in the backup"
+    pdf = login_as(target.test_client(), admin).get(f"/invoices/{restored_invoice}/pdf")
+    assert pdf.status_code == 200 and hashlib.sha256(pdf.data).hexdigest() == restored_sha
     figures(
         backup_seconds=f"{ended - began:.2f}",
         requests_during_backup=sum(during.values()),
