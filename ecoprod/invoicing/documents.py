@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import number
-from ecoprod.invoicing import cii
+from ecoprod.invoicing import cii, ubl
 from ecoprod.invoicing.models import Category, Invoice, InvoiceKind
 from ecoprod.money import ZERO
 from ecoprod.pdf import render_pdf
@@ -210,6 +210,13 @@ def render_invoice(invoice: Invoice, school: School, deposits: Sequence[Invoice]
         },
         lang=invoice.language or "fr",
     )
+
+
+def ubl_xml(invoice: Invoice, school: School) -> bytes:
+    """The issued invoice in UBL 2.1, the same business terms as its Factur-X XML (for a
+    plateforme agréée asked to receive UBL)."""
+    with force_locale(invoice.language or "fr"):
+        return ubl.build(cii_document(invoice, school, mentions(invoice, school)))
 
 
 def embedded_xml(pdf: bytes) -> bytes:

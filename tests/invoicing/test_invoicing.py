@@ -18,13 +18,14 @@ from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import billable, services
-from ecoprod.invoicing.documents import embedded_xml
+from ecoprod.invoicing.documents import embedded_xml, ubl_xml
 from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState, PaymentMethod
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
-from ecoprod.schools.models import VatRegime
+from ecoprod.schools.models import School, VatRegime
 from ecoprod.tenancy import scoped_to
 from tests.factories import accepted_order, deliver
+from tests.invoicing import ubl_check
 from tests.invoicing.facturx_check import check
 
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -47,7 +48,8 @@ def xml_total(xml: bytes, tag: str) -> Decimal:
 
 
 def assert_valid_facturx(invoice: Invoice) -> bytes:
-    """The stored PDF is PDF/A-3 Factur-X EN 16931, its XML valid, its totals the invoice's."""
+    """The stored PDF is PDF/A-3 Factur-X EN 16931, its XML valid, its totals the invoice's;
+    and the same invoice in UBL 2.1 is valid too (``assert_valid_ubl``)."""
     pdf = stored_pdf(invoice)
     xml = embedded_xml(pdf)
     check(xml)
@@ -62,6 +64,26 @@ def assert_valid_facturx(invoice: Invoice) -> bytes:
     assert xml_total(xml, "TotalPrepaidAmount") == invoice.prepaid
     root = etree.fromstring(xml)
     assert root.find(f".//{RSM}ExchangedDocument/{RAM}ID").text == invoice.number
+    assert_valid_ubl(invoice)
+    return xml
+
+
+UBL_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+UBL_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+
+
+def assert_valid_ubl(invoice: Invoice) -> bytes:
+    """UBL 2.1: the XSD, the EN 16931 UBL rules and the French rules of France_RFE 1.4, and
+    the invoice's number and totals."""
+    xml = ubl_xml(invoice, db.session.get(School, invoice.school_id))
+    ubl_check.check(xml)
+    root = etree.fromstring(xml)
+    assert root.findtext(f"{UBL_CBC}ID") == invoice.number
+    totals = root.find(f"{UBL_CAC}LegalMonetaryTotal")
+    assert Decimal(totals.findtext(f"{UBL_CBC}TaxExclusiveAmount")) == invoice.total_net
+    assert Decimal(totals.findtext(f"{UBL_CBC}TaxInclusiveAmount")) == invoice.total_gross
+    assert Decimal(totals.findtext(f"{UBL_CBC}PrepaidAmount")) == invoice.prepaid
+    assert Decimal(root.findtext(f"{UBL_CAC}TaxTotal/{UBL_CBC}TaxAmount")) == invoice.total_vat
     return xml
 
 
