@@ -11,8 +11,9 @@ from ecoprod.pricing.models import LineKind
 from tests.factories.reference import World
 
 
-def drafts(world: World, count: int) -> list[int]:
-    """``count`` one-line draft invoices of the world's company, made directly."""
+def drafts(world: World, count: int, lines: int = 1) -> list[int]:
+    """``count`` draft invoices of ``lines`` lines each, of the world's company, made directly
+    (many lines make a PDF that takes its time to render: the fault tests kill during it)."""
     invoices = []
     for n in range(count):
         invoice = Invoice(
@@ -22,17 +23,18 @@ def drafts(world: World, count: int) -> list[int]:
             created_by_id=world.admin.id,
             language="fr",
         )
-        invoice.lines.append(
+        invoice.lines.extend(
             InvoiceLine(
                 school_id=world.school.id,
-                position=1,
+                position=position,
                 kind=LineKind.LABOUR,
-                description=f"Prestation {n}",
+                description=f"Prestation {n}" if lines == 1 else f"Facture {n}, prestation {position}",
                 unit=Unit.HOUR,
                 quantity=Decimal("1"),
                 unit_price=Decimal("45.00"),
                 vat_rate=Decimal("20"),
             )
+            for position in range(1, lines + 1)
         )
         invoices.append(invoice)
     db.session.add_all(invoices)

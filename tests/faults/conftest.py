@@ -187,6 +187,25 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> floa
     return time.monotonic() - start
 
 
+# --- An SMTP server's inbox ---------------------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler keeping each message's ``Message-ID`` and recipients: a message
+    counts once the server accepted its data."""
+
+    def __init__(self) -> None:
+        self.message_ids: list[str] = []
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for line in envelope.content.decode("utf-8", "replace").splitlines():
+            if line.lower().startswith("message-id:"):
+                self.message_ids.append(line.split(":", 1)[1].strip())
+        self.recipients.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
 # --- The job worker, on a kept queue ----------------------------------------------------------
 
 

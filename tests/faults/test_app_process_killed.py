@@ -20,7 +20,6 @@ import signal
 import sqlite3
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,42 +29,16 @@ import sqlalchemy as sa
 from ecoprod import documents
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from ecoprod.invoicing.models import Invoice, InvoiceState
 from ecoprod.notifications.models import OutboxEmail
-from ecoprod.orders.models import Order, Unit
-from ecoprod.pricing.models import LineKind
+from ecoprod.orders.models import Order
+from tests.factories import drafts
 from tests.faults.load import WriteLoad
 from tests.servers import Browser, Server
 
 pytestmark = pytest.mark.faults
 
 LINES = 250
-
-
-def draft(world: Any, n: int) -> int:
-    invoice = Invoice(
-        school_id=world.school.id,
-        kind=InvoiceKind.INVOICE,
-        customer_id=world.company.id,
-        created_by_id=world.admin.id,
-        language="fr",
-    )
-    for position in range(1, LINES + 1):
-        invoice.lines.append(
-            InvoiceLine(
-                school_id=world.school.id,
-                position=position,
-                kind=LineKind.LABOUR,
-                description=f"Facture {n}, prestation {position} : usinage et contrôle",
-                unit=Unit.HOUR,
-                quantity=Decimal("1.5"),
-                unit_price=Decimal("45.00"),
-                vat_rate=Decimal("20"),
-            )
-        )
-    db.session.add(invoice)
-    db.session.commit()
-    return invoice.id
 
 
 def writer_active(app: Any) -> bool:
@@ -136,7 +109,7 @@ def assert_all_or_nothing(app: Any, invoice_id: int) -> bool:
 def test_sigkill_during_issuance_leaves_all_or_nothing(app, world, tmp_path, figures):
     server = Server(app, tmp_path / "gunicorn.log")
     world.company.email = "compta@zephyr.example.com"
-    ids = [draft(world, n) for n in range(4)]
+    ids = drafts(world, 4, lines=LINES)
     year = local_today().year
     server.start()
     try:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,11 +20,10 @@ from ecoprod.backup import database as backup_database
 from ecoprod.documents import StoredDocument
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine
-from ecoprod.orders.models import Attachment, Order, Unit
-from ecoprod.pricing.models import LineKind
+from ecoprod.invoicing.models import Invoice
+from ecoprod.orders.models import Attachment, Order
 from tests.conftest import login_as
-from tests.factories import PDF_BYTES
+from tests.factories import PDF_BYTES, drafts
 from tests.faults.conftest import wait_until
 from tests.faults.load import WriteLoad
 from tests.servers import Browser, Server
@@ -37,36 +34,6 @@ pytestmark = pytest.mark.faults
 DRAFTS = 6
 
 
-def _drafts(world: Any) -> list[int]:
-    ids = []
-    for n in range(DRAFTS):
-        invoice = Invoice(
-            school_id=world.school.id,
-            kind=InvoiceKind.INVOICE,
-            customer_id=world.company.id,
-            created_by_id=world.admin.id,
-            language="fr",
-        )
-        for position in range(1, 21):
-            invoice.lines.append(
-                InvoiceLine(
-                    school_id=world.school.id,
-                    position=position,
-                    kind=LineKind.LABOUR,
-                    description=f"Facture {n}, prestation {position}",
-                    unit=Unit.HOUR,
-                    quantity=Decimal("2"),
-                    unit_price=Decimal("40.00"),
-                    vat_rate=Decimal("20"),
-                )
-            )
-        db.session.add(invoice)
-        db.session.flush()
-        ids.append(invoice.id)
-    db.session.commit()
-    return ids
-
-
 def test_a_backup_taken_during_activity_restores_one_consistent_state(
     app,
     world,
@@ -74,7 +41,7 @@ def test_a_backup_taken_during_activity_restores_one_consistent_state(
     tmp_path: Path,
     figures,
 ):
-    drafts = _drafts(world)
+    ids = drafts(world, DRAFTS, lines=20)
     email, admin_email = world.customer_user.email, world.admin.email
     db.session.remove()
     server = Server(app, tmp_path / "gunicorn.log", workers=2)
@@ -85,7 +52,7 @@ def test_a_backup_taken_during_activity_restores_one_consistent_state(
     def issue_all() -> None:
         admin = Browser(server)
         admin.sign_in(admin_email)
-        for invoice_id in drafts:
+        for invoice_id in ids:
             if admin.post(f"/invoices/{invoice_id}/issue", {}) == 200:
                 issued.append(invoice_id)
             time.sleep(0.3)

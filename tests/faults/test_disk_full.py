@@ -13,7 +13,6 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,11 @@ from ecoprod import create_app
 from ecoprod.documents import StoredDocument
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from ecoprod.invoicing.models import Invoice, InvoiceState
 from ecoprod.notifications.models import OutboxEmail
-from ecoprod.orders.models import Attachment, Order, Unit
-from ecoprod.pricing.models import LineKind
+from ecoprod.orders.models import Attachment, Order
 from tests.conftest import BACKEND, IsolatedClient, _reset_schema, csrf_token, login_as, make_config
-from tests.factories import PDF_BYTES, Factory
+from tests.factories import PDF_BYTES, Factory, drafts
 from tests.faults.conftest import SmallDisk
 from tests.orders.test_request_form import form_data
 
@@ -89,32 +87,6 @@ def test_an_upload_refused_by_a_full_disk_says_so_beside_the_field_and_saves_not
 # --- Issuing --------------------------------------------------------------------------------
 
 
-def _draft(world: Any) -> int:
-    invoice = Invoice(
-        school_id=world.school.id,
-        kind=InvoiceKind.INVOICE,
-        customer_id=world.company.id,
-        created_by_id=world.admin.id,
-        language="fr",
-    )
-    for position in range(1, 31):
-        invoice.lines.append(
-            InvoiceLine(
-                school_id=world.school.id,
-                position=position,
-                kind=LineKind.LABOUR,
-                description=f"Prestation {position} : usinage et contrôle",
-                unit=Unit.HOUR,
-                quantity=Decimal("1.5"),
-                unit_price=Decimal("45.00"),
-                vat_rate=Decimal("20"),
-            )
-        )
-    db.session.add(invoice)
-    db.session.commit()
-    return invoice.id
-
-
 @pytest.fixture
 def documents_on_small_disk(request, small_disk: SmallDisk, tmp_path) -> Iterator[tuple[Flask, Any]]:
     """An application whose issued documents are written to the small disk, and its world."""
@@ -159,7 +131,7 @@ def test_an_issue_refused_by_a_full_disk_keeps_the_draft_and_its_number(
     documents_on_small_disk, small_disk: SmallDisk, figures
 ):
     app, world = documents_on_small_disk
-    invoice_id = _draft(world)
+    [invoice_id] = drafts(world, 1, lines=30)
     admin = login_as(app.test_client(), world.admin)
     token = csrf_token(admin)
     emails_before = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail))

@@ -17,24 +17,13 @@ from aiosmtpd.controller import Controller
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail, OutboxStatus
 from tests.conftest import csrf_token, login_as
-from tests.faults.conftest import start_worker, wait_until
+from tests.faults.conftest import Inbox, start_worker, wait_until
 from tests.orders.test_request_form import form_data
 from tests.servers import free_port
 
 pytestmark = pytest.mark.faults
 
 REQUESTS = 6
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.message_ids: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        for line in envelope.content.decode("utf-8", "replace").splitlines():
-            if line.lower().startswith("message-id:"):
-                self.message_ids.append(line.split(":", 1)[1].strip())
-        return "250 OK"
 
 
 def _emails() -> list[OutboxEmail]:

@@ -31,7 +31,7 @@ from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import services as quotes
 from ecoprod.quotes.models import PdfStatus, Quote
 from ecoprod.tenancy import scoped_to
-from tests.faults.conftest import start_worker
+from tests.faults.conftest import Inbox, start_worker
 from tests.servers import free_port
 
 pytestmark = pytest.mark.faults
@@ -40,27 +40,16 @@ QUOTES = 4
 LEASE_SECONDS = 3
 
 
-class SlowInbox:
+class SlowInbox(Inbox):
     """An SMTP server that takes its time before accepting each recipient.
 
     A client killed during that wait has not handed the message over (the server has not
-    even seen its content), so a message counts once the server accepted its data.
+    even seen its content).
     """
-
-    def __init__(self) -> None:
-        self.message_ids: list[str] = []
-        self.recipients: list[str] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         await asyncio.sleep(1.5)
         envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        for line in envelope.content.decode("utf-8", "replace").splitlines():
-            if line.lower().startswith("message-id:"):
-                self.message_ids.append(line.split(":", 1)[1].strip())
-        self.recipients.extend(envelope.rcpt_tos)
         return "250 OK"
 
 
