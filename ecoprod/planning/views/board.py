@@ -43,7 +43,7 @@ def _week_param() -> date:
     return week_start(date_arg("week") or local_today())
 
 
-def _board_page(workshop: Workshop, monday: date, can_manage: bool | None = None) -> str:
+def _board_page(workshop: Workshop, monday: date, can_manage: bool) -> str:
     """The weekly board and the 12-week load chart, the school's time read once for both."""
     weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
     if weeks[0] <= monday <= weeks[-1]:
@@ -82,7 +82,7 @@ def _board_context(
     loaded: services.WorkshopTime,
     capacity: Decimal,
     planned: Decimal,
-    can_manage: bool | None = None,
+    can_manage: bool,
 ) -> dict[str, Any]:
     friday = monday + timedelta(days=4)
     students, time, facts = loaded.students, loaded.time, loaded.facts
@@ -120,9 +120,7 @@ def _board_context(
         "free": free,
         "capacity": capacity,
         "planned": planned,
-        "can_manage": access.can_manage_workshop(current_user, workshop)
-        if can_manage is None
-        else can_manage,
+        "can_manage": can_manage,
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
     }
@@ -192,7 +190,7 @@ def move(assignment_id: int) -> Any:
             flash_warnings(warnings)
     target = url_for("planning.board", workshop_id=workshop.id, week=monday.isoformat())
     if request.headers.get("HX-Request"):
-        return _board_page(workshop, monday)
+        return _board_page(workshop, monday, access.can_manage_workshop(current_user, workshop))
     return redirect(target)
 
 
