@@ -15,7 +15,7 @@ from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
-from ecoprod.planning.models import Operation, OperationPhoto
+from ecoprod.planning.models import CalendarFeed, Operation, OperationPhoto
 from ecoprod.students.models import Student
 from ecoprod.visibility import found_if
 from ecoprod.workshops.models import Workshop, workshop_masters
@@ -99,20 +99,36 @@ def load_workshop_or_404(workshop_id: int, user: User) -> Workshop:
     return found_if(user.is_staff, Workshop, workshop_id)
 
 
-def workshop_and_management_or_404(workshop_id: int, user: User) -> tuple[Workshop, bool]:
-    """``load_workshop_or_404`` and ``can_manage_workshop`` in one query (the board's)."""
-    if not user.is_master:
-        workshop = load_workshop_or_404(workshop_id, user)
-        return workshop, can_manage_workshop(user, workshop)
-    manages = (
-        sa.exists()
-        .where(workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == Workshop.id)
-        .label("manages")
-    )
-    row = db.session.execute(sa.select(Workshop, manages).where(Workshop.id == workshop_id)).first()
+def board_workshop_or_404(workshop_id: int, user: User) -> tuple[Workshop, bool, CalendarFeed | None]:
+    """The board's one query: the workshop (404 for who may not see it), whether the user
+    manages it (``can_manage_workshop``), and the user's calendar address for it if any."""
+    if not user.is_staff:
+        abort(404)
+    if user.is_master:
+        manages: sa.ColumnElement[bool] = (
+            sa.exists()
+            .where(workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == Workshop.id)
+            .label("manages")
+        )
+    else:
+        manages = sa.literal(user.is_admin).label("manages")
+    feed = sa.orm.aliased(CalendarFeed)
+    row = db.session.execute(
+        sa.select(Workshop, manages, feed)
+        .outerjoin(
+            feed,
+            sa.and_(
+                feed.owner_id == user.id,
+                feed.workshop_id == Workshop.id,
+                feed.student_id.is_(None),
+                feed.revoked_at.is_(None),
+            ),
+        )
+        .where(Workshop.id == workshop_id)
+    ).first()
     if row is None:
         abort(404)
-    return row[0], bool(row[1])
+    return row[0], bool(row[1]), row[2]
 
 
 def operation_to_manage(operation_id: int, user: User) -> Operation:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 
 from ecoprod.accounts.models import User, UserStatus
 from ecoprod.database import utcnow
@@ -36,6 +37,19 @@ def _mac(feed: CalendarFeed) -> str:
 
 def key_of(feed: CalendarFeed) -> str:
     return f"{feed.id}.{_mac(feed)}"
+
+
+def feed_link(
+    feed: CalendarFeed | None, workshop: Workshop | None = None, student: Student | None = None
+) -> dict[str, Any] | None:
+    """What ``feed_address`` gives, for a feed already loaded (the board's)."""
+    if feed is None:
+        return None
+    if workshop is not None:
+        url = url_for("planning.workshop_feed", workshop_id=workshop.id, key=key_of(feed), _external=True)
+    else:
+        url = url_for("planning.student_feed", student_id=student.id, key=key_of(feed), _external=True)
+    return {"feed": feed, "url": url}
 
 
 def _subject(workshop: Workshop | None, student: Student | None) -> list[sa.ColumnElement[bool]]:

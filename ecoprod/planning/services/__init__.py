@@ -30,6 +30,7 @@ from ecoprod.planning.services.facts import (
     hours_per_half_day,
     operation_facts,
     student_facts,
+    time_and_facts,
 )
 from ecoprod.planning.services.late import late_risk, notify_late, notify_late_orders, remaining_hours
 from ecoprod.planning.services.operations import (
@@ -109,6 +110,7 @@ __all__ = [
     "save_timetable",
     "sign_off",
     "student_facts",
+    "time_and_facts",
     "time_log_facts",
     "toggle_photo_sharing",
     "unassign",

@@ -16,7 +16,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import number
 from ecoprod.planning.models import Assignment, Operation
 from ecoprod.planning.rules import SchoolTime, StudentFacts
-from ecoprod.planning.services.facts import calendar_facts, hours_per_half_day, student_facts
+from ecoprod.planning.services.facts import hours_per_half_day, time_and_facts
 from ecoprod.slots import HalfDay, half_days, in_pattern, week_start
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
@@ -25,7 +25,7 @@ from ecoprod.workshops.models import Workshop
 @dataclass
 class WorkshopTime:
     """A workshop's students and the school's time over a period, read once for a page
-    (without the derogation declarations: ask ``calendar_facts`` when a regulated machine is
+    (without the derogation declarations: ask ``facts.calendar_facts`` when a regulated machine is
     concerned)."""
 
     start: date
@@ -46,8 +46,10 @@ def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
             .order_by(Student.last_name, Student.first_name)
         )
     )
-    time = calendar_facts(workshop.school_id, start, end, workshop=workshop, declarations=False)
-    return WorkshopTime(start, end, students, time, student_facts(students, start, end))
+    time, facts = time_and_facts(
+        workshop.school_id, students, start, end, workshop=workshop, declarations=False
+    )
+    return WorkshopTime(start, end, students, time, facts)
 
 
 def weekly_load(
@@ -135,8 +137,7 @@ def free_capacities(
             sa.select(Student).where(Student.workshop_id.in_(ids), Student.archived_at.is_(None))
         )
     )
-    time = calendar_facts(school_id, start, end, declarations=False)
-    facts = student_facts(students, start, end)
+    time, facts = time_and_facts(school_id, students, start, end, declarations=False)
     taken_stmt = (
         sa.select(Assignment.student_id, Assignment.day, Assignment.half)
         .join(Operation, Operation.id == Assignment.operation_id)

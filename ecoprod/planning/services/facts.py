@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,17 +36,79 @@ def calendar_facts(
     A page about one ``workshop`` needs only its opening; one without regulated machines,
     no declarations: each saved query counts on the busiest pages.
     """
-    closed: dict[date, str] = {}
-    for event in db.session.scalars(
-        sa.select(CalendarEvent).where(
-            CalendarEvent.school_id == school_id,
-            CalendarEvent.start_date <= end,
-            CalendarEvent.end_date >= start,
+    return _school_time(
+        db.session.execute(_calendar_rows(school_id, start, end)),
+        school_id,
+        start,
+        end,
+        workshop,
+        declarations,
+    )
+
+
+def time_and_facts(
+    school_id: int,
+    students: Iterable[Student],
+    start: date,
+    end: date,
+    *,
+    workshop: Workshop | None = None,
+    declarations: bool = True,
+) -> tuple[SchoolTime, dict[int, StudentFacts]]:
+    """``calendar_facts`` and ``student_facts`` read in one statement (the board's)."""
+    students = list(students)
+    rows = db.session.execute(
+        sa.union_all(
+            # The absences first: their half-day column gives the union its type.
+            *_student_rows([s.id for s in students], start, end),
+            _calendar_rows(school_id, start, end),
         )
-    ):
-        day = max(event.start_date, start)
-        while day <= min(event.end_date, end):
-            closed.setdefault(day, event.label)
+    ).all()
+    calendar = [row for row in rows if row[0] == "c"]
+    time = _school_time(calendar, school_id, start, end, workshop, declarations)
+    return time, _student_facts_of(students, (row for row in rows if row[0] != "c"))
+
+
+# Each row of the facts: (kind, student, machine, first day, last day, half-day, label).
+_NO_INT, _NO_DATE, _NO_TEXT = (
+    sa.cast(sa.null(), sa.Integer),
+    sa.cast(sa.null(), sa.Date),
+    sa.cast(sa.null(), sa.String),
+)
+_COLUMNS = ("kind", "student", "machine", "first", "last", "half", "label")
+
+
+def _facts_row(*columns: Any) -> sa.Select[Any]:
+    return sa.select(*(c.label(name) for c, name in zip(columns, _COLUMNS, strict=True)))
+
+
+def _calendar_rows(school_id: int, start: date, end: date) -> sa.Select[Any]:
+    return _facts_row(
+        sa.literal("c"),
+        _NO_INT,
+        _NO_INT,
+        CalendarEvent.start_date,
+        CalendarEvent.end_date,
+        sa.null(),
+        CalendarEvent.label,
+    ).where(
+        CalendarEvent.school_id == school_id, CalendarEvent.start_date <= end, CalendarEvent.end_date >= start
+    )
+
+
+def _school_time(
+    rows: Iterable[Any],
+    school_id: int,
+    start: date,
+    end: date,
+    workshop: Workshop | None,
+    declarations: bool,
+) -> SchoolTime:
+    closed: dict[date, str] = {}
+    for _kind, _student, _machine, first, last, _half, label in rows:
+        day = max(first, start)
+        while day <= min(last, end):
+            closed.setdefault(day, label)
             day += timedelta(days=1)
     if workshop is not None:
         patterns = {workshop.id: workshop.open_pattern}
@@ -80,35 +143,48 @@ def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], 
 
 def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
     students = list(students)
-    ids = [s.id for s in students]
-    # Plain columns in one statement, not records: a board reads these for every student of
-    # a workshop. Each row: (kind, student, machine, first day, last day, half-day).
-    no_int, no_date = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date)
-    rows = sa.union_all(
-        sa.select(
-            sa.literal("a"), Absence.student_id, no_int, Absence.start_date, Absence.end_date, Absence.half
+    rows = db.session.execute(sa.union_all(*_student_rows([s.id for s in students], start, end)))
+    return _student_facts_of(students, rows)
+
+
+def _student_rows(ids: list[int], start: date, end: date) -> list[sa.Select[Any]]:
+    """Plain columns, not records: a board reads these for every student of a workshop."""
+    return [
+        _facts_row(
+            sa.literal("a"),
+            Absence.student_id,
+            _NO_INT,
+            Absence.start_date,
+            Absence.end_date,
+            Absence.half,
+            _NO_TEXT,
         ).where(Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start),
-        sa.select(
+        _facts_row(
             sa.literal("t"),
             SafetyTraining.student_id,
             SafetyTraining.machine_id,
             SafetyTraining.trained_on,
-            no_date,
+            _NO_DATE,
             sa.null(),
+            _NO_TEXT,
         ).where(SafetyTraining.student_id.in_(ids)),
-        sa.select(
+        _facts_row(
             sa.literal("m"),
             MedicalOpinion.student_id,
-            no_int,
+            _NO_INT,
             MedicalOpinion.given_on,
             MedicalOpinion.valid_until,
             sa.null(),
+            _NO_TEXT,
         ).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True)),
-    )
+    ]
+
+
+def _student_facts_of(students: list[Student], rows: Iterable[Any]) -> dict[int, StudentFacts]:
     absences: dict[int, list] = defaultdict(list)
     trainings: dict[int, dict[int, date]] = defaultdict(dict)
     medical: dict[int, list] = defaultdict(list)
-    for kind, student_id, machine_id, first, last, half in db.session.execute(rows):
+    for kind, student_id, machine_id, first, last, half, _label in rows:
         if kind == "a":
             absences[student_id].append((first, last, half))
         elif kind == "t":

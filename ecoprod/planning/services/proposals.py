@@ -20,10 +20,9 @@ from ecoprod.planning.rules import explain, slot_refusals
 from ecoprod.planning.services.base import PLANNABLE_ORDER_STATES, PlanningError
 from ecoprod.planning.services.facts import (
     busy_slots,
-    calendar_facts,
     hours_per_half_day,
     operation_facts,
-    student_facts,
+    time_and_facts,
 )
 from ecoprod.planning.services.progress import refresh_order
 from ecoprod.students.models import Student
@@ -87,8 +86,7 @@ def propose(
             sa.select(Student).where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
         )
     )
-    facts = student_facts(students, start, end)
-    time = calendar_facts(workshop.school_id, start, end)
+    time, facts = time_and_facts(workshop.school_id, students, start, end)
     busy = busy_slots(facts.keys(), start, end)
     proposal = autoplan.auto_plan(
         to_plan, list(facts.values()), time, start, end, hours_per_half_day(workshop.school_id), busy
@@ -121,8 +119,7 @@ def apply_proposal(workshop: Workshop, proposal: autoplan.Proposal, by: User) ->
     )
     start = min(slot.day for _, _, slot in proposal.assignments)
     end = max(slot.day for _, _, slot in proposal.assignments)
-    time = calendar_facts(workshop.school_id, start, end)
-    facts = student_facts(students, start, end)
+    time, facts = time_and_facts(workshop.school_id, students, start, end)
     busy = busy_slots(facts.keys(), start, end)
     op_facts = {op_id: operation_facts(op) for op_id, op in operations.items()}
     refusals: list[str] = []

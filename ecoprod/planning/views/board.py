@@ -20,12 +20,13 @@ from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import local_today
 from ecoprod.params import date_arg
-from ecoprod.planning import access, charts, services
+from ecoprod.planning import access, charts, feeds, services
 from ecoprod.planning.forms import (
     MoveForm,
 )
 from ecoprod.planning.models import (
     Assignment,
+    CalendarFeed,
     Operation,
 )
 from ecoprod.planning.views.blueprint import bp, flash_warnings
@@ -43,7 +44,7 @@ def _week_param() -> date:
     return week_start(date_arg("week") or local_today())
 
 
-def _board_page(workshop: Workshop, monday: date, can_manage: bool) -> str:
+def _board_page(workshop: Workshop, monday: date, can_manage: bool, feed: CalendarFeed | None) -> str:
     """The weekly board and the 12-week load chart, the school's time read once for both."""
     weeks = [week_start(local_today()) + timedelta(weeks=i) for i in range(12)]
     if weeks[0] <= monday <= weeks[-1]:
@@ -58,6 +59,7 @@ def _board_page(workshop: Workshop, monday: date, can_manage: bool) -> str:
     return render_template(
         "planning/board.html",
         load=charts.load_chart(load),
+        feed=feeds.feed_link(feed, workshop),
         **_board_context(workshop, monday, loaded, week[1], week[2], can_manage),
     )
 
@@ -129,8 +131,8 @@ def _board_context(
 @bp.get("/planning/workshops/<int:workshop_id>")
 @staff_required
 def board(workshop_id: int) -> str:
-    workshop, can_manage = access.workshop_and_management_or_404(workshop_id, current_user)
-    return _board_page(workshop, _week_param(), can_manage)
+    workshop, can_manage, feed = access.board_workshop_or_404(workshop_id, current_user)
+    return _board_page(workshop, _week_param(), can_manage, feed)
 
 
 def _movable(assignment_id: int) -> Assignment:
@@ -190,7 +192,8 @@ def move(assignment_id: int) -> Any:
             flash_warnings(warnings)
     target = url_for("planning.board", workshop_id=workshop.id, week=monday.isoformat())
     if request.headers.get("HX-Request"):
-        return _board_page(workshop, monday, access.can_manage_workshop(current_user, workshop))
+        can_manage = access.can_manage_workshop(current_user, workshop)
+        return _board_page(workshop, monday, can_manage, feeds.find(current_user, workshop=workshop))
     return redirect(target)
 
 

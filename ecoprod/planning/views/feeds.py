@@ -29,16 +29,7 @@ from ecoprod.workshops.models import Workshop
 @bp.app_template_global()
 def feed_address(workshop: Workshop | None = None, student: Student | None = None) -> dict[str, Any] | None:
     """The signed-in person's calendar address for this workshop or student, if they made one."""
-    feed = feeds.find(current_user, workshop=workshop, student=student)
-    if feed is None:
-        return None
-    if workshop is not None:
-        url = url_for(
-            "planning.workshop_feed", workshop_id=workshop.id, key=feeds.key_of(feed), _external=True
-        )
-    else:
-        url = url_for("planning.student_feed", student_id=student.id, key=feeds.key_of(feed), _external=True)
-    return {"feed": feed, "url": url}
+    return feeds.feed_link(feeds.find(current_user, workshop=workshop, student=student), workshop, student)
 
 
 def _renew(allowed: bool, back: str, **subject: Any) -> Response:
