@@ -25,6 +25,7 @@ from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
+from ecoprod.einvoicing.views import bp as einvoicing_bp
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ecoprod.invoicing import jobs as invoicing_jobs
 from ecoprod.invoicing import panels as invoicing_panels
@@ -74,6 +75,7 @@ BLUEPRINTS = (
     skills_bp,
     delivery_bp,
     invoicing_bp,
+    einvoicing_bp,
     platform_bp,
 )
 

@@ -71,12 +71,19 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_TOKEN": None,
     # "json": one JSON object per log line (the default in production); "text" otherwise.
     "LOG_FORMAT": None,
+    # Secrets kept in the database (a platform's client secret): Fernet key(s), comma-separated,
+    # the first encrypting (ecoprod/secretbox.py). Development makes one in instance/.
+    "ENCRYPTION_KEY": None,
+    # The plateforme agréée: seconds to wait for an answer; validate every exchange against
+    # the AFNOR API documents (the tests and the demo do).
+    "EINVOICING_TIMEOUT": 20,
+    "EINVOICING_CHECK_CONTRACT": False,
 }
 
 # Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.
 PLAIN_ENV = (
     "SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL", "JOBS_URL", "METRICS_TOKEN",
-    "LOG_FORMAT",
+    "LOG_FORMAT", "ENCRYPTION_KEY",
 )  # fmt: skip
 MAIL_ENV = (
     "MAIL_SERVER",

@@ -84,6 +84,11 @@ def make_config(database_url: str, upload_folder: Path, **extra: Any) -> dict[st
         "UPLOAD_MAX_BYTES": 256 * 1024,
         "LOGO_MAX_BYTES": 64 * 1024,
         "BASE_URL": "http://ecoprod.test",
+        # A fixed Fernet key (not SECRET_KEY): secrets sealed in one test open in the next.
+        "ENCRYPTION_KEY": "m2bVQ1b2Y5Zk6c0xv3mR8H7v2a9rXq0LwS4tE1uYz3A=",
+        # Every exchange with a platform checked against the AFNOR documents.
+        "EINVOICING_CHECK_CONTRACT": True,
+        "EINVOICING_TIMEOUT": 5,
         **extra,
     }
 

@@ -80,6 +80,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
             (
                 "schools.settings",
                 "schools.vat_rates",
+                "einvoicing.",
                 "planning.calendar",
                 "planning.competences",
                 "platform.school_audit",

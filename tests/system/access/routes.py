@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.system.access import (
     test_accounts,
     test_delivery,
+    test_einvoicing,
     test_invoicing,
     test_orders,
     test_planning,
@@ -21,4 +22,5 @@ MATRIX: dict[str, Case] = {
     **test_planning.ROUTES,
     **test_delivery.ROUTES,
     **test_invoicing.ROUTES,
+    **test_einvoicing.ROUTES,
 }

@@ -1,0 +1,209 @@
+"""A sandbox plateforme agréée: the AFNOR Flow Service and Directory Service 1.3.0 served
+from memory, for the tests and for ``make run``'s demo (``flask einvoicing sandbox``).
+
+It is a double of the published standard, not of EcoProd: every request it receives and every
+answer it gives are validated against the official OpenAPI documents (``contract.py``), a
+request the documents refuse gets a 400 and is kept in ``Platform.refused`` for the tests to
+fail on, and an answer of its own that the documents refuse is a bug that raises. It checks
+OAuth2 client credentials (RFC 6749 §4.4, client authentication by HTTP Basic or in the
+form), the SHA-256 of each uploaded file, and each invoice with ``check_invoice`` (the
+tests pass the France_RFE schematrons). A test moves flows through their statuses.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+
+from ecoprod.einvoicing import contract
+
+InvoiceCheck = Callable[[bytes, str], list[str]]  # (file, syntax) -> errors
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Flow:
+    """A flow as the platform keeps it: its metadata (the API's ``Flow``) and its file."""
+
+    info: dict[str, Any]
+    content: bytes
+    content_type: str
+    owner: str  # the client id that sent it
+
+    @property
+    def id(self) -> str:
+        return str(self.info["flowId"])
+
+
+@dataclass
+class Platform:
+    """The sandbox's state. ``clients``: client id → secret."""
+
+    clients: dict[str, str]
+    check_invoice: InvoiceCheck | None = None
+    down: bool = False  # every service answers 503
+    flows: dict[str, Flow] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # token → client id
+    refused: list[str] = field(default_factory=list)  # requests the documents refused
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sent(self, tracking_id: str) -> list[Flow]:
+        """The flows received with this tracking id (a retry must never make two)."""
+        with self.lock:
+            return [f for f in self.flows.values() if f.info.get("trackingId") == tracking_id]
+
+
+SERVICES: dict[str, contract.Service] = {"flow-service": "flow", "directory-service": "directory"}
+
+
+def create_sandbox(platform: Platform) -> Flask:
+    app = Flask(__name__)
+    app.config["SANDBOX"] = platform
+
+    def service_of(path: str) -> tuple[contract.Service, str] | None:
+        first = path.strip("/").split("/", 1)[0]
+        service = SERVICES.get(first)
+        return (service, f"{request.host_url.rstrip('/')}/{first}") if service else None
+
+    def error(status: int, code: str, message: str) -> Response:
+        response = jsonify({"errorCode": code, "errorMessage": message})
+        response.status_code = status
+        return response
+
+    @app.before_request
+    def check_request() -> Response | None:
+        found = service_of(request.path)
+        g.service = found
+        if found is None:
+            return None
+        if platform.down:
+            return error(503, "RESOURCE_ERROR", "The platform is down for maintenance")
+        service, base = found
+        try:
+            contract.check_received(service, base, request)
+        except contract.ContractBroken as exc:
+            platform.refused.append(str(exc))
+            return error(400, "INVALID_REQUEST", str(exc)[:500])
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        client = platform.tokens.get(token)
+        if client is None:
+            return error(401, "INVALID_TOKEN", "Missing or unknown bearer token")
+        g.client = client
+        return None
+
+    @app.after_request
+    def check_answer(response: Response) -> Response:
+        found = getattr(g, "service", None)
+        if found is not None and response.status_code != 400:
+            contract.check_answer(found[0], found[1], request, response)  # raises: a sandbox bug
+        return response
+
+    @app.post("/token")
+    def token() -> Response:
+        client_id, secret = request.form.get("client_id", ""), request.form.get("client_secret", "")
+        if request.authorization and request.authorization.type == "basic":
+            client_id, secret = request.authorization.username or "", request.authorization.password or ""
+        if request.form.get("grant_type") != "client_credentials":
+            return _oauth_error("unsupported_grant_type", 400)
+        expected = platform.clients.get(client_id)
+        if expected is None or not secrets.compare_digest(expected, secret):
+            return _oauth_error("invalid_client", 401)
+        issued = secrets.token_urlsafe(24)
+        platform.tokens[issued] = client_id
+        return jsonify({"access_token": issued, "token_type": "Bearer", "expires_in": 3600})
+
+    for prefix in SERVICES:
+
+        @app.get(f"/{prefix}/v1/healthcheck", endpoint=f"{prefix}-health")
+        def health() -> tuple[str, int]:
+            return "", 200
+
+    @app.post("/flow-service/v1/flows")
+    def create_flow() -> Response:
+        info = json.loads(request.form["flowInfo"])
+        upload = request.files["file"]
+        content = upload.read()
+        digest = hashlib.sha256(content).hexdigest()
+        if info.get("sha256") and info["sha256"] != digest:
+            return error(422, "INTEGRITY_ERROR", "The file's SHA-256 is not the one announced")
+        details = []
+        if platform.check_invoice is not None and info["flowSyntax"] != "CDAR":
+            details = [
+                {
+                    "level": "Error",
+                    "item": info["name"],
+                    "reasonCode": "InvalidSchema",
+                    "reasonMessage": m[:500],
+                }
+                for m in platform.check_invoice(content, info["flowSyntax"])
+            ]
+        now = _now()
+        flow = Flow(
+            info={
+                **info,
+                "sha256": digest,
+                "flowId": str(uuid.uuid4()),
+                "submittedAt": now,
+                "updatedAt": now,
+                "flowProfile": info.get("flowProfile", "CIUS"),
+                "processingRule": info.get("processingRule", "B2B"),
+                "processingRuleSource": "Input" if "processingRule" in info else "Computed",
+                "flowType": "CustomerInvoiceLC" if info["flowSyntax"] == "CDAR" else "CustomerInvoice",
+                "flowDirection": "Out",
+                "acknowledgement": {"status": "Error", "details": details} if details else {"status": "Ok"},
+            },
+            content=content,
+            content_type=upload.mimetype or "application/octet-stream",
+            owner=g.client,
+        )
+        with platform.lock:
+            platform.flows[flow.id] = flow
+        answer = {k: flow.info[k] for k in ("flowId", "submittedAt", "trackingId", "name", "flowSyntax")}
+        answer |= {k: flow.info[k] for k in ("processingRule", "flowProfile", "sha256")}
+        response = jsonify(answer)
+        response.status_code = 202
+        return response
+
+    @app.get("/flow-service/v1/flows/<flow_id>")
+    def get_flow(flow_id: str) -> Response:
+        flow = platform.flows.get(flow_id)
+        if flow is None or flow.owner != g.client:
+            return error(404, "MISSING_RESOURCE", "No such flow")
+        if request.args.get("docType", "Metadata") == "Metadata":
+            return jsonify(flow.info)
+        response = Response(flow.content, content_type="application/octet-stream")
+        response.headers["Content-Disposition"] = f"attachment;filename={flow.info['name']}"
+        return response
+
+    return app
+
+
+def _oauth_error(code: str, status: int) -> Response:
+    response = jsonify({"error": code})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Basic realm="sandbox"'
+    return response
+
+
+def signature(key: bytes, payload: bytes, timestamp: int) -> str:
+    """The ``Afnor-Signature`` of a webhook call (Flow Service 1.3.0, createWebhook): HMAC
+    SHA-256 with the signing key over the SHA-256 fingerprint (hexadecimal) of
+    ``payload@timestamp``, in base64. The document leaves the fingerprint's encoding open:
+    EcoProd's check (``webhooks.verify``) and the sandbox share this function."""
+    fingerprint = hashlib.sha256(payload + b"@" + str(timestamp).encode()).hexdigest().encode()
+    return base64.b64encode(hmac.new(key, fingerprint, hashlib.sha256).digest()).decode()

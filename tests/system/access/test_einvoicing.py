@@ -1,0 +1,20 @@
+"""The access matrix: the school's e-invoicing platform (administrators of the school only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.system.access.scene import ADMIN_PAGE, Case, expect, run_case
+
+ROUTES: dict[str, Case] = {
+    "einvoicing.connection": Case("GET", lambda s: "/admin/e-invoicing", ADMIN_PAGE),
+    # Each administrator tests their own school's connection (none here: back to the page).
+    "einvoicing.test": Case(
+        "POST", lambda s: "/admin/e-invoicing/test", expect(403, anonymous=302, admin=302, other_admin=302)
+    ),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_as_every_role(app, factory, endpoint):
+    run_case(app, factory, endpoint, ROUTES[endpoint])
