@@ -25,7 +25,7 @@ def upgrade():
         sa.Column('token_url', ecoprod.database.Line(length=300), nullable=False),
         sa.Column('client_id', ecoprod.database.Line(length=200), nullable=False),
         sa.Column('sealed_secret', sa.Text(), nullable=False),
-        sa.Column('syntax', sa.Enum('FACTURX', 'CII', 'UBL', name='syntax', native_enum=False, length=10), nullable=False),
+        sa.Column('syntax', sa.Enum('Factur-X', 'CII', 'UBL', name='syntax', native_enum=False, length=10), nullable=False),
         sa.Column('checked_at', ecoprod.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column('check_ok', sa.Boolean(), nullable=True),
         sa.Column('check_message', ecoprod.database.Line(length=300), nullable=True),
