@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ecoprod.customers.models import PAYMENT_TERMS_LABELS, PaymentTerms
+from ecoprod.customers.models import CUSTOMER_TYPE_LABELS, PAYMENT_TERMS_LABELS, CustomerType, PaymentTerms
 from ecoprod.customers.services import ContactInput, CustomerInput
 from ecoprod.forms import (
     LANGUAGES,
@@ -21,6 +21,19 @@ from ecoprod.identifiers import Identifier, clean_siret_or_siren, clean_vat
 
 class CustomerForm(BaseForm):
     name = text_field(_l("Company name"), 200, required=True)
+    customer_type = SelectField(
+        _l("Kind of customer"),
+        choices=options((t.value, CUSTOMER_TYPE_LABELS[t]) for t in CustomerType),
+        default=CustomerType.BUSINESS.value,
+        description=_l(
+            "Decides how invoices go out from September 2027: through the platform, or e-reported."
+        ),
+    )
+    service_code = text_field(
+        _l("Service code"),
+        100,
+        description=_l("For a public body: the service code (Chorus Pro) printed on its invoices."),
+    )
     legal_form = text_field(_l("Legal form"), 80)
     siret = StringField(
         _l("SIRET or SIREN"),
@@ -53,6 +66,8 @@ class CustomerForm(BaseForm):
             payment_terms=PaymentTerms(self.payment_terms.data),
             language=self.language.data,
             notes=self.notes.data,
+            customer_type=CustomerType(self.customer_type.data),
+            service_code=self.service_code.data,
         )
 
 

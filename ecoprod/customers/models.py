@@ -39,6 +39,32 @@ PAYMENT_TERMS_LABELS = {
 }
 
 
+class CustomerType(enum.StrEnum):
+    """Who the customer is for the e-invoicing reform: it decides whether an invoice goes
+    through the platform (a French business or public body) or is e-reported (the others)."""
+
+    BUSINESS = "business"
+    PUBLIC = "public"
+    INDIVIDUAL = "individual"
+    FOREIGN = "foreign"
+
+    @property
+    def label(self) -> str:
+        return label(CUSTOMER_TYPE_LABELS[self])
+
+    @property
+    def e_invoiced(self) -> bool:
+        return self in (CustomerType.BUSINESS, CustomerType.PUBLIC)
+
+
+CUSTOMER_TYPE_LABELS = {
+    CustomerType.BUSINESS: _l("French business"),
+    CustomerType.PUBLIC: _l("French public body"),
+    CustomerType.INDIVIDUAL: _l("Individual"),
+    CustomerType.FOREIGN: _l("Foreign business"),
+}
+
+
 class Customer(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     __tablename__ = "customers"
     __table_args__ = (sa.Index("ix_customers_school_name", "school_id", "name", "id"),)  # the list
@@ -58,6 +84,11 @@ class Customer(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
     )
     language: Mapped[str] = mapped_column(Line(5), default="fr")
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    customer_type: Mapped[CustomerType] = mapped_column(
+        enum_type(CustomerType, 12), default=CustomerType.BUSINESS, server_default=CustomerType.BUSINESS.value
+    )
+    # A public body's service code (code service, Chorus Pro), the invoices' buyer reference (BT-10).
+    service_code: Mapped[str | None] = mapped_column(Line(100))
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", order_by="Contact.name", cascade="all, delete-orphan"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ecoprod.customers.models import Contact, Customer, PaymentTerms, set_company_identifier
+from ecoprod.customers.models import Contact, Customer, CustomerType, PaymentTerms, set_company_identifier
 from ecoprod.database import Address, utcnow
 from ecoprod.extensions import db
 
@@ -24,6 +24,8 @@ class CustomerInput:
     delivery_address: Address = field(default_factory=Address)
     language: str = "fr"
     notes: str | None = None
+    customer_type: CustomerType = CustomerType.BUSINESS
+    service_code: str | None = None
 
 
 @dataclass
@@ -36,9 +38,11 @@ class ContactInput:
 
 
 def update_customer(customer: Customer, data: CustomerInput) -> None:
-    for name in ("name", "legal_form", "vat_number", "email", "phone", "language", "notes", "payment_terms"):
+    names = ("name", "legal_form", "vat_number", "email", "phone", "language", "notes", "payment_terms")
+    for name in (*names, "customer_type"):
         setattr(customer, name, getattr(data, name))
     set_company_identifier(customer, data.siret)
+    customer.service_code = data.service_code if data.customer_type is CustomerType.PUBLIC else None
     customer.billing_address = data.billing_address
     customer.delivery_address = Address() if data.delivery_address.is_empty() else data.delivery_address
 

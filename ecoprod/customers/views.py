@@ -75,6 +75,7 @@ def edit(customer_id: int) -> Any:
         form.billing_address.form.load(customer.billing_address)
         form.delivery_address.form.load(customer.delivery_address)
         form.payment_terms.data = customer.payment_terms.value
+        form.customer_type.data = customer.customer_type.value
     if form.validate_on_submit():
         services.update_customer(customer, form.to_input())
         db.session.commit()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod.customers.models import Contact, Customer
+from ecoprod.customers.models import Contact, Customer, CustomerType
 from ecoprod.extensions import db
 from ecoprod.schools.models import VatRate, VatRegime
 from ecoprod.students.models import Student
@@ -70,6 +70,21 @@ def test_create_edit_and_archive_a_customer(world, client):
     assert customer.is_archived
     assert "Forges de Gerland" not in client.get("/admin/customers/").get_data(as_text=True)
     assert "Forges de Gerland" in client.get("/admin/customers/?archived=1").get_data(as_text=True)
+
+
+def test_a_public_body_keeps_its_service_code_and_a_business_none(world, client):
+    admin(client, world)
+    fields = {**CUSTOMER_FORM, "customer_type": "public", "service_code": "SERV-ACHATS-01"}
+    assert post(client, "/admin/customers/new", fields).status_code == 302
+    customer = db.session.scalars(sa.select(Customer).where(Customer.name == "Forges de Gerland")).one()
+    assert customer.customer_type is CustomerType.PUBLIC and customer.service_code == "SERV-ACHATS-01"
+    edit = client.get(f"/admin/customers/{customer.id}/edit").get_data(as_text=True)
+    assert '<option selected value="public">' in edit
+    post(client, f"/admin/customers/{customer.id}/edit", {**fields, "customer_type": "business"})
+    db.session.refresh(customer)
+    assert customer.customer_type is CustomerType.BUSINESS and customer.service_code is None
+    response = post(client, f"/admin/customers/{customer.id}/edit", {**fields, "customer_type": "martian"})
+    assert 'id="customer_type-error"' in response.get_data(as_text=True)
 
 
 def test_invalid_identifiers_are_refused_beside_the_field(world, client):
