@@ -25,6 +25,8 @@ from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
+from ecoprod.einvoicing import jobs as einvoicing_jobs
+from ecoprod.einvoicing import panels as einvoicing_panels
 from ecoprod.einvoicing.views import bp as einvoicing_bp
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ecoprod.invoicing import jobs as invoicing_jobs
@@ -58,7 +60,7 @@ from ecoprod.web.worker import jobs_cli
 from ecoprod.workshops.views import bp as workshops_bp
 
 # Every domain's jobs, registered with the queue by being imported (the worker runs them).
-JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, platform_jobs)
+JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, einvoicing_jobs, platform_jobs)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -109,6 +111,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             invoicing_panels.order_panel,
         ),
         customer=(order_panels.customer_panel,),
+        invoice=(einvoicing_panels.invoice_panel,),
     )
     commands = (
         seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, jobs_cli, serve,

@@ -1,7 +1,8 @@
 """Events a lower layer announces and a higher one acts on, so neither imports the other.
 
 Reference data (accounts, students, workshops) says when a record is archived; planning,
-for one, voids the calendar addresses made for it (``planning.feeds``). Receivers run in
+for one, voids the calendar addresses made for it (``planning.feeds``). Invoicing says when
+a document is issued; e-invoicing queues it for the school's platform. Receivers run in
 the sender's transaction and must not commit.
 """
 
@@ -15,3 +16,7 @@ _signals = Namespace()
 user_archived = _signals.signal("user-archived")
 student_archived = _signals.signal("student-archived")
 workshop_archived = _signals.signal("workshop-archived")
+
+# Sent with the invoice or credit note just numbered, in its issuing transaction (e-invoicing
+# queues its transmission to the school's platform).
+invoice_issued = _signals.signal("invoice-issued")

@@ -51,3 +51,51 @@ class PlatformConnection(TenantMixin, TimestampMixin, db.Model):
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     check_ok: Mapped[bool | None]
     check_message: Mapped[str | None] = mapped_column(Line(300))
+
+
+class TransmissionState(enum.StrEnum):
+    QUEUED = "queued"  # waits for the worker (or for the platform to answer again)
+    SENT = "sent"  # the platform has the flow; its checks are pending
+    ACCEPTED = "accepted"  # the platform's checks passed (acknowledgement Ok)
+    REJECTED = "rejected"  # the platform refused the file (acknowledgement Error)
+    FAILED = "failed"  # the platform refused the call itself: to look at, not retried
+
+    @property
+    def label(self) -> str:
+        return label(TRANSMISSION_STATE_LABELS[self])
+
+
+TRANSMISSION_STATE_LABELS = {
+    TransmissionState.QUEUED: _l("Waiting to be sent"),
+    TransmissionState.SENT: _l("Sent, being checked by the platform"),
+    TransmissionState.ACCEPTED: _l("Accepted by the platform"),
+    TransmissionState.REJECTED: _l("Rejected by the platform"),
+    TransmissionState.FAILED: _l("Not sent"),
+}
+
+
+class Transmission(TenantMixin, TimestampMixin, db.Model):
+    """An issued invoice or credit note on its way to the school's platform. The tracking id
+    is the document's number: a retry finds the flow already sent instead of sending twice."""
+
+    __tablename__ = "einvoice_transmissions"
+    __table_args__ = (
+        sa.UniqueConstraint("invoice_id", name="uq_einvoice_transmissions_invoice"),
+        sa.Index("ix_einvoice_transmissions_state", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"))
+    tracking_id: Mapped[str] = mapped_column(Line(64))
+    syntax: Mapped[Syntax] = mapped_column(enum_type(Syntax, 10))
+    processing_rule: Mapped[str] = mapped_column(Line(20))
+    state: Mapped[TransmissionState] = mapped_column(
+        enum_type(TransmissionState, 10), default=TransmissionState.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    flow_id: Mapped[str | None] = mapped_column(Line(64))
+    sha256: Mapped[str | None] = mapped_column(Line(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason_code: Mapped[str | None] = mapped_column(Line(100))
+    reason: Mapped[str | None] = mapped_column(sa.Text)

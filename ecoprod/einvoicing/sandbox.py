@@ -178,6 +178,24 @@ def create_sandbox(platform: Platform) -> Flask:
         response.status_code = 202
         return response
 
+    @app.post("/flow-service/v1/flows/search")
+    def search_flows() -> Response:
+        body = request.get_json()
+        where, limit = body["where"], int(body.get("limit", 25))
+        offset = int(base64.urlsafe_b64decode(body["cursor"]).decode()) if body.get("cursor") else 0
+        with platform.lock:
+            mine = [f.info for f in platform.flows.values() if f.owner == g.client]
+        found = [
+            info
+            for info in sorted(mine, key=lambda i: (i["updatedAt"], i["flowId"]))
+            if _matches(info, where)
+        ]
+        page = found[offset : offset + limit]
+        answer: dict[str, Any] = {"limit": limit, "filters": where, "results": page}
+        if offset + limit < len(found):
+            answer["nextCursor"] = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
+        return jsonify(answer)
+
     @app.get("/flow-service/v1/flows/<flow_id>")
     def get_flow(flow_id: str) -> Response:
         flow = platform.flows.get(flow_id)
@@ -190,6 +208,23 @@ def create_sandbox(platform: Platform) -> Flask:
         return response
 
     return app
+
+
+def _matches(info: dict[str, Any], where: dict[str, Any]) -> bool:
+    """The Flow Service's search filters (``SearchFlowFilters``)."""
+    if "trackingId" in where and info.get("trackingId") != where["trackingId"]:
+        return False
+    updated = datetime.fromisoformat(info["updatedAt"])
+    if "updatedAfter" in where and not updated > datetime.fromisoformat(where["updatedAfter"]):
+        return False
+    if "updatedBefore" in where and not updated < datetime.fromisoformat(where["updatedBefore"]):
+        return False
+    if "ackStatus" in where and info["acknowledgement"]["status"] != where["ackStatus"]:
+        return False
+    for name in ("processingRule", "flowType", "flowDirection"):
+        if name in where and info.get(name) not in where[name]:
+            return False
+    return True
 
 
 def _oauth_error(code: str, status: int) -> Response:

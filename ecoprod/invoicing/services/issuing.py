@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod import audit, documents
+from ecoprod import audit, documents, signals
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import PaymentTerms
 from ecoprod.database import utcnow
@@ -83,6 +83,7 @@ def issue(invoice: Invoice, by: User, *, at: datetime | None = None) -> Invoice:
         issued = _issue(invoice, by, at or utcnow())
         action = "credit_note.issued" if issued.is_credit_note else "invoice.issued"
         audit.record(action, issued, reference=issued.number, actor_id=by.id)
+        signals.invoice_issued.send(issued)
         return issued
 
 

@@ -21,6 +21,7 @@ from ecoprod.invoicing import access, billable, services
 from ecoprod.invoicing.forms import PaymentForm, credit_note_form
 from ecoprod.invoicing.models import Invoice, PaymentMethod
 from ecoprod.invoicing.views.blueprint import bp
+from ecoprod.panels import panels_for
 from ecoprod.web.feedback import flash_form_errors, flash_refusal
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.keyset import asc, keyset
@@ -67,6 +68,7 @@ def _detail_page(invoice: Invoice, credit_form: Any = None, status: int = 200) -
         can_record_payment=access.can_record_payment(current_user, invoice),
         can_credit=access.can_credit(current_user, invoice),
         action_form=ActionForm(),
+        panels=panels_for("invoice", invoice, current_user),
     ), status
 
 

@@ -1,0 +1,227 @@
+"""Issued invoices and credit notes on their way to the school's platform.
+
+Issuing queues a ``Transmission`` in the issuing transaction (the ``invoice_issued`` signal);
+the worker sends it (``jobs.send``). The tracking id is the document's number, and before
+each upload the platform is asked whether it already has a flow with that tracking id: a
+worker killed between the upload and its record, or a retry, never sends twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ecoprod import audit, documents, signals
+from ecoprod.customers.models import CustomerType
+from ecoprod.database import utcnow
+from ecoprod.deferred import after_commit
+from ecoprod.einvoicing.client import PlatformError
+from ecoprod.einvoicing.models import PlatformConnection, Syntax, Transmission, TransmissionState
+from ecoprod.einvoicing.services.connection import client_for
+from ecoprod.extensions import db
+from ecoprod.invoicing.models import Invoice
+from ecoprod.jobs import lease
+from ecoprod.schools.services import school_of
+
+PROCESSING_RULES = {
+    CustomerType.BUSINESS: "B2B",
+    CustomerType.PUBLIC: "B2G",
+    CustomerType.INDIVIDUAL: "B2C",
+    CustomerType.FOREIGN: "B2BInt",
+}
+
+
+def processing_rule(customer_type: CustomerType) -> str:
+    """The Flow Service's ``processingRule`` for a customer of this kind."""
+    return PROCESSING_RULES[customer_type]
+
+
+def transmission_of(invoice: Invoice) -> Transmission | None:
+    return db.session.scalars(
+        sa.select(Transmission).where(Transmission.invoice_id == invoice.id)
+    ).one_or_none()
+
+
+def queue(invoice: Invoice) -> Transmission | None:
+    """In the issuing transaction: an invoice to a French business or public body, of a
+    school connected to a platform, waits to be sent (others are e-reported, not sent)."""
+    if not invoice.customer.customer_type.e_invoiced:
+        return None
+    connection = db.session.scalars(
+        sa.select(PlatformConnection).where(PlatformConnection.school_id == invoice.school_id)
+    ).one_or_none()
+    if connection is None:
+        return None
+    transmission = Transmission(
+        school_id=invoice.school_id,
+        invoice_id=invoice.id,
+        tracking_id=invoice.number,
+        syntax=connection.syntax,
+        processing_rule=processing_rule(invoice.customer.customer_type),
+    )
+    db.session.add(transmission)
+    db.session.flush()
+    from ecoprod.einvoicing.jobs import send  # the job module imports these services
+
+    after_commit(db.session, send, transmission.id)
+    return transmission
+
+
+@signals.invoice_issued.connect
+def _on_issue(invoice: Invoice, **_: Any) -> None:
+    queue(invoice)
+
+
+@dataclass(frozen=True)
+class Payload:
+    name: str
+    content: bytes
+    content_type: str
+    profile: str
+
+
+def payload(transmission: Transmission, invoice: Invoice) -> Payload:
+    """The file sent: the issued Factur-X PDF itself, the CII it carries, or its UBL."""
+    from ecoprod.invoicing.documents import embedded_xml, ubl_xml  # the PDF needs the whole domain
+
+    pdf = documents.read(invoice.school_id, invoice.pdf_sha256)
+    if pdf is None:
+        raise PlatformError("the issued PDF is missing from the store", 500)
+    if transmission.syntax is Syntax.FACTURX:
+        return Payload(f"{invoice.number}.pdf", pdf, "application/pdf", "CIUS")
+    if transmission.syntax is Syntax.CII:
+        return Payload(f"{invoice.number}.xml", embedded_xml(pdf), "application/xml", "CIUS")
+    return Payload(f"{invoice.number}.xml", ubl_xml(invoice, school_of(invoice)), "application/xml", "CIUS")
+
+
+def claim(transmission_id: int) -> Transmission | None:
+    """Take the transmission for this process (committed), unless it is done or another
+    live process holds it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Transmission)
+        .where(
+            Transmission.id == transmission_id,
+            Transmission.state == TransmissionState.QUEUED,
+            sa.or_(Transmission.claimed_at.is_(None), Transmission.claimed_at < now - lease()),
+        )
+        .values(claimed_at=now, attempts=Transmission.attempts + 1)
+        .execution_options(synchronize_session=False, all_schools=True)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    return db.session.scalars(
+        sa.select(Transmission).where(Transmission.id == transmission_id).execution_options(all_schools=True)
+    ).one()
+
+
+def send_claimed(transmission: Transmission) -> None:
+    """Upload the document once (or find it uploaded), then record the flow; the caller
+    commits. A transient platform error leaves it queued and raises (the job retries)."""
+    invoice = db.session.get(Invoice, transmission.invoice_id)
+    connection = db.session.scalars(
+        sa.select(PlatformConnection)
+        .where(PlatformConnection.school_id == transmission.school_id)
+        .execution_options(all_schools=True)
+    ).one()
+    client = client_for(connection)
+    try:
+        found = client.search_flows({"trackingId": transmission.tracking_id, "flowDirection": ["Out"]})
+        known = [f for f in found.get("results", []) if f.get("trackingId") == transmission.tracking_id]
+        if known:
+            _record(transmission, known[0])
+            return
+        file = payload(transmission, invoice)
+        answer = client.send_flow(
+            name=file.name,
+            content=file.content,
+            content_type=file.content_type,
+            syntax=transmission.syntax.value,
+            tracking_id=transmission.tracking_id,
+            processing_rule=transmission.processing_rule,
+            profile=file.profile,
+        )
+    except PlatformError as exc:
+        transmission.claimed_at = None
+        transmission.reason = str(exc)[:2000]
+        if exc.transient:
+            raise
+        transmission.state = TransmissionState.FAILED
+        transmission.reason_code = exc.code
+        audit.record("einvoicing.transmission_failed", invoice, reference=transmission.tracking_id)
+        return
+    _record(transmission, answer)
+    audit.record("einvoicing.sent", invoice, reference=transmission.tracking_id)
+    try:  # a platform that checks at once has its acknowledgement ready; else the periodic check
+        acknowledge(transmission, client.get_flow(transmission.flow_id).get("acknowledgement"))
+    except PlatformError:
+        pass
+
+
+def _record(transmission: Transmission, flow: dict[str, Any]) -> None:
+    transmission.flow_id = str(flow["flowId"])
+    transmission.sha256 = flow.get("sha256")
+    transmission.sent_at = utcnow()
+    transmission.claimed_at = None
+    transmission.reason = transmission.reason_code = None
+    transmission.state = TransmissionState.SENT
+    acknowledge(transmission, flow.get("acknowledgement"))
+
+
+def acknowledge(transmission: Transmission, acknowledgement: dict[str, Any] | None) -> None:
+    """The platform's checks of the flow: Ok accepts it, Error rejects it with its reasons."""
+    status = (acknowledgement or {}).get("status")
+    if status == "Ok":
+        transmission.state = TransmissionState.ACCEPTED
+    elif status == "Error":
+        details = acknowledgement.get("details") or []
+        transmission.state = TransmissionState.REJECTED
+        transmission.reason_code = str(details[0].get("reasonCode", ""))[:100] if details else None
+        transmission.reason = "\n".join(str(d.get("reasonMessage", "")) for d in details)[:2000] or None
+        from ecoprod.einvoicing.notices import notify_rejection
+
+        notify_rejection(transmission)
+
+
+def waiting_ids(limit: int = 200) -> list[int]:
+    """Queued transmissions no live process holds, across schools (the sweep's)."""
+    expired = utcnow() - lease()
+    return list(
+        db.session.scalars(
+            sa.select(Transmission.id)
+            .where(
+                Transmission.state == TransmissionState.QUEUED,
+                sa.or_(Transmission.claimed_at.is_(None), Transmission.claimed_at < expired),
+            )
+            .order_by(Transmission.id)
+            .limit(limit)
+            .execution_options(all_schools=True)
+        )
+    )
+
+
+def checking_ids(limit: int = 200) -> list[int]:
+    """Sent transmissions whose acknowledgement is still pending."""
+    return list(
+        db.session.scalars(
+            sa.select(Transmission.id)
+            .where(Transmission.state == TransmissionState.SENT)
+            .order_by(Transmission.id)
+            .limit(limit)
+            .execution_options(all_schools=True)
+        )
+    )
+
+
+def refresh(transmission: Transmission) -> None:
+    """Ask the platform for a sent flow's acknowledgement."""
+    connection = db.session.scalars(
+        sa.select(PlatformConnection)
+        .where(PlatformConnection.school_id == transmission.school_id)
+        .execution_options(all_schools=True)
+    ).one()
+    flow = client_for(connection).get_flow(transmission.flow_id)
+    acknowledge(transmission, flow.get("acknowledgement"))
