@@ -8,6 +8,7 @@ worker killed between the upload and its record, or a retry, never sends twice.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,10 +156,8 @@ def send_claimed(transmission: Transmission) -> None:
         return
     _record(transmission, answer)
     audit.record("einvoicing.sent", invoice, reference=transmission.tracking_id)
-    try:  # a platform that checks at once has its acknowledgement ready; else the periodic check
+    with contextlib.suppress(PlatformError):  # a platform that checks at once has its answer ready
         acknowledge(transmission, client.get_flow(transmission.flow_id).get("acknowledgement"))
-    except PlatformError:
-        pass
 
 
 def _record(transmission: Transmission, flow: dict[str, Any]) -> None:
