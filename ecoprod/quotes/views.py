@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ecoprod import documents
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
+from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
 from ecoprod.orders import access as orders_access
@@ -36,22 +37,37 @@ STATE_TABS = {
 }
 
 
+# The columns a row of the list shows (and the keyset's); the rest is not loaded.
+LISTED = (
+    Quote.id,
+    Quote.order_id,
+    Quote.customer_id,
+    Quote.base_number,
+    Quote.version,
+    Quote.state,
+    Quote.valid_until,
+    Quote.total_net,
+    Quote.updated_at,
+)
+
+
 @bp.get("/quotes")
 @school_member_required
 def index() -> str:
     search = SearchForm(request.args)
     tab = choice_arg("tab", STATE_TABS, "all")
-    stmt = access.visible_quotes(current_user)
+    stmt = access.visible_quotes(current_user).options(sa.orm.load_only(*LISTED))
     if tab in STATE_TABS:
         stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
     if search.q.data:  # the request's title and number are searched too
         stmt = apply_search(
             stmt.join(Quote.order), search.q.data, Quote.base_number, Order.title, Order.number
         )
-        stmt = stmt.options(sa.orm.contains_eager(Quote.order))
+        stmt = stmt.options(sa.orm.contains_eager(Quote.order).load_only(Order.title))
     else:  # the page's orders loaded apart: the planner walks the quotes' index and stops
-        stmt = stmt.options(sa.orm.selectinload(Quote.order))
-    stmt = stmt.options(sa.orm.joinedload(Quote.customer))
+        stmt = stmt.options(sa.orm.selectinload(Quote.order).load_only(Order.title))
+    if not current_user.is_customer:  # only staff see the customer's column
+        stmt = stmt.options(sa.orm.joinedload(Quote.customer).load_only(Customer.name))
     page = keyset(stmt, desc(Quote.updated_at), desc(Quote.id))
     return render_template("quotes/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
