@@ -54,7 +54,9 @@ DEMO_LOGINS = {
 # differs between the two runs is the 400 times more rows behind them.
 SMALL = ("--schools", "1", "--years", "1", "--orders-per-school", "1000", "--customers-per-school", "30")
 BOARD = "board"
-BARS = {BOARD: 15.0}  # % of /healthz; every other page of LIST_PAGES: 20 %
+# % of /healthz: the board 15 %, every list 20 % (issue 10); the dashboard is measured and
+# shown but is not a list (its bar is to aggregate in SQL, materialised per day).
+BARS: dict[str, float | None] = {BOARD: 15.0, "/dashboard": None}
 LIST_PAGES = {
     "customer": ["/requests", "/quotes", "/invoices"],
     "master": ["/inbox", "/quotes", "/planning", "board"],  # board: the master's first workshop
@@ -155,6 +157,18 @@ def report_mix(rows: list[dict[str, str]], seconds: int) -> int:
     return errors
 
 
+def warm_up(port: int, logins: dict[str, list[str]]) -> None:
+    """Each instance's workers signed in to and through every list once, the same for every
+    data set, so that the mixed run's figures are not its first requests' (templates compiled,
+    connections opened, the database's pages read)."""
+    for _ in range(4):  # nginx spreads them over the two instances' four workers
+        for role, pages in LIST_PAGES.items():
+            client = Client(port)
+            client.sign_in(logins[role][0])
+            for page in pages:
+                client.request("GET", _board_path(client) if page == BOARD else page)
+
+
 def _board_path(client: Client) -> str:
     """The planning board of the master's first workshop, as the planning page links it."""
     _, page, _ = client.request("GET", "/planning")
@@ -219,11 +233,12 @@ def report_throughput(port: int, seconds: float, logins: dict[str, list[str]]) -
             before = after
             share = 100 * figures["rps"] / base
             bar = BARS.get(page, 20.0)
+            verdict = "(no bar)" if bar is None else f"{'ok' if share >= bar else 'BELOW'} (bar {bar:.0f} %)"
             shares[f"{role} {page}"] = {"share": share, "p95": figures["p95"], "rps": figures["rps"]}
             print(
                 f"{role + ' ' + path:44} {figures['rps']:8.1f} req/s  p50 {figures['p50']:6.1f} ms  "
                 f"p95 {figures['p95']:6.1f} ms  {share:5.1f} % of /healthz ({base:.0f} req/s)  "
-                f"errors {figures['errors']}  {'ok' if share >= bar else 'BELOW'} (bar {bar:.0f} %)"
+                f"errors {figures['errors']}  {verdict}"
             )
     ordered = sorted(bases)
     print(
@@ -321,6 +336,7 @@ def main() -> None:
         )
         for instance in (first, second, port):
             wait_for(f"http://127.0.0.1:{instance}/healthz", f"port {instance}")
+        warm_up(port, logins)
         rows = run_locust(port, args.users, args.seconds, env)
         errors = report_mix(rows, args.seconds)
         shares = report_throughput(port, args.page_seconds, logins)
