@@ -150,6 +150,10 @@ def every_minute() -> Callable[..., bool]:
     return crontab()
 
 
+def every_minutes(minutes: int) -> Callable[..., bool]:
+    return crontab(minute=f"*/{minutes}")
+
+
 def daily_at(hour: int, minute: int = 0) -> Callable[..., bool]:
     """Every day at this UTC time."""
     return crontab(minute=str(minute), hour=str(hour))

@@ -5,7 +5,7 @@ from ecoprod.audit import AuditEvent
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.documents import StoredDocument
-from ecoprod.einvoicing.models import PlatformConnection, Transmission
+from ecoprod.einvoicing.models import LifecycleStatus, PlatformConnection, Transmission
 from ecoprod.invoicing.models import Invoice, InvoiceLine, Payment, invoice_orders
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
@@ -47,6 +47,7 @@ __all__ = [
     "DerogationDeclaration",
     "Invoice",
     "InvoiceLine",
+    "LifecycleStatus",
     "Machine",
     "MedicalOpinion",
     "Operation",

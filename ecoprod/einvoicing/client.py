@@ -8,7 +8,9 @@ exchange: the tests validate each one against the published documents (``contrac
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable
@@ -198,3 +200,12 @@ def _error_message(response: requests.Response) -> str:
     except (ValueError, AttributeError):
         detail = ""
     return f"{response.status_code} {response.reason or ''} {detail}".strip()
+
+
+def webhook_signature(key: bytes, payload: bytes, timestamp: int) -> str:
+    """The ``Afnor-Signature`` of a webhook call (Flow Service 1.3.0, createWebhook): HMAC
+    SHA-256 with the signing key over the SHA-256 fingerprint (hexadecimal) of
+    ``payload@timestamp``, in base64. The document leaves the fingerprint's encoding open:
+    EcoProd's check (``statuses.verify``) and the sandbox share this function."""
+    fingerprint = hashlib.sha256(payload + b"@" + str(timestamp).encode()).hexdigest().encode()
+    return base64.b64encode(hmac.new(key, fingerprint, hashlib.sha256).digest()).decode()

@@ -3,11 +3,14 @@ process left, and ask the platform for the acknowledgements still pending."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from ecoprod.einvoicing import services
 from ecoprod.einvoicing.client import PlatformError
-from ecoprod.einvoicing.models import Transmission
-from ecoprod.einvoicing.services import sending
+from ecoprod.einvoicing.models import PlatformConnection, Transmission
+from ecoprod.einvoicing.services import sending, statuses
 from ecoprod.extensions import db
-from ecoprod.jobs import every_minute, job, periodic
+from ecoprod.jobs import every_minute, every_minutes, job, periodic
 
 
 @job(retries=8, retry_delay=30, retry_backoff=2)
@@ -36,6 +39,42 @@ def check_acknowledgements() -> None:
         transmission = db.session.get(Transmission, transmission_id)
         try:
             sending.refresh(transmission)
+        except PlatformError:
+            db.session.rollback()
+            continue
+        db.session.commit()
+
+
+@job(retries=6, retry_delay=30, retry_backoff=2)
+def receive_flow(connection_id: int, flow_id: str) -> None:
+    """A flow the school's webhook announced: its metadata and file are asked of the platform
+    with the school's own credentials (the call's body is not trusted), then read."""
+    connection = db.session.get(PlatformConnection, connection_id)
+    if connection is None:
+        return
+    client = services.client_for(connection)
+    try:
+        flow = client.get_flow(flow_id)
+    except PlatformError as exc:
+        if exc.transient:
+            raise  # retried
+        return  # not this school's flow, or gone: nothing to read
+    statuses.receive(connection, flow, "webhook", client)
+    db.session.commit()
+
+
+@periodic(every_minutes(10))
+def poll_statuses() -> None:
+    """Every connected school's life-cycle flows since the last poll (the webhook's backstop)."""
+    ids = db.session.scalars(
+        sa.select(PlatformConnection.id)
+        .where(PlatformConnection.check_ok.is_(True))
+        .execution_options(all_schools=True)
+    ).all()
+    for connection_id in ids:
+        connection = db.session.get(PlatformConnection, connection_id)
+        try:
+            statuses.poll(connection)
         except PlatformError:
             db.session.rollback()
             continue

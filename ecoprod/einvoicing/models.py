@@ -51,6 +51,13 @@ class PlatformConnection(TenantMixin, TimestampMixin, db.Model):
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     check_ok: Mapped[bool | None]
     check_message: Mapped[str | None] = mapped_column(Line(300))
+    # The platform calls EcoProd back at /einvoicing/webhook/<webhook_token> (random, this
+    # school's), signing each call with the key it gave at the subscription (sealed).
+    webhook_token: Mapped[str | None] = mapped_column(Line(64), unique=True)
+    webhook_id: Mapped[str | None] = mapped_column(Line(64))
+    sealed_webhook_key: Mapped[str | None] = mapped_column(sa.Text)
+    # The polling's mark: flows updated after it are still to read.
+    statuses_read_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TransmissionState(enum.StrEnum):
@@ -99,3 +106,26 @@ class Transmission(TenantMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason_code: Mapped[str | None] = mapped_column(Line(100))
     reason: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class LifecycleStatus(TenantMixin, db.Model):
+    """A status of an issued document's life cycle (XP Z12-012: 200 Déposée … 213 Rejetée),
+    read from a platform's CDAR message or sent by the school (212 Encaissée). Each message's
+    status is kept once, whichever way it arrived (polling or webhook)."""
+
+    __tablename__ = "einvoice_statuses"
+    __table_args__ = (
+        sa.UniqueConstraint("invoice_id", "flow_id", "code", name="uq_einvoice_statuses_flow"),
+        sa.Index("ix_einvoice_statuses_invoice", "invoice_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"))
+    code: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason_code: Mapped[str | None] = mapped_column(Line(100))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    requested_action: Mapped[str | None] = mapped_column(Line(300))
+    flow_id: Mapped[str] = mapped_column(Line(64))
+    source: Mapped[str] = mapped_column(Line(10))  # "poll", "webhook" or "sent"
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 import secrets
 import threading
@@ -27,6 +26,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 
 from ecoprod.einvoicing import contract
+from ecoprod.einvoicing.client import webhook_signature as signature
 
 InvoiceCheck = Callable[[bytes, str], list[str]]  # (file, syntax) -> errors
 
@@ -59,7 +59,68 @@ class Platform:
     flows: dict[str, Flow] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token → client id
     refused: list[str] = field(default_factory=list)  # requests the documents refused
+    not_found: list[str] = field(default_factory=list)  # flows asked for by a client not theirs
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → Webhook (+ owner)
+    # How a webhook call goes out: by default an HTTP POST; a test may hand it to its client.
+    deliver: Callable[[str, bytes, dict[str, str]], int] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def post_status(
+        self,
+        flow_id: str,
+        code: int,
+        *,
+        reason_code: str | None = None,
+        reason: str | None = None,
+        notify: bool = True,
+    ) -> Flow:
+        """A status of an invoice's life cycle (as the buyer or a platform posts it) becomes
+        a life-cycle flow for the invoice's sender, and its webhooks are called."""
+        invoice = self.flows[flow_id]
+        facts = invoice_facts(invoice.content, invoice.info["flowSyntax"])
+        xml = status_message(facts, code, reason_code, reason)
+        now = _now()
+        flow = Flow(
+            info={
+                "flowId": str(uuid.uuid4()),
+                "name": f"{facts['number']}_{code}.xml",
+                "flowSyntax": "CDAR",
+                "flowProfile": "CIUS",
+                "processingRule": invoice.info["processingRule"],
+                "processingRuleSource": "Computed",
+                "flowType": "CustomerInvoiceLC",
+                "flowDirection": "In",
+                "sha256": hashlib.sha256(xml).hexdigest(),
+                "submittedAt": now,
+                "updatedAt": now,
+                "acknowledgement": {"status": "Ok"},
+            },
+            content=xml,
+            content_type="application/xml",
+            owner=invoice.owner,
+        )
+        with self.lock:
+            self.flows[flow.id] = flow
+        if notify:
+            self.call_webhooks(flow)
+        return flow
+
+    def call_webhooks(self, flow: Flow) -> list[int]:
+        """Each of the owner's webhooks, signed as the Flow Service document says."""
+        payload = json.dumps(flow.info).encode()
+        answers = []
+        for hook in list(self.webhooks.values()):
+            if hook["owner"] != flow.owner:
+                continue
+            timestamp = int(datetime.now(UTC).timestamp())
+            headers = {
+                "Content-Type": "application/json",
+                "Afnor-Signature": signature(hook["key"], payload, timestamp),
+                "Afnor-Signature-Timestamp": str(timestamp),
+            }
+            deliver = self.deliver or _post
+            answers.append(deliver(hook["callbackUrl"], payload, headers))
+        return answers
 
     def sent(self, tracking_id: str) -> list[Flow]:
         """The flows received with this tracking id (a retry must never make two)."""
@@ -196,10 +257,45 @@ def create_sandbox(platform: Platform) -> Flask:
             answer["nextCursor"] = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
         return jsonify(answer)
 
+    @app.post("/flow-service/v1/webhooks")
+    def create_webhook() -> Response:
+        body = request.get_json()
+        key = secrets.token_bytes(32)
+        hook = {
+            "webhookId": str(uuid.uuid4()),
+            "signingKey": base64.b64encode(key).decode(),
+            "createdAt": _now(),
+            **body,
+        }
+        with platform.lock:
+            platform.webhooks[hook["webhookId"]] = {**hook, "key": key, "owner": g.client}
+        response = jsonify({k: hook[k] for k in ("webhookId", "signingKey", "createdAt")})
+        response.status_code = 201
+        return response
+
+    @app.get("/flow-service/v1/webhooks")
+    def list_webhooks() -> Response:
+        mine = [
+            {k: v for k, v in hook.items() if k not in ("key", "owner")}
+            for hook in platform.webhooks.values()
+            if hook["owner"] == g.client
+        ]
+        return jsonify({"count": len(mine), "webhooks": mine})
+
+    @app.delete("/flow-service/v1/webhooks/<webhook_id>")
+    def delete_webhook(webhook_id: str) -> Response | tuple[str, int]:
+        hook = platform.webhooks.get(webhook_id)
+        if hook is None or hook["owner"] != g.client:
+            return error(404, "MISSING_RESOURCE", "No such webhook")
+        with platform.lock:
+            del platform.webhooks[webhook_id]
+        return "", 204
+
     @app.get("/flow-service/v1/flows/<flow_id>")
     def get_flow(flow_id: str) -> Response:
         flow = platform.flows.get(flow_id)
         if flow is None or flow.owner != g.client:
+            platform.not_found.append(request.path)
             return error(404, "MISSING_RESOURCE", "No such flow")
         if request.args.get("docType", "Metadata") == "Metadata":
             return jsonify(flow.info)
@@ -208,6 +304,96 @@ def create_sandbox(platform: Platform) -> Flask:
         return response
 
     return app
+
+
+def _post(url: str, payload: bytes, headers: dict[str, str]) -> int:
+    import requests
+
+    return requests.post(url, data=payload, headers=headers, timeout=10).status_code
+
+
+CII = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+}
+UBL = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+}
+
+
+def invoice_facts(content: bytes, syntax: str) -> dict[str, str]:
+    """What a status message names of the invoice: number, date (CCYYMMDD), type, SIRENs."""
+    from lxml import etree
+
+    if syntax == "Factur-X":
+        import facturx
+
+        _, content = facturx.get_xml_from_pdf(content, check_xsd=False)
+    root = etree.fromstring(content)
+    if syntax == "UBL":
+
+        def first(path: str) -> str:
+            return root.findtext(path, namespaces=UBL) or ""
+
+        kind = "381" if etree.QName(root).localname == "CreditNote" else "380"
+        return {
+            "number": first("cbc:ID"),
+            "date": first("cbc:IssueDate").replace("-", ""),
+            "type": first("cbc:InvoiceTypeCode") or first("cbc:CreditNoteTypeCode") or kind,
+            "seller": first("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"),
+            "buyer": first("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"),
+        }
+    trade = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"
+    return {
+        "number": root.findtext("rsm:ExchangedDocument/ram:ID", namespaces=CII) or "",
+        "date": root.findtext("rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", namespaces=CII)
+        or "",
+        "type": root.findtext("rsm:ExchangedDocument/ram:TypeCode", namespaces=CII) or "380",
+        "seller": root.findtext(
+            trade + "ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID", namespaces=CII
+        )
+        or "",
+        "buyer": root.findtext(
+            trade + "ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID", namespaces=CII
+        )
+        or "",
+    }
+
+
+LABELS = {200: "Déposée", 205: "Approuvée", 206: "Approuvée partiellement", 207: "En litige",
+          208: "Suspendue", 210: "Refusée", 211: "Paiement transmis", 213: "Rejetée"}  # fmt: skip
+# Statuses posted by a platform (transmission phase, 305) rather than by the buyer (23).
+PLATFORM_STATUSES = frozenset({200, 201, 202, 203, 213})
+
+
+def status_message(facts: dict[str, str], code: int, reason_code: str | None, reason: str | None) -> bytes:
+    """A CDAR message to the seller, in the shape of XP Z12-012 annex B's examples (v1.4)."""
+    from xml.sax.saxutils import escape
+
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    by_platform = code in PLATFORM_STATUSES
+    issuer = (
+        "<ram:RoleCode>WK</ram:RoleCode>"
+        if by_platform
+        else f'<ram:GlobalID schemeID="0002">{escape(facts["buyer"] or "000000000")}</ram:GlobalID>'
+        "<ram:Name>ACHETEUR</ram:Name><ram:RoleCode>BY</ram:RoleCode>"
+    )
+    detail = ""
+    if reason_code:
+        detail = (
+            f"<ram:SpecifiedDocumentStatus><ram:ReasonCode>{escape(reason_code)}</ram:ReasonCode>"
+            + (f"<ram:Reason>{escape(reason)}</ram:Reason>" if reason else "")
+            + "<ram:SequenceNumeric>1</ram:SequenceNumeric></ram:SpecifiedDocumentStatus>"
+        )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossDomainAcknowledgementAndResponse xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" xmlns:qdt="urn:un:unece:uncefact:data:standard:QualifiedDataType:100" xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+<rsm:ExchangedDocumentContext><ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>REGULATED</ram:ID></ram:BusinessProcessSpecifiedDocumentContextParameter><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn.cpro.gouv.fr:1p0:CDV:invoice</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
+<rsm:ExchangedDocument><ram:ID>{escape(facts["number"])}_{code}_{stamp}</ram:ID><ram:IssueDateTime><udt:DateTimeString format="204">{stamp}</udt:DateTimeString></ram:IssueDateTime><ram:SenderTradeParty><ram:RoleCode>WK</ram:RoleCode></ram:SenderTradeParty><ram:IssuerTradeParty>{issuer}</ram:IssuerTradeParty><ram:RecipientTradeParty><ram:GlobalID schemeID="0002">{escape(facts["seller"])}</ram:GlobalID><ram:Name>VENDEUR</ram:Name><ram:RoleCode>SE</ram:RoleCode><ram:URIUniversalCommunication><ram:URIID schemeID="0225">{escape(facts["seller"])}</ram:URIID></ram:URIUniversalCommunication></ram:RecipientTradeParty></rsm:ExchangedDocument>
+<rsm:AcknowledgementDocument><ram:MultipleReferencesIndicator><udt:Indicator>false</udt:Indicator></ram:MultipleReferencesIndicator><ram:TypeCode>{305 if by_platform else 23}</ram:TypeCode><ram:IssueDateTime><udt:DateTimeString format="204">{stamp}</udt:DateTimeString></ram:IssueDateTime><ram:ReferenceReferencedDocument><ram:IssuerAssignedID>{escape(facts["number"])}</ram:IssuerAssignedID><ram:TypeCode>{escape(facts["type"])}</ram:TypeCode><ram:FormattedIssueDateTime><qdt:DateTimeString format="102">{escape(facts["date"])}</qdt:DateTimeString></ram:FormattedIssueDateTime><ram:ProcessConditionCode>{code}</ram:ProcessConditionCode><ram:ProcessCondition>{LABELS.get(code, "")}</ram:ProcessCondition><ram:IssuerTradeParty><ram:GlobalID schemeID="0002">{escape(facts["seller"])}</ram:GlobalID></ram:IssuerTradeParty>{detail}</ram:ReferenceReferencedDocument></rsm:AcknowledgementDocument>
+</rsm:CrossDomainAcknowledgementAndResponse>
+""".encode()
 
 
 def _matches(info: dict[str, Any], where: dict[str, Any]) -> bool:
@@ -233,12 +419,3 @@ def _oauth_error(code: str, status: int) -> Response:
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="sandbox"'
     return response
-
-
-def signature(key: bytes, payload: bytes, timestamp: int) -> str:
-    """The ``Afnor-Signature`` of a webhook call (Flow Service 1.3.0, createWebhook): HMAC
-    SHA-256 with the signing key over the SHA-256 fingerprint (hexadecimal) of
-    ``payload@timestamp``, in base64. The document leaves the fingerprint's encoding open:
-    EcoProd's check (``webhooks.verify``) and the sandbox share this function."""
-    fingerprint = hashlib.sha256(payload + b"@" + str(timestamp).encode()).hexdigest().encode()
-    return base64.b64encode(hmac.new(key, fingerprint, hashlib.sha256).digest()).decode()

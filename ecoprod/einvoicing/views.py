@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ecoprod.accounts.permissions import admin_required
-from ecoprod.einvoicing import services
+from ecoprod.einvoicing import jobs, services
 from ecoprod.einvoicing.forms import ConnectionForm
+from ecoprod.einvoicing.services import statuses
 from ecoprod.errors import ActionRefused
-from ecoprod.extensions import db
+from ecoprod.extensions import csrf, db
 from ecoprod.i18n import gettext as _
+from ecoprod.tenancy import set_scope
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
 
@@ -57,3 +60,29 @@ def test() -> Response:
         else:
             flash(_("The platform could not be reached or refused the credentials."), "error")
     return redirect(url_for("einvoicing.connection"))
+
+
+@bp.post("/einvoicing/webhook/<token>")
+@csrf.exempt
+def webhook(token: str) -> tuple[str, int]:
+    """The platform's call at a life-cycle flow (Flow Service ``WebhookCallback``): the school
+    is the one whose random address this is, the call must carry its signature, and the flow
+    is then read from the platform with the school's credentials (a job)."""
+    connection = statuses.connection_for_token(token)
+    if connection is None:
+        abort(404)
+    payload = request.get_data(cache=False)
+    headers = request.headers
+    if not statuses.verify(
+        connection, payload, headers.get("Afnor-Signature"), headers.get("Afnor-Signature-Timestamp")
+    ):
+        return "", 401
+    try:
+        flow_id = str(json.loads(payload)["flowId"])
+    except (ValueError, KeyError, TypeError):
+        return "", 400
+    if not 0 < len(flow_id) <= 64:
+        return "", 400
+    set_scope(db.session, connection.school_id)  # from here on, this school's records only
+    jobs.receive_flow(connection.id, flow_id)
+    return "", 200

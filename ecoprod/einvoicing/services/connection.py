@@ -112,8 +112,25 @@ def test_connection(connection: PlatformConnection) -> bool:
         connection.check_ok, connection.check_message = False, str(exc)[:300]
     else:
         connection.check_ok, connection.check_message = True, None
+        if not connection.webhook_id:
+            _subscribe(connection)
     connection.checked_at = utcnow()
     audit.record(
         "einvoicing.connection_tested", connection, reference="ok" if connection.check_ok else "failed"
     )
     return bool(connection.check_ok)
+
+
+def _subscribe(connection: PlatformConnection) -> None:
+    """Subscribe the school's webhook once the connection works; if the platform refuses,
+    the statuses still come by polling (said beside the test's result)."""
+    from ecoprod.einvoicing.services import statuses
+    from ecoprod.notifications.outbox import external_url
+
+    connection.webhook_token = connection.webhook_token or statuses.new_webhook_token()
+    try:
+        statuses.subscribe(connection, external_url("einvoicing.webhook", token=connection.webhook_token))
+    except PlatformError as exc:
+        connection.check_message = str(
+            _l("Statuses will be read every ten minutes: %(error)s", error=str(exc))
+        )[:300]

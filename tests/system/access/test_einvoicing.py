@@ -12,6 +12,8 @@ ROUTES: dict[str, Case] = {
     "einvoicing.test": Case(
         "POST", lambda s: "/admin/e-invoicing/test", expect(403, anonymous=302, admin=302, other_admin=302)
     ),
+    # The platform's calls: no session, an address no one can guess (its tests: test_statuses).
+    "einvoicing.webhook": Case("POST", lambda s: "/einvoicing/webhook/no-such-address", expect(404)),
 }
 
 
