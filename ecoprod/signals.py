@@ -20,3 +20,5 @@ workshop_archived = _signals.signal("workshop-archived")
 # Sent with the invoice or credit note just numbered, in its issuing transaction (e-invoicing
 # queues its transmission to the school's platform).
 invoice_issued = _signals.signal("invoice-issued")
+# Sent with the payment just recorded, in its transaction (e-invoicing sends 212 Encaissée).
+payment_recorded = _signals.signal("payment-recorded")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional
 
-from ecoprod.einvoicing.models import SYNTAX_LABELS, Syntax
+from ecoprod.einvoicing.models import INVOICE_SYNTAXES, SYNTAX_LABELS, Syntax
 from ecoprod.einvoicing.services import ConnectionInput
 from ecoprod.forms import BaseForm, none_if_empty, options, text_field
 from ecoprod.i18n import lazy_gettext as _l
@@ -29,7 +29,7 @@ class ConnectionForm(BaseForm):
     )
     syntax = SelectField(
         _l("Format sent"),
-        choices=options((s.value, SYNTAX_LABELS[s]) for s in Syntax),
+        choices=options((s.value, SYNTAX_LABELS[s]) for s in INVOICE_SYNTAXES),
         default=Syntax.FACTURX.value,
     )
 

@@ -21,6 +21,7 @@ class Syntax(enum.StrEnum):
     FACTURX = "Factur-X"
     CII = "CII"
     UBL = "UBL"
+    CDAR = "CDAR"  # a life-cycle status the school sends (never a school's choice for invoices)
 
     @property
     def label(self) -> str:
@@ -31,7 +32,9 @@ SYNTAX_LABELS = {
     Syntax.FACTURX: _l("Factur-X (PDF with its XML)"),
     Syntax.CII: _l("CII (XML, UN/CEFACT)"),
     Syntax.UBL: _l("UBL 2.1 (XML)"),
+    Syntax.CDAR: _l("CDAR (life-cycle status)"),
 }
+INVOICE_SYNTAXES = (Syntax.FACTURX, Syntax.CII, Syntax.UBL)
 
 
 class PlatformConnection(TenantMixin, TimestampMixin, db.Model):
@@ -82,17 +85,23 @@ TRANSMISSION_STATE_LABELS = {
 
 
 class Transmission(TenantMixin, TimestampMixin, db.Model):
-    """An issued invoice or credit note on its way to the school's platform. The tracking id
-    is the document's number: a retry finds the flow already sent instead of sending twice."""
+    """An issued invoice or credit note on its way to the school's platform, or a status the
+    school sends about it (``status_code``). The tracking id is the document's number (a
+    status's: ``<number>-212-<payment>``): a retry finds the flow already sent instead of
+    sending twice."""
 
     __tablename__ = "einvoice_transmissions"
     __table_args__ = (
-        sa.UniqueConstraint("invoice_id", name="uq_einvoice_transmissions_invoice"),
+        sa.UniqueConstraint("school_id", "tracking_id", name="uq_einvoice_transmissions_tracking"),
         sa.Index("ix_einvoice_transmissions_state", "state", "claimed_at"),
+        sa.Index("ix_einvoice_transmissions_invoice", "invoice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"))
+    # A status the school sends about the invoice (212 Encaissée, for this payment), not the invoice.
+    status_code: Mapped[int | None]
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"))
     tracking_id: Mapped[str] = mapped_column(Line(64))
     syntax: Mapped[Syntax] = mapped_column(enum_type(Syntax, 10))
     processing_rule: Mapped[str] = mapped_column(Line(20))

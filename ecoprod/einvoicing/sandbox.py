@@ -202,7 +202,7 @@ def create_sandbox(platform: Platform) -> Flask:
         if info.get("sha256") and info["sha256"] != digest:
             return error(422, "INTEGRITY_ERROR", "The file's SHA-256 is not the one announced")
         details = []
-        if platform.check_invoice is not None and info["flowSyntax"] != "CDAR":
+        if platform.check_invoice is not None:
             details = [
                 {
                     "level": "Error",

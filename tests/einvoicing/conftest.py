@@ -16,13 +16,14 @@ from werkzeug.serving import make_server
 from ecoprod.einvoicing import contract
 from ecoprod.einvoicing.client import Endpoints, PlatformClient
 from ecoprod.einvoicing.sandbox import Platform, create_sandbox
-from tests.invoicing import facturx_check, ubl_check
+from tests.invoicing import cdar_check, facturx_check, ubl_check
 
 CLIENT_ID, CLIENT_SECRET = "ecole-lumiere", "s3cret-of-the-sandbox"
 
 
 def check_invoice(content: bytes, syntax: str) -> list[str]:
-    """What a platform checks on receipt: the France_RFE rules of the file's syntax."""
+    """What a platform checks on receipt: the France_RFE rules of the file's syntax (the
+    CDAR rules for a life-cycle status)."""
     try:
         if syntax == "Factur-X":
             _, xml = facturx.get_xml_from_pdf(content, check_xsd=False)
@@ -31,6 +32,8 @@ def check_invoice(content: bytes, syntax: str) -> list[str]:
             facturx_check.check(content)
         elif syntax == "UBL":
             ubl_check.check(content)
+        elif syntax == "CDAR":
+            cdar_check.check(content)
     except Exception as exc:  # every problem (assertion, XSD, PDF) becomes a refusal
         return [str(exc) or exc.__class__.__name__]
     return []

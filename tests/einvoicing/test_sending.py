@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ecoprod.customers.models import Customer, CustomerType
 from ecoprod.einvoicing import jobs, services
-from ecoprod.einvoicing.models import Syntax, Transmission, TransmissionState
+from ecoprod.einvoicing.models import INVOICE_SYNTAXES, Syntax, Transmission, TransmissionState
 from ecoprod.extensions import db
 from ecoprod.invoicing.models import Invoice
 from ecoprod.notifications.models import OutboxEmail
@@ -54,7 +54,7 @@ def transmission(invoice: Invoice) -> Transmission | None:
     ).one_or_none()
 
 
-@pytest.mark.parametrize("syntax", list(Syntax))
+@pytest.mark.parametrize("syntax", INVOICE_SYNTAXES)
 def test_an_issued_invoice_is_sent_once_and_accepted(client, world, pa, syntax):
     connect(world, pa, syntax)
     login_as(client, world.admin)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,12 +20,14 @@ from ecoprod import audit, documents, signals
 from ecoprod.customers.models import CustomerType
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
+from ecoprod.einvoicing import cdar
 from ecoprod.einvoicing.client import PlatformError
 from ecoprod.einvoicing.models import PlatformConnection, Syntax, Transmission, TransmissionState
 from ecoprod.einvoicing.services.connection import client_for
 from ecoprod.extensions import db
-from ecoprod.invoicing.models import Invoice
+from ecoprod.invoicing.models import Category, Invoice, Payment
 from ecoprod.jobs import lease
+from ecoprod.schools.models import VatRegime
 from ecoprod.schools.services import school_of
 
 PROCESSING_RULES = {
@@ -40,8 +44,11 @@ def processing_rule(customer_type: CustomerType) -> str:
 
 
 def transmission_of(invoice: Invoice) -> Transmission | None:
+    """The invoice's own transmission (not the statuses sent about it)."""
     return db.session.scalars(
-        sa.select(Transmission).where(Transmission.invoice_id == invoice.id)
+        sa.select(Transmission).where(
+            Transmission.invoice_id == invoice.id, Transmission.status_code.is_(None)
+        )
     ).one_or_none()
 
 
@@ -75,6 +82,84 @@ def _on_issue(invoice: Invoice, **_: Any) -> None:
     queue(invoice)
 
 
+def vat_due_on_receipt(invoice: Invoice) -> bool:
+    """Services, VAT-subject school without the option for VAT on debits: the VAT falls due
+    when the school is paid, and the 212 *Encaissée* tells the administration (XP Z12-014)."""
+    school = school_of(invoice)
+    return (
+        school.vat_regime is VatRegime.SUBJECT
+        and not school.vat_on_debits
+        and invoice.category in (Category.SERVICES, Category.MIXED)
+    )
+
+
+def queue_cashed(payment: Payment) -> Transmission | None:
+    """In the payment's transaction: a 212 for a transmitted invoice whose VAT is due on receipt."""
+    invoice = payment.invoice
+    sent = transmission_of(invoice)
+    if sent is None or sent.state not in (TransmissionState.SENT, TransmissionState.ACCEPTED):
+        return None
+    if not vat_due_on_receipt(invoice):
+        return None
+    status = Transmission(
+        school_id=invoice.school_id,
+        invoice_id=invoice.id,
+        status_code=212,
+        payment_id=payment.id,
+        tracking_id=f"{invoice.number}-212-{payment.id}",
+        syntax=Syntax.CDAR,
+        processing_rule=sent.processing_rule,
+    )
+    db.session.add(status)
+    db.session.flush()
+    from ecoprod.einvoicing.jobs import send
+
+    after_commit(db.session, send, status.id)
+    return status
+
+
+@signals.payment_recorded.connect
+def _on_payment(payment: Payment, **_: Any) -> None:
+    queue_cashed(payment)
+
+
+def cashed_amounts(invoice: Invoice, amount: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """The amount cashed (incl. VAT) split over the invoice's VAT rates in proportion to each
+    rate's amount incl. VAT; the last rate takes the cents left (BR-FR-CDV-14: one per rate)."""
+    totals = invoice.totals()
+    rows = [(b.rate, b.taxable + b.vat) for b in totals.breakdown] or [(Decimal("0"), totals.gross)]
+    split, left = [], amount
+    for i, (rate, gross) in enumerate(rows):
+        share = left if i == len(rows) - 1 else (amount * gross / totals.gross).quantize(Decimal("0.01"))
+        split.append((rate, share))
+        left -= share
+    return split
+
+
+def _status_file(transmission: Transmission, invoice: Invoice) -> Payload:
+    school, customer = school_of(invoice), invoice.customer
+    sent = transmission_of(invoice)
+    payment = db.session.get(Payment, transmission.payment_id)
+    message = cdar.Cashed(
+        message_id=transmission.tracking_id,
+        invoice_number=invoice.number,
+        invoice_date=invoice.issue_date,
+        type_code="381" if invoice.is_credit_note else "380",
+        seller=cdar.Party(school.siren, school.name, school.siren),
+        buyer=cdar.Party(
+            customer.siren or invoice.buyer_siren or "",
+            invoice.buyer_name or customer.name,
+            customer.siren or "",
+        ),
+        cashed_at=datetime.combine(payment.paid_on, time(12), tzinfo=UTC),
+        received_at=(sent.sent_at if sent and sent.sent_at else invoice.issued_at),
+        amounts=cashed_amounts(invoice, payment.amount),
+    )
+    return Payload(
+        f"{transmission.tracking_id}.xml", cdar.build_cashed(message, utcnow()), "application/xml", "CIUS"
+    )
+
+
 @dataclass(frozen=True)
 class Payload:
     name: str
@@ -87,6 +172,8 @@ def payload(transmission: Transmission, invoice: Invoice) -> Payload:
     """The file sent: the issued Factur-X PDF itself, the CII it carries, or its UBL."""
     from ecoprod.invoicing.documents import embedded_xml, ubl_xml  # the PDF needs the whole domain
 
+    if transmission.status_code is not None:
+        return _status_file(transmission, invoice)
     pdf = documents.read(invoice.school_id, invoice.pdf_sha256)
     if pdf is None:
         raise PlatformError("the issued PDF is missing from the store", 500)
@@ -161,6 +248,10 @@ def send_claimed(transmission: Transmission) -> None:
 
 
 def _record(transmission: Transmission, flow: dict[str, Any]) -> None:
+    if transmission.status_code is not None and transmission.flow_id is None:
+        from ecoprod.einvoicing.services.statuses import keep_sent
+
+        keep_sent(transmission, str(flow["flowId"]))
     transmission.flow_id = str(flow["flowId"])
     transmission.sha256 = flow.get("sha256")
     transmission.sent_at = utcnow()
@@ -180,9 +271,10 @@ def acknowledge(transmission: Transmission, acknowledgement: dict[str, Any] | No
         transmission.state = TransmissionState.REJECTED
         transmission.reason_code = str(details[0].get("reasonCode", ""))[:100] if details else None
         transmission.reason = "\n".join(str(d.get("reasonMessage", "")) for d in details)[:2000] or None
-        from ecoprod.einvoicing.notices import notify_rejection
+        if transmission.status_code is None:
+            from ecoprod.einvoicing.notices import notify_rejection
 
-        notify_rejection(transmission)
+            notify_rejection(transmission)
 
 
 def waiting_ids(limit: int = 200) -> list[int]:

@@ -177,3 +177,18 @@ def verify(
         return False
     key = base64.b64decode(secretbox.open_sealed(connection.sealed_webhook_key))
     return hmac.compare_digest(webhook_signature(key, payload, int(timestamp)), signature)
+
+
+def keep_sent(transmission: Transmission, flow_id: str) -> None:
+    """A status the school sent (212), in the invoice's timeline like those it receives."""
+    db.session.add(
+        LifecycleStatus(
+            school_id=transmission.school_id,
+            invoice_id=transmission.invoice_id,
+            code=transmission.status_code,
+            at=utcnow(),
+            flow_id=flow_id,
+            source="sent",
+            received_at=utcnow(),
+        )
+    )

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ecoprod import audit
+from ecoprod import audit, signals
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
@@ -62,4 +62,5 @@ def record_payment(
     db.session.flush()
     refresh_settlement(invoice)
     audit.record("payment.recorded", payment, reference=invoice.number, actor_id=by.id)
+    signals.payment_recorded.send(payment)
     return payment
