@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := ECOPROD_ENV=development $(BIN)/flask --app ecoprod
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SANDBOX_PORT ?= 5050
 
 .PHONY: run test lint format install install-test migrate seed messages bench load clean
 
@@ -37,7 +38,7 @@ seed: migrate
 run: seed
 	@$(FLASK) seed logins
 	@echo "\nEcoProd is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
-	$(FLASK) serve --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT) --sandbox-port $(SANDBOX_PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -27,6 +27,7 @@ from ecoprod.delivery.views import bp as delivery_bp
 from ecoprod.demo.commands import seed_cli
 from ecoprod.einvoicing import jobs as einvoicing_jobs
 from ecoprod.einvoicing import panels as einvoicing_panels
+from ecoprod.einvoicing.commands import einvoicing_cli
 from ecoprod.einvoicing.views import bp as einvoicing_bp
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ecoprod.invoicing import jobs as invoicing_jobs
@@ -114,7 +115,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         invoice=(einvoicing_panels.invoice_panel,),
     )
     commands = (
-        seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, jobs_cli, serve,
+        seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, einvoicing_cli, jobs_cli, serve,
         backup_command, restore_command,
     )  # fmt: skip
     for command in commands:

@@ -14,9 +14,11 @@ from ecoprod.demo.data.reference import DEMO_PASSWORD, SCHOOLS
 from ecoprod.demo.invoicing import seed_invoicing
 from ecoprod.demo.planning import seed_planning
 from ecoprod.demo.requests import answer, make_user, seed_school
+from ecoprod.einvoicing.models import Syntax
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.schools.models import School
+from ecoprod.tenancy import scoped_to
 
 
 def is_loaded() -> bool:
@@ -46,9 +48,32 @@ def load_demo() -> None:
     db.session.commit()
     seed_invoicing(school_ids[0])  # deliveries and invoices, in the first school
     db.session.commit()
+    connect_sandbox(school_ids[0])  # from now on its invoices go to the sandbox platform
+    db.session.commit()
     # The demo's own notifications are not worth sending.
     db.session.execute(sa.delete(OutboxEmail))
     db.session.commit()
+
+
+def connect_sandbox(school_id: int, base: str = "http://127.0.0.1:5050") -> None:
+    """The first school's platform: the sandbox ``make run`` starts (``flask einvoicing
+    sandbox``). Its administrator tests the connection to subscribe to the statuses."""
+    from ecoprod.einvoicing import services as einvoicing
+    from ecoprod.einvoicing.commands import DEMO_CLIENT
+
+    school = db.session.get(School, school_id)
+    with scoped_to(db.session, school_id):
+        einvoicing.save_connection(
+            school,
+            einvoicing.ConnectionInput(
+                flow_url=f"{base}/flow-service",
+                directory_url=f"{base}/directory-service",
+                token_url=f"{base}/token",
+                client_id=DEMO_CLIENT[0],
+                client_secret=DEMO_CLIENT[1],
+                syntax=Syntax.FACTURX,
+            ),
+        )
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -63,6 +63,9 @@ class Platform:
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → Webhook (+ owner)
     # How a webhook call goes out: by default an HTTP POST; a test may hand it to its client.
     deliver: Callable[[str, bytes, dict[str, str]], int] | None = None
+    # The demo's platform moves each accepted invoice on by itself: 200 Déposée, then 205
+    # Approuvée, ``auto_delay`` seconds apart (the tests move flows on their command).
+    auto_delay: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def post_status(
@@ -233,6 +236,8 @@ def create_sandbox(platform: Platform) -> Flask:
         )
         with platform.lock:
             platform.flows[flow.id] = flow
+        if platform.auto_delay and not details and info["flowSyntax"] != "CDAR":
+            _advance(platform, flow.id, [200, 205])
         answer = {k: flow.info[k] for k in ("flowId", "submittedAt", "trackingId", "name", "flowSyntax")}
         answer |= {k: flow.info[k] for k in ("processingRule", "flowProfile", "sha256")}
         response = jsonify(answer)
@@ -306,10 +311,29 @@ def create_sandbox(platform: Platform) -> Flask:
     return app
 
 
+def _advance(platform: Platform, flow_id: str, codes: list[int]) -> None:
+    """Post the next status after the delay, then the ones after it (the demo's buyer)."""
+    if not codes:
+        return
+
+    def post() -> None:
+        try:
+            platform.post_status(flow_id, codes[0])
+        finally:
+            _advance(platform, flow_id, codes[1:])
+
+    timer = threading.Timer(platform.auto_delay or 0, post)
+    timer.daemon = True
+    timer.start()
+
+
 def _post(url: str, payload: bytes, headers: dict[str, str]) -> int:
     import requests
 
-    return requests.post(url, data=payload, headers=headers, timeout=10).status_code
+    try:
+        return requests.post(url, data=payload, headers=headers, timeout=10).status_code
+    except requests.RequestException:
+        return 0  # EcoProd not listening: it reads the statuses by polling
 
 
 CII = {

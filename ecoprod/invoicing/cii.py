@@ -109,6 +109,7 @@ class Document:
     bic: str | None = None
     preceding: list[tuple[str, date]] = field(default_factory=list)  # BT-25/BT-26
     currency: str = "EUR"
+    vat_due_code: str | None = None  # BT-8 (UNTDID 2475): 5 = the invoice's date, VAT on debits
 
 
 def amount(value: Decimal) -> str:
@@ -259,6 +260,8 @@ def build(doc: Document) -> bytes:
         _el(tax, "ram:CategoryCode", b.category)
         if b.exemption_code:
             _el(tax, "ram:ExemptionReasonCode", b.exemption_code)
+        if doc.vat_due_code:
+            _el(tax, "ram:DueDateTypeCode", doc.vat_due_code)
         if b.category != "O":
             _el(tax, "ram:RateApplicablePercent", rate(b.rate))
     for category, vat_rate, value in doc.allowance_vat:

@@ -153,7 +153,8 @@ def cii_document(invoice: Invoice, school: School, notes: dict[str, str]) -> cii
         prepaid=invoice.prepaid,
         due=invoice.amount_due if not invoice.is_credit_note else totals.gross,
         notes=xml_notes,
-        buyer_reference=invoice.buyer_reference,
+        # BT-10: a public buyer's service code, else the purchase order as the buyer knows it.
+        buyer_reference=invoice.service_code or invoice.buyer_reference,
         order_reference=invoice.buyer_reference,
         delivery_date=invoice.delivery_date,
         ship_to=ship_to,
@@ -162,6 +163,7 @@ def cii_document(invoice: Invoice, school: School, notes: dict[str, str]) -> cii
         iban=school.iban,
         bic=school.bic,
         preceding=preceding,
+        vat_due_code="5" if school.vat_on_debits and school.vat_regime is VatRegime.SUBJECT else None,
     )
 
 

@@ -176,7 +176,9 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     buyer_vat_number: Mapped[str | None] = mapped_column(Line(20))
     billing_address: Mapped[Address] = address_columns("billing")
     delivery_address: Mapped[Address] = address_columns("delivery")
-    buyer_reference: Mapped[str | None] = mapped_column(Line(80))  # the purchase order
+    buyer_reference: Mapped[str | None] = mapped_column(Line(80))  # the purchase order (BT-13)
+    # A public buyer's service code (BT-10, the Chorus Pro "code service"), from the customer.
+    service_code: Mapped[str | None] = mapped_column(Line(100))
     payment_terms: Mapped[PaymentTerms | None] = mapped_column(enum_type(PaymentTerms, 20))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     # Frozen totals (issued documents); drafts compute them from their lines.

@@ -95,6 +95,10 @@ class _Writer:
         return category
 
 
+# BT-8: CII's UNTDID 2475 codes and their UNTDID 2005 equivalents in UBL (EN 16931).
+VAT_DUE_CODES = {"5": "3", "29": "35", "72": "432"}
+
+
 def build(doc: Document) -> bytes:
     """The UBL 2.1 ``Invoice`` (or ``CreditNote``) of the document, as UTF-8 bytes."""
     credit = doc.type_code == TYPE_CREDIT_NOTE
@@ -116,6 +120,8 @@ def build(doc: Document) -> bytes:
     w.el(root, "cbc:DocumentCurrencyCode", doc.currency)
     if doc.buyer_reference:
         w.el(root, "cbc:BuyerReference", doc.buyer_reference)
+    if doc.vat_due_code:  # BT-8, in UNTDID 2005 in UBL
+        w.el(w.el(root, "cac:InvoicePeriod"), "cbc:DescriptionCode", VAT_DUE_CODES[doc.vat_due_code])
     if doc.order_reference:
         w.el(w.el(root, "cac:OrderReference"), "cbc:ID", doc.order_reference)
     for preceding_number, preceding_date in doc.preceding:

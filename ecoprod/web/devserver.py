@@ -43,6 +43,26 @@ def start_worker() -> subprocess.Popen[bytes] | None:
     return process
 
 
+def start_sandbox(port: int) -> subprocess.Popen[bytes] | None:
+    """``flask einvoicing sandbox`` beside the development server: the demo school's platform."""
+    if os.environ.get("WERKZEUG_RUN_MAIN"):
+        return None
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "ecoprod",
+        "einvoicing",
+        "sandbox",
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(command)  # noqa: S603 - our own interpreter and arguments
+    atexit.register(_stop, process)
+    return process
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)  # finish the jobs under way
@@ -57,11 +77,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Restart when the code changes.")
 @click.option("--worker/--no-worker", default=True, show_default=True, help="Also run a job worker.")
+@click.option(
+    "--sandbox-port", type=int, default=None, help="Also run the sandbox e-invoicing platform on this port."
+)
 @with_appcontext
-def serve(host: str, port: int, reload: bool, worker: bool) -> None:
+def serve(host: str, port: int, reload: bool, worker: bool, sandbox_port: int | None) -> None:
     """Serve the application for development (``make run``), with a job worker beside it."""
     if worker:
         start_worker()
+    if sandbox_port:
+        start_sandbox(sandbox_port)
     run_simple(
         host,
         port,

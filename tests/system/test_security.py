@@ -8,7 +8,15 @@ from tests.conftest import login_as
 from tests.system.access.routes import MATRIX
 from tests.system.access.scene import _request, build_scene  # noqa: F401
 
-STATE_CHANGING = sorted(name for name, case in MATRIX.items() if case.method == "POST")
+# Routes without a CSRF token, each for a reason: no browser session reaches them.
+CSRF_EXEMPT = {
+    # The e-invoicing platform's calls: signed (Afnor-Signature) with the school's key, no session
+    # (tests/einvoicing/test_statuses.py refuses unsigned, stale and foreign calls).
+    "einvoicing.webhook",
+}
+STATE_CHANGING = sorted(
+    name for name, case in MATRIX.items() if case.method == "POST" and name not in CSRF_EXEMPT
+)
 # Every POST route, with the role that is allowed to use it.
 ALLOWED_ROLE = {
     "web.set_language": "customer",
@@ -41,6 +49,10 @@ def test_every_action_refuses_a_request_without_csrf_token(app, factory, endpoin
 
         db.session.expire_all()
         assert case.changes(scene) == before
+
+
+def test_only_the_listed_routes_do_without_the_token(app):
+    assert set(app.extensions["csrf"]._exempt_views) == {"ecoprod.einvoicing.views.webhook"}
 
 
 def test_login_and_public_forms_need_the_token_too(client, world):

@@ -39,6 +39,7 @@ def _new(customer: Customer, kind: InvoiceKind, by: User, orders: Sequence[Order
         payment_terms=customer.payment_terms,
         created_by_id=by.id,
         buyer_reference=next((o.customer_reference for o in orders if o.customer_reference), None),
+        service_code=customer.service_code,
     )
     invoice.orders = list(orders)
     return invoice
@@ -169,6 +170,7 @@ def draft_credit_note(
     note.credited_invoice = invoice
     note.discount_percent = invoice.discount_percent
     note.buyer_reference = invoice.buyer_reference
+    note.service_code = invoice.service_code
     left = billable.left_to_credit([line.id for line in invoice.lines])
     chosen = [(line, left[line.id]) for line in invoice.lines] if lines is None else list(lines)
     for position, (line, quantity) in enumerate(((ln, q) for ln, q in chosen if q > 0), start=1):

@@ -112,7 +112,6 @@ def to_invoice() -> str:
         orders=pending,
         page=page,
         group_form=group_form,
-        action_form=ActionForm(),
     )
 
 

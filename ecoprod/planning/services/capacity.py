@@ -71,6 +71,11 @@ def weekly_load(
     open_pattern = workshop.open_pattern
     weekly = sum((f.pattern & open_pattern).bit_count() for f in facts)
     available = dict.fromkeys(mondays, weekly)
+    # Counted once: the students expected on each half-day of the week, and those with an
+    # absence somewhere (few), rather than every student at every half-day of 12 weeks.
+    expected: dict[int, int] = {}
+    absentees = [f for f in facts if f.absences]
+    closed = loaded.time.closed
     for slot in half_days(first, last):
         bit = slot.bit
         if not open_pattern & bit:
@@ -78,10 +83,12 @@ def weekly_load(
         monday = week_start(slot.day)
         if monday not in available:
             continue
-        if slot.day in loaded.time.closed:
-            available[monday] -= sum(1 for f in facts if f.pattern & bit)
-        else:
-            available[monday] -= sum(1 for f in facts if f.absences and f.pattern & bit and f.absent(slot))
+        if slot.day in closed:
+            if bit not in expected:
+                expected[bit] = sum(1 for f in facts if f.pattern & bit)
+            available[monday] -= expected[bit]
+        elif absentees:
+            available[monday] -= sum(1 for f in absentees if f.pattern & bit and f.absent(slot))
     planned: dict[date, Decimal] = defaultdict(Decimal)
     rows = db.session.execute(
         sa.select(Assignment.day, sa.func.sum(Assignment.hours))

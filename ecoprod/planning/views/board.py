@@ -72,10 +72,14 @@ class BoardChip:
     move_url: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoardCell:
     available: bool
-    chips: list[BoardChip]
+    chips: tuple[BoardChip, ...]
+
+
+# Most cells are empty: two shared ones rather than one object per student and half-day.
+FREE, UNAVAILABLE = BoardCell(True, ()), BoardCell(False, ())
 
 
 def _board_context(
@@ -109,9 +113,12 @@ def _board_context(
         cells = []
         for i, slot in enumerate(slots):
             available = open_slot[i] and in_pattern(f.pattern, slot) and not f.absent(slot)
-            taken = chips.get((student.id, slot), [])
-            free[i] += available and not taken
-            cells.append(BoardCell(available, taken))
+            taken = chips.get((student.id, slot))
+            if taken:
+                cells.append(BoardCell(available, tuple(taken)))
+            else:
+                free[i] += available
+                cells.append(FREE if available else UNAVAILABLE)
         rows.append((student, student.is_minor_on(monday), cells))
     return {
         "workshop": workshop,
