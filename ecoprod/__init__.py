@@ -111,8 +111,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             delivery_panels.order_panel,
             invoicing_panels.order_panel,
         ),
-        customer=(order_panels.customer_panel,),
+        customer=(order_panels.customer_panel, einvoicing_panels.customer_panel),
         invoice=(einvoicing_panels.invoice_panel,),
+        invoice_draft=(einvoicing_panels.draft_panel,),
     )
     commands = (
         seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, einvoicing_cli, jobs_cli, serve,

@@ -78,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
     # the AFNOR API documents (the tests and the demo do).
     "EINVOICING_TIMEOUT": 20,
     "EINVOICING_CHECK_CONTRACT": False,
+    # Days an answer of the annuaire about a buyer holds before an invoice asks it again.
+    "DIRECTORY_MAX_AGE_DAYS": 7,
 }
 
 # Environment variables read directly (twelve-factor names), besides every ECOPROD_* one.

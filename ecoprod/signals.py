@@ -17,6 +17,10 @@ user_archived = _signals.signal("user-archived")
 student_archived = _signals.signal("student-archived")
 workshop_archived = _signals.signal("workshop-archived")
 
+# Sent with a draft about to be issued, before the numbering lock is taken (a receiver may
+# ask a platform something): a receiver refuses by raising ``InvoicingError``, or returns
+# the buyer's electronic address (BT-49) that e-invoicing found in the annuaire.
+invoice_issuing = _signals.signal("invoice-issuing")
 # Sent with the invoice or credit note just numbered, in its issuing transaction (e-invoicing
 # queues its transmission to the school's platform).
 invoice_issued = _signals.signal("invoice-issued")

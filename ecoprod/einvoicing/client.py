@@ -171,6 +171,15 @@ class PlatformClient:
     def delete_webhook(self, webhook_id: str) -> None:
         self._call("flow", "DELETE", f"/v1/webhooks/{webhook_id}")
 
+    # --- Directory Service -----------------------------------------------------------------
+
+    def directory_lines(self, siren: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Every line of the annuaire under a SIREN (``searchDirectoryLine``): the company's
+        own, its facilities', its services' (routing codes) and its suffixes'."""
+        body = {"filters": {"siren": {"op": "strict", "value": siren}}, "limit": limit, "ignore": 0}
+        answer = self._call("directory", "POST", "/v1/directory-line/search", json=body).json()
+        return list(answer.get("results") or [])
+
 
 def _default_hook(service: contract.Service, base: str, response: requests.Response) -> None:
     return None

@@ -138,3 +138,26 @@ class LifecycleStatus(TenantMixin, db.Model):
     flow_id: Mapped[str] = mapped_column(Line(64))
     source: Mapped[str] = mapped_column(Line(10))  # "poll", "webhook" or "sent"
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BuyerAddress(TenantMixin, db.Model):
+    """What the annuaire (the platform's Directory Service) said of a customer: the line it
+    receives e-invoices at, or none, and when it was asked. Kept for the SIREN, SIRET and
+    routing code asked: once the customer's change, the answer no longer holds."""
+
+    __tablename__ = "einvoice_buyer_addresses"
+    __table_args__ = (sa.UniqueConstraint("customer_id", name="uq_einvoice_buyer_addresses_customer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
+    siren: Mapped[str] = mapped_column(Line(9))
+    siret: Mapped[str | None] = mapped_column(Line(14))
+    routing_identifier: Mapped[str | None] = mapped_column(Line(100))
+    # None: the annuaire has no active line for it (it cannot receive e-invoices).
+    addressing_identifier: Mapped[str | None] = mapped_column(Line(125))
+    line_status: Mapped[str | None] = mapped_column(Line(10))  # Enabled, Disabled, Upcoming
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def can_receive(self) -> bool:
+        return self.addressing_identifier is not None

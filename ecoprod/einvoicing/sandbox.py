@@ -27,6 +27,7 @@ from flask import Flask, Response, g, jsonify, request
 
 from ecoprod.einvoicing import contract
 from ecoprod.einvoicing.client import webhook_signature as signature
+from ecoprod.einvoicing.sandbox_directory import Directory, add_directory_routes
 from ecoprod.einvoicing.sandbox_messages import invoice_facts, status_message
 
 InvoiceCheck = Callable[[bytes, str], list[str]]  # (file, syntax) -> errors
@@ -67,6 +68,7 @@ class Platform:
     # The demo's platform moves each accepted invoice on by itself: 200 Déposée, then 205
     # Approuvée, ``auto_delay`` seconds apart (the tests move flows on their command).
     auto_delay: float | None = None
+    directory: Directory = field(default_factory=Directory)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def post_status(
@@ -311,6 +313,7 @@ def create_sandbox(platform: Platform) -> Flask:
         response.headers["Content-Disposition"] = f"attachment;filename={flow.info['name']}"
         return response
 
+    add_directory_routes(app, platform.directory, error)
     return app
 
 

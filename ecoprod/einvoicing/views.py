@@ -1,4 +1,5 @@
-"""The school's plateforme agréée: the connection's settings and its test (administrators)."""
+"""The school's plateforme agréée: the connection's settings and its test, a customer's
+look-up in the annuaire (administrators), and the platform's webhook."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ecoprod.accounts.permissions import admin_required
+from ecoprod.customers.access import load_customer_or_404
 from ecoprod.einvoicing import jobs, services
 from ecoprod.einvoicing.forms import ConnectionForm
 from ecoprod.einvoicing.services import statuses
 from ecoprod.errors import ActionRefused
 from ecoprod.extensions import csrf, db
 from ecoprod.i18n import gettext as _
+from ecoprod.invoicing.access import load_invoice_or_404
 from ecoprod.tenancy import set_scope
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
@@ -60,6 +64,41 @@ def test() -> Response:
         else:
             flash(_("The platform could not be reached or refused the credentials."), "error")
     return redirect(url_for("einvoicing.connection"))
+
+
+@bp.post("/admin/e-invoicing/customers/<int:customer_id>/directory")
+@admin_required
+def check_directory(customer_id: int) -> Response:
+    """Ask the annuaire where the customer receives e-invoices; back to the customer's page,
+    or to the draft invoice the button was on (``?invoice=``)."""
+    customer = load_customer_or_404(customer_id, current_user)
+    back = url_for("customers.detail", customer_id=customer.id)
+    invoice_id = request.args.get("invoice", type=int)
+    if invoice_id is not None:
+        invoice = load_invoice_or_404(invoice_id, current_user)
+        if invoice.customer_id != customer.id:
+            abort(404)
+        back = url_for("invoicing.edit", invoice_id=invoice.id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    try:
+        found = services.check_now(customer)
+    except ActionRefused as exc:
+        db.session.rollback()
+        flash_refusal(exc)
+    else:
+        db.session.commit()
+        if found.can_receive:
+            flash(
+                _("The directory answered: e-invoices go to %(line)s.", line=found.addressing_identifier),
+                "success",
+            )
+        else:
+            flash(
+                _("The directory has no active line for this customer: it cannot receive e-invoices."),
+                "error",
+            )
+    return redirect(back)
 
 
 @bp.post("/einvoicing/webhook/<token>")

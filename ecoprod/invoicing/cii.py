@@ -54,6 +54,11 @@ class Party:
     country: str = "FR"
     email: str | None = None
     tax_registration: str | None = None  # BT-32, for a seller without a VAT number
+    address: str | None = None  # BT-34 / BT-49: the annuaire's line, the SIREN when not given
+
+    @property
+    def electronic_address(self) -> str | None:
+        return self.address or self.siren
 
 
 @dataclass(frozen=True)
@@ -168,9 +173,9 @@ def _party(parent: etree._Element, tag: str, party: Party, legal: bool = True) -
         _el(address, "ram:CityName", party.city)
     _el(address, "ram:CountryID", party.country or "FR")
     if legal and party.siren:
-        # BT-34 / BT-49: the electronic address of the reform's directory is the SIREN.
+        # BT-34 / BT-49: the party's line in the reform's annuaire (it starts with the SIREN).
         uri = _el(node, "ram:URIUniversalCommunication")
-        _el(uri, "ram:URIID", party.siren, schemeID="0225")
+        _el(uri, "ram:URIID", party.electronic_address, schemeID="0225")
     if legal and party.vat_number:
         registration = _el(node, "ram:SpecifiedTaxRegistration")
         _el(registration, "ram:ID", party.vat_number, schemeID="VA")

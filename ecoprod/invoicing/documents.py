@@ -74,6 +74,7 @@ def cii_document(invoice: Invoice, school: School, notes: dict[str, str]) -> cii
     buyer = cii.Party(
         name=invoice.buyer_name or invoice.customer.name,
         siren=invoice.buyer_siren,
+        address=invoice.buyer_address,
         vat_number=invoice.buyer_vat_number,
         line1=billing.line1,
         line2=billing.line2,

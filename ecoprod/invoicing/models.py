@@ -174,6 +174,9 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     buyer_name: Mapped[str | None] = mapped_column(Line(200))
     buyer_siren: Mapped[str | None] = mapped_column(Line(9))
     buyer_vat_number: Mapped[str | None] = mapped_column(Line(20))
+    # BT-49: where the buyer receives e-invoices, the annuaire's addressing line (its SIREN
+    # when the school has no platform or the buyer is not a French company's).
+    buyer_address: Mapped[str | None] = mapped_column(Line(125))
     billing_address: Mapped[Address] = address_columns("billing")
     delivery_address: Mapped[Address] = address_columns("delivery")
     buyer_reference: Mapped[str | None] = mapped_column(Line(80))  # the purchase order (BT-13)

@@ -54,8 +54,8 @@ class _Writer:
 
     def party(self, parent: etree._Element, tag: str, party: Party) -> None:
         holder = self.el(self.el(parent, tag), "cac:Party")
-        if party.siren:  # BT-34 / BT-49: the reform's directory addresses a company by SIREN
-            self.el(holder, "cbc:EndpointID", party.siren, schemeID="0225")
+        if party.siren:  # BT-34 / BT-49: the party's line in the reform's annuaire
+            self.el(holder, "cbc:EndpointID", party.electronic_address, schemeID="0225")
         if party.siret:  # BT-29 / BT-46
             identification = self.el(holder, "cac:PartyIdentification")
             self.el(identification, "cbc:ID", party.siret, schemeID="0009")

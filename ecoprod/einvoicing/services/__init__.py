@@ -1,5 +1,5 @@
-"""E-invoicing's actions: the platform connection (``connection``), documents sent to it
-(``sending``)."""
+"""E-invoicing's actions: the platform connection (``connection``), the annuaire's answers
+about buyers (``directory``), documents sent to it (``sending``), statuses (``statuses``)."""
 
 from ecoprod.einvoicing.services.connection import (
     ConnectionInput,
@@ -11,6 +11,7 @@ from ecoprod.einvoicing.services.connection import (
     save_connection,
     test_connection,
 )
+from ecoprod.einvoicing.services.directory import address_of, check_now, choose_line, needs_address
 from ecoprod.einvoicing.services.sending import (
     Payload,
     acknowledge,
@@ -30,12 +31,16 @@ __all__ = [
     "EinvoicingError",
     "Payload",
     "acknowledge",
+    "address_of",
     "check_address",
+    "check_now",
     "checking_ids",
+    "choose_line",
     "claim",
     "client_for",
     "connection_of",
     "endpoints_of",
+    "needs_address",
     "payload",
     "processing_rule",
     "queue",

@@ -149,7 +149,7 @@ def _status_file(transmission: Transmission, invoice: Invoice) -> Payload:
         buyer=cdar.Party(
             customer.siren or invoice.buyer_siren or "",
             invoice.buyer_name or customer.name,
-            customer.siren or "",
+            invoice.buyer_address or customer.siren or "",
         ),
         cashed_at=datetime.combine(payment.paid_on, time(12), tzinfo=UTC),
         received_at=(sent.sent_at if sent and sent.sent_at else invoice.issued_at),

@@ -79,15 +79,17 @@ def issue(invoice: Invoice, by: User, *, at: datetime | None = None) -> Invoice:
     ``at`` is the moment of issue, now unless given: only the demo data, which tells the
     story of past weeks, gives one (never a page: an invoice is dated the day it is issued).
     """
+    answers = signals.invoice_issuing.send(invoice) if invoice.is_draft else []
+    address = next((str(found) for _, found in answers if found), None)
     with numbered_issue(db.session):
-        issued = _issue(invoice, by, at or utcnow())
+        issued = _issue(invoice, by, at or utcnow(), address)
         action = "credit_note.issued" if issued.is_credit_note else "invoice.issued"
         audit.record(action, issued, reference=issued.number, actor_id=by.id)
         signals.invoice_issued.send(issued)
         return issued
 
 
-def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:
+def _issue(invoice: Invoice, by: User, at: datetime, address: str | None = None) -> Invoice:
     from ecoprod.invoicing.documents import render_invoice  # the PDF needs the whole domain
 
     if not invoice.is_draft:
@@ -149,6 +151,7 @@ def _issue(invoice: Invoice, by: User, at: datetime) -> Invoice:
         invoice.category = category_of(invoice.lines)
         invoice.buyer_name = customer.name
         invoice.buyer_siren = customer.siren
+        invoice.buyer_address = address or customer.siren
         invoice.buyer_vat_number = customer.vat_number
         invoice.billing_address = customer.billing_address
         first_order = invoice.orders[0] if invoice.orders else None

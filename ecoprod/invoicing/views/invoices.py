@@ -22,6 +22,7 @@ from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
+from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
@@ -207,6 +208,7 @@ def edit(invoice_id: int) -> Any:
         blank_line=form.blank_line(),
         totals=invoice.totals(),
         action_form=ActionForm(),
+        panels=panels_for("invoice_draft", invoice, current_user),
     ), status
 
 
