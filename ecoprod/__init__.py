@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecoprod import audit, deferred, i18n, jobs, models, observability, panels, security  # noqa: F401 - models registers every table
+from ecoprod import audit, deferred, i18n, jobs, listfilters, models, observability, panels, security  # noqa: F401 - models registers every table
 from ecoprod.accounts import permissions
 from ecoprod.accounts.names import actor_name
 from ecoprod.accounts.services import load_session_user
@@ -114,7 +114,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         customer=(order_panels.customer_panel, einvoicing_panels.customer_panel),
         invoice=(einvoicing_panels.invoice_panel,),
         invoice_draft=(einvoicing_panels.draft_panel,),
+        dashboard=(einvoicing_panels.dashboard_panel,),
     )
+    listfilters.init_app(app, invoices=(einvoicing_panels.INVOICE_FILTER,))
     commands = (
         seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, einvoicing_cli, jobs_cli, serve,
         backup_command, restore_command,

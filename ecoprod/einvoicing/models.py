@@ -95,6 +95,7 @@ class Transmission(TenantMixin, TimestampMixin, db.Model):
         sa.UniqueConstraint("school_id", "tracking_id", name="uq_einvoice_transmissions_tracking"),
         sa.Index("ix_einvoice_transmissions_state", "state", "claimed_at"),
         sa.Index("ix_einvoice_transmissions_invoice", "invoice_id"),
+        sa.Index("ix_einvoice_transmissions_current", "school_id", "current_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +116,10 @@ class Transmission(TenantMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason_code: Mapped[str | None] = mapped_column(Line(100))
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The document's latest life-cycle status (an invoice's own transmission only), for the
+    # invoice list's filter and the dashboard's counts.
+    current_status: Mapped[int | None]
+    current_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LifecycleStatus(TenantMixin, db.Model):

@@ -4,13 +4,20 @@ the platform; on a draft and on a customer's page, where the customer receives e
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import Customer
 from ecoprod.einvoicing.cdar import ALERTS, STATUSES
+from ecoprod.einvoicing.services import statuses
 from ecoprod.einvoicing.services.directory import address_of, connection_of_school, needs_address
-from ecoprod.einvoicing.services.sending import transmission_of
+from ecoprod.einvoicing.services.sending import status_transmissions, transmission_of
 from ecoprod.einvoicing.services.statuses import timeline
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.models import Invoice
+from ecoprod.listfilters import ListFilter
 from ecoprod.panels import Panel
 
 
@@ -20,9 +27,16 @@ def invoice_panel(invoice: Invoice, user: User) -> Panel | None:
     transmission = transmission_of(invoice)
     if transmission is None:
         return None
+    sent = status_transmissions(invoice)
     return Panel(
         "einvoicing/_invoice_panel.html",
-        {"transmission": transmission, "timeline": timeline(invoice), "labels": STATUSES, "alerts": ALERTS},
+        {
+            "transmission": transmission,
+            "timeline": timeline(invoice),
+            "problems": [t for t in sent if t.state in statuses.PROBLEMS],
+            "labels": STATUSES,
+            "alerts": ALERTS,
+        },
     )
 
 
@@ -46,3 +60,38 @@ def _directory_panel(customer: Customer, user: User, invoice: Invoice | None) ->
             "invoice": invoice,
         },
     )
+
+
+def dashboard_panel(user: User) -> Panel | None:
+    """The dashboard's count of documents per life-cycle status, and of those to look at."""
+    if not user.is_admin or connection_of_school(user.school_id) is None:
+        return None
+    return Panel("einvoicing/_dashboard_panel.html", {"counts": statuses.counts(), "labels": STATUSES})
+
+
+def _choices() -> list[tuple[str, str]]:
+    return [
+        ("", str(_l("Any e-invoicing status"))),
+        ("to_handle", str(_l("To handle"))),
+        ("waiting", str(_l("Not yet accepted by the platform"))),
+        *((str(code), f"{code} {label}") for code, label in STATUSES.items()),
+    ]
+
+
+def _narrow(stmt: sa.Select[Any], value: str) -> sa.Select[Any]:
+    if value == "to_handle":
+        ids = statuses.to_handle()
+    elif value == "waiting":
+        ids = statuses.waiting()
+    else:
+        ids = statuses.at_status(int(value))
+    return stmt.where(Invoice.id.in_(ids))
+
+
+INVOICE_FILTER = ListFilter(
+    name="einvoice",
+    label=_l("E-invoicing status"),
+    choices=_choices,
+    narrow=_narrow,
+    visible=lambda user: bool(user.is_admin),
+)

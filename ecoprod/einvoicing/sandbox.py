@@ -79,12 +79,13 @@ class Platform:
         reason_code: str | None = None,
         reason: str | None = None,
         notify: bool = True,
+        at: datetime | None = None,
     ) -> Flow:
         """A status of an invoice's life cycle (as the buyer or a platform posts it) becomes
         a life-cycle flow for the invoice's sender, and its webhooks are called."""
         invoice = self.flows[flow_id]
         facts = invoice_facts(invoice.content, invoice.info["flowSyntax"])
-        xml = status_message(facts, code, reason_code, reason)
+        xml = status_message(facts, code, reason_code, reason, at)
         now = _now()
         flow = Flow(
             info={

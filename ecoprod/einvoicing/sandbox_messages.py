@@ -63,11 +63,17 @@ LABELS = {200: "Déposée", 205: "Approuvée", 206: "Approuvée partiellement", 
 PLATFORM_STATUSES = frozenset({200, 201, 202, 203, 213})
 
 
-def status_message(facts: dict[str, str], code: int, reason_code: str | None, reason: str | None) -> bytes:
+def status_message(
+    facts: dict[str, str],
+    code: int,
+    reason_code: str | None,
+    reason: str | None,
+    at: datetime | None = None,
+) -> bytes:
     """A CDAR message to the seller, in the shape of XP Z12-012 annex B's examples (v1.4)."""
     from xml.sax.saxutils import escape
 
-    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    stamp = (at or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d%H%M%S")
     by_platform = code in PLATFORM_STATUSES
     issuer = (
         "<ram:RoleCode>WK</ram:RoleCode>"

@@ -52,6 +52,17 @@ def transmission_of(invoice: Invoice) -> Transmission | None:
     ).one_or_none()
 
 
+def status_transmissions(invoice: Invoice) -> list[Transmission]:
+    """The statuses the school sent about the invoice (212 Encaissée), oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Transmission)
+            .where(Transmission.invoice_id == invoice.id, Transmission.status_code.is_not(None))
+            .order_by(Transmission.id)
+        )
+    )
+
+
 def queue(invoice: Invoice) -> Transmission | None:
     """In the issuing transaction: an invoice to a French business or public body, of a
     school connected to a platform, waits to be sent (others are e-reported, not sent)."""

@@ -91,15 +91,12 @@ def keep(invoice: Invoice, report: cdar.StatusReport, flow_id: str, source: str)
     )
     db.session.add(status)
     db.session.flush()
+    _advance(invoice.id, status.code, status.at)
     audit.record(
         "einvoicing.status", invoice, reference=f"{invoice.number} {report.code}", school_id=invoice.school_id
     )
     if report.code == 213:
-        transmission = db.session.scalars(
-            sa.select(Transmission)
-            .where(Transmission.invoice_id == invoice.id)
-            .execution_options(all_schools=True)
-        ).one_or_none()
+        transmission = _own_transmission(invoice.id)
         if transmission is not None:
             transmission.state = TransmissionState.REJECTED
             transmission.reason_code, transmission.reason = report.reason_code, report.reason
@@ -108,6 +105,25 @@ def keep(invoice: Invoice, report: cdar.StatusReport, flow_id: str, source: str)
 
         notify_status(invoice, status)
     return 1
+
+
+def _own_transmission(invoice_id: int) -> Transmission | None:
+    """The document's own transmission (not the statuses the school sent about it)."""
+    return db.session.scalars(
+        sa.select(Transmission)
+        .where(Transmission.invoice_id == invoice_id, Transmission.status_code.is_(None))
+        .execution_options(all_schools=True)
+    ).one_or_none()
+
+
+def _advance(invoice_id: int, code: int, at: datetime) -> None:
+    """The document's current status becomes this one unless a later one is known (statuses
+    arrive out of order: polling and webhook, several flows)."""
+    transmission = _own_transmission(invoice_id)
+    if transmission is None:
+        return
+    if transmission.current_status_at is None or at >= transmission.current_status_at:
+        transmission.current_status, transmission.current_status_at = code, at
 
 
 def poll(connection: PlatformConnection) -> int:
@@ -181,14 +197,63 @@ def verify(
 
 def keep_sent(transmission: Transmission, flow_id: str) -> None:
     """A status the school sent (212), in the invoice's timeline like those it receives."""
+    now = utcnow()
     db.session.add(
         LifecycleStatus(
             school_id=transmission.school_id,
             invoice_id=transmission.invoice_id,
             code=transmission.status_code,
-            at=utcnow(),
+            at=now,
             flow_id=flow_id,
             source="sent",
-            received_at=utcnow(),
+            received_at=now,
         )
     )
+    _advance(transmission.invoice_id, int(transmission.status_code or 0), now)
+
+
+# --- The list's filter and the dashboard's counts --------------------------------------------
+
+TO_HANDLE = frozenset({*cdar.ALERTS, 208})  # disputed, suspended, refused, rejected
+PROBLEMS = (TransmissionState.REJECTED, TransmissionState.FAILED)
+
+
+def to_handle() -> sa.Select[tuple[int]]:
+    """Documents the administrators must look at: refused by the platform or not sent, a
+    status that asks for action, or a 212 the platform refused."""
+    return sa.select(Transmission.invoice_id).where(
+        sa.or_(
+            Transmission.state.in_(PROBLEMS),
+            sa.and_(Transmission.status_code.is_(None), Transmission.current_status.in_(TO_HANDLE)),
+        )
+    )
+
+
+def waiting() -> sa.Select[tuple[int]]:
+    """Documents not yet accepted by the platform (queued, or sent and being checked)."""
+    return sa.select(Transmission.invoice_id).where(
+        Transmission.status_code.is_(None),
+        Transmission.state.in_([TransmissionState.QUEUED, TransmissionState.SENT]),
+    )
+
+
+def at_status(code: int) -> sa.Select[tuple[int]]:
+    return sa.select(Transmission.invoice_id).where(
+        Transmission.status_code.is_(None), Transmission.current_status == code
+    )
+
+
+def counts() -> dict[str, int]:
+    """The school's documents per current status (``"205"``…), and ``to_handle``, ``waiting``:
+    three aggregate statements."""
+    per_status = db.session.execute(
+        sa.select(Transmission.current_status, sa.func.count())
+        .where(Transmission.status_code.is_(None), Transmission.current_status.is_not(None))
+        .group_by(Transmission.current_status)
+    ).all()
+    found = {str(code): int(n) for code, n in per_status}
+    for name, ids in (("to_handle", to_handle()), ("waiting", waiting())):
+        found[name] = int(
+            db.session.scalar(sa.select(sa.func.count(sa.distinct(ids.subquery().c.invoice_id)))) or 0
+        )
+    return found

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.invoicing import figures as dashboard_figures
 from ecoprod.invoicing.views.blueprint import bp
+from ecoprod.panels import panels_for
 
 
 @bp.get("/dashboard")
@@ -15,4 +16,10 @@ from ecoprod.invoicing.views.blueprint import bp
 def dashboard() -> str:
     figures = dashboard_figures.figures()
     top = max((amount for _, amount in figures.months), default=0) or 1
-    return render_template("invoicing/dashboard.html", f=figures, top=top, user=current_user)
+    return render_template(
+        "invoicing/dashboard.html",
+        f=figures,
+        top=top,
+        user=current_user,
+        panels=panels_for("dashboard", current_user),
+    )

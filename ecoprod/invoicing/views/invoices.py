@@ -11,6 +11,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ecoprod import listfilters
 from ecoprod.accounts.permissions import admin_or_customer, admin_required
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
@@ -74,6 +75,7 @@ def index() -> str:
         stmt = TABS[tab](stmt)
     else:
         tab = "all"
+    stmt, filters = listfilters.apply("invoices", current_user, stmt, request.args)
     search = SearchForm(request.args)
     if search.q.data:  # a draft has no buyer's name yet: its customer's
         stmt = apply_search(
@@ -88,7 +90,13 @@ def index() -> str:
     # Drafts have no totals of their own yet: worked out from their lines, for the page at once.
     totals = services.draft_totals(page.items)
     return render_template(
-        "invoicing/index.html", page=page, tab=tab, tabs=TABS, search=search, draft_totals=totals
+        "invoicing/index.html",
+        page=page,
+        tab=tab,
+        tabs=TABS,
+        search=search,
+        filters=filters,
+        draft_totals=totals,
     )
 
 
