@@ -160,7 +160,6 @@ class BuyerAddress(TenantMixin, db.Model):
     routing_identifier: Mapped[str | None] = mapped_column(Line(100))
     # None: the annuaire has no active line for it (it cannot receive e-invoices).
     addressing_identifier: Mapped[str | None] = mapped_column(Line(125))
-    line_status: Mapped[str | None] = mapped_column(Line(10))  # Enabled, Disabled, Upcoming
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @property

@@ -12,7 +12,8 @@ from ecoprod.accounts.models import User
 from ecoprod.customers.models import Customer
 from ecoprod.einvoicing.cdar import ALERTS, STATUSES
 from ecoprod.einvoicing.services import statuses
-from ecoprod.einvoicing.services.directory import address_of, connection_of_school, needs_address
+from ecoprod.einvoicing.services.connection import connection_of
+from ecoprod.einvoicing.services.directory import address_of, needs_address
 from ecoprod.einvoicing.services.sending import status_transmissions, transmission_of
 from ecoprod.einvoicing.services.statuses import timeline
 from ecoprod.i18n import lazy_gettext as _l
@@ -24,7 +25,7 @@ from ecoprod.panels import Panel
 def invoice_panel(invoice: Invoice, user: User) -> Panel | None:
     if not user.is_admin:
         return None
-    transmission = transmission_of(invoice)
+    transmission = transmission_of(invoice.id)
     if transmission is None:
         return None
     sent = status_transmissions(invoice)
@@ -49,7 +50,7 @@ def draft_panel(invoice: Invoice, user: User) -> Panel | None:
 
 
 def _directory_panel(customer: Customer, user: User, invoice: Invoice | None) -> Panel | None:
-    if not user.is_admin or connection_of_school(customer.school_id) is None:
+    if not user.is_admin or connection_of(customer.school_id) is None:
         return None
     return Panel(
         "einvoicing/_directory_panel.html",
@@ -64,7 +65,7 @@ def _directory_panel(customer: Customer, user: User, invoice: Invoice | None) ->
 
 def dashboard_panel(user: User) -> Panel | None:
     """The dashboard's count of documents per life-cycle status, and of those to look at."""
-    if not user.is_admin or connection_of_school(user.school_id) is None:
+    if not user.is_admin or connection_of(user.school_id) is None:
         return None
     return Panel("einvoicing/_dashboard_panel.html", {"counts": statuses.counts(), "labels": STATUSES})
 

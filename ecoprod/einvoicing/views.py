@@ -29,7 +29,7 @@ bp = Blueprint("einvoicing", __name__)
 @bp.route("/admin/e-invoicing", methods=["GET", "POST"])
 @admin_required
 def connection() -> Any:
-    saved = services.connection_of(g.school)
+    saved = services.connection_of(g.school.id)
     form = ConnectionForm(obj=saved)
     if not form.is_submitted() and saved is not None:
         form.syntax.data = saved.syntax.value
@@ -49,7 +49,7 @@ def connection() -> Any:
 @bp.post("/admin/e-invoicing/test")
 @admin_required
 def test() -> Response:
-    saved = services.connection_of(g.school)
+    saved = services.connection_of(g.school.id)
     if saved is None or not ActionForm().validate_on_submit():
         return redirect(url_for("einvoicing.connection"))
     try:

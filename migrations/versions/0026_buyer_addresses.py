@@ -47,7 +47,6 @@ def upgrade():
         sa.Column('siret', ecoprod.database.Line(length=14), nullable=True),
         sa.Column('routing_identifier', ecoprod.database.Line(length=100), nullable=True),
         sa.Column('addressing_identifier', ecoprod.database.Line(length=125), nullable=True),
-        sa.Column('line_status', ecoprod.database.Line(length=10), nullable=True),
         sa.Column('checked_at', ecoprod.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column('school_id', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_einvoice_buyer_addresses_customer_id_customers')),

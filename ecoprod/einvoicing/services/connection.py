@@ -34,9 +34,10 @@ class ConnectionInput:
     syntax: Syntax
 
 
-def connection_of(school: School) -> PlatformConnection | None:
+def connection_of(school_id: int) -> PlatformConnection | None:
+    """The school's connection, if it has one."""
     return db.session.scalars(
-        sa.select(PlatformConnection).where(PlatformConnection.school_id == school.id)
+        sa.select(PlatformConnection).where(PlatformConnection.school_id == school_id)
     ).one_or_none()
 
 
@@ -60,7 +61,7 @@ def save_connection(school: School, data: ConnectionInput) -> PlatformConnection
     addresses = {
         name: check_address(getattr(data, name), name) for name in ("flow_url", "directory_url", "token_url")
     }
-    connection = connection_of(school)
+    connection = connection_of(school.id)
     if connection is None and not data.client_secret:
         raise EinvoicingError(
             [str(_l("Enter the client secret the platform gave you."))], field="client_secret"

@@ -21,7 +21,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.database import utcnow
 from ecoprod.einvoicing.client import PlatformError
 from ecoprod.einvoicing.models import BuyerAddress, PlatformConnection
-from ecoprod.einvoicing.services.connection import EinvoicingError, client_for
+from ecoprod.einvoicing.services.connection import EinvoicingError, client_for, connection_of
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.errors import InvoicingError
@@ -36,12 +36,16 @@ def needs_address(customer: Customer) -> bool:
 def address_of(customer: Customer) -> BuyerAddress | None:
     """The annuaire's last answer about this customer, if it was asked about its current
     SIREN, SIRET and routing code (a changed customer must be asked again)."""
-    found = db.session.scalars(
-        sa.select(BuyerAddress).where(BuyerAddress.customer_id == customer.id)
-    ).one_or_none()
+    found = _kept(customer)
     if found is None or (found.siren, found.siret, found.routing_identifier) != _asked(customer):
         return None
     return found
+
+
+def _kept(customer: Customer) -> BuyerAddress | None:
+    return db.session.scalars(
+        sa.select(BuyerAddress).where(BuyerAddress.customer_id == customer.id)
+    ).one_or_none()
 
 
 def _asked(customer: Customer) -> tuple[str, str | None, str | None]:
@@ -91,31 +95,21 @@ def look_up(connection: PlatformConnection, customer: Customer) -> BuyerAddress:
     siren, siret, routing = _asked(customer)
     lines = client_for(connection).directory_lines(siren)
     line = choose_line(lines, siret, routing)
-    found = db.session.scalars(
-        sa.select(BuyerAddress).where(BuyerAddress.customer_id == customer.id)
-    ).one_or_none()
+    found = _kept(customer)
     if found is None:
         found = BuyerAddress(customer_id=customer.id, school_id=customer.school_id)
         db.session.add(found)
     found.siren, found.siret, found.routing_identifier = siren, siret, routing
     found.addressing_identifier = str(line["addressingIdentifier"]) if line else None
-    statuses = {str(ln.get("directoryLineStatus")) for ln in lines}
-    found.line_status = "Enabled" if line else next(iter(sorted(statuses)), None)
     found.checked_at = utcnow()
     db.session.flush()
     audit.record("einvoicing.directory_checked", customer, reference=found.addressing_identifier or "no line")
     return found
 
 
-def connection_of_school(school_id: int) -> PlatformConnection | None:
-    return db.session.scalars(
-        sa.select(PlatformConnection).where(PlatformConnection.school_id == school_id)
-    ).one_or_none()
-
-
 def check_now(customer: Customer) -> BuyerAddress:
     """The admin's "check in the annuaire" (raises ``EinvoicingError`` with the reason)."""
-    connection = connection_of_school(customer.school_id)
+    connection = connection_of(customer.school_id)
     if connection is None:
         raise EinvoicingError(str(_l("Connect the school to its platform first.")))
     if not needs_address(customer):
@@ -138,7 +132,7 @@ def buyer_address_for_issue(invoice: Invoice, **_: Any) -> str | None:
     customer = invoice.customer
     if not needs_address(customer):
         return None
-    connection = connection_of_school(invoice.school_id)
+    connection = connection_of(invoice.school_id)
     if connection is None:
         return None
     known = address_of(customer)

@@ -43,11 +43,11 @@ def processing_rule(customer_type: CustomerType) -> str:
     return PROCESSING_RULES[customer_type]
 
 
-def transmission_of(invoice: Invoice) -> Transmission | None:
-    """The invoice's own transmission (not the statuses sent about it)."""
+def transmission_of(invoice_id: int) -> Transmission | None:
+    """The document's own transmission (not the statuses sent about it)."""
     return db.session.scalars(
         sa.select(Transmission).where(
-            Transmission.invoice_id == invoice.id, Transmission.status_code.is_(None)
+            Transmission.invoice_id == invoice_id, Transmission.status_code.is_(None)
         )
     ).one_or_none()
 
@@ -107,7 +107,7 @@ def vat_due_on_receipt(invoice: Invoice) -> bool:
 def queue_cashed(payment: Payment) -> Transmission | None:
     """In the payment's transaction: a 212 for a transmitted invoice whose VAT is due on receipt."""
     invoice = payment.invoice
-    sent = transmission_of(invoice)
+    sent = transmission_of(invoice.id)
     if sent is None or sent.state not in (TransmissionState.SENT, TransmissionState.ACCEPTED):
         return None
     if not vat_due_on_receipt(invoice):
@@ -149,7 +149,7 @@ def cashed_amounts(invoice: Invoice, amount: Decimal) -> list[tuple[Decimal, Dec
 
 def _status_file(transmission: Transmission, invoice: Invoice) -> Payload:
     school, customer = school_of(invoice), invoice.customer
-    sent = transmission_of(invoice)
+    sent = transmission_of(invoice.id)
     payment = db.session.get(Payment, transmission.payment_id)
     message = cdar.Cashed(
         message_id=transmission.tracking_id,

@@ -20,6 +20,7 @@ from ecoprod.einvoicing import cdar
 from ecoprod.einvoicing.client import PlatformClient, webhook_signature
 from ecoprod.einvoicing.models import LifecycleStatus, PlatformConnection, Transmission, TransmissionState
 from ecoprod.einvoicing.services.connection import client_for
+from ecoprod.einvoicing.services.sending import transmission_of
 from ecoprod.extensions import db
 from ecoprod.invoicing.models import Invoice
 from ecoprod.schools.models import School
@@ -96,7 +97,7 @@ def keep(invoice: Invoice, report: cdar.StatusReport, flow_id: str, source: str)
         "einvoicing.status", invoice, reference=f"{invoice.number} {report.code}", school_id=invoice.school_id
     )
     if report.code == 213:
-        transmission = _own_transmission(invoice.id)
+        transmission = transmission_of(invoice.id)
         if transmission is not None:
             transmission.state = TransmissionState.REJECTED
             transmission.reason_code, transmission.reason = report.reason_code, report.reason
@@ -107,19 +108,10 @@ def keep(invoice: Invoice, report: cdar.StatusReport, flow_id: str, source: str)
     return 1
 
 
-def _own_transmission(invoice_id: int) -> Transmission | None:
-    """The document's own transmission (not the statuses the school sent about it)."""
-    return db.session.scalars(
-        sa.select(Transmission)
-        .where(Transmission.invoice_id == invoice_id, Transmission.status_code.is_(None))
-        .execution_options(all_schools=True)
-    ).one_or_none()
-
-
 def _advance(invoice_id: int, code: int, at: datetime) -> None:
     """The document's current status becomes this one unless a later one is known (statuses
     arrive out of order: polling and webhook, several flows)."""
-    transmission = _own_transmission(invoice_id)
+    transmission = transmission_of(invoice_id)
     if transmission is None:
         return
     if transmission.current_status_at is None or at >= transmission.current_status_at:
