@@ -63,7 +63,12 @@ def read(school_id: int, sha256: str | None) -> bytes | None:
 
 
 def respond(
-    school_id: int, sha256: str | None, download_name: str, *, as_attachment: bool = False
+    school_id: int,
+    sha256: str | None,
+    download_name: str,
+    *,
+    as_attachment: bool = False,
+    mimetype: str = "application/pdf",
 ) -> Response:
     """The stored document as a response, or 404; cached by its fingerprint."""
     data = read(school_id, sha256)
@@ -71,7 +76,7 @@ def respond(
         abort(404)
     response = send_file(
         io.BytesIO(data),
-        mimetype="application/pdf",
+        mimetype=mimetype,
         as_attachment=as_attachment,
         download_name=download_name,
         conditional=True,

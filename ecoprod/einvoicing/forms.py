@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import PasswordField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import Length, Optional, Regexp
 
 from ecoprod.einvoicing.models import INVOICE_SYNTAXES, SYNTAX_LABELS, Syntax
 from ecoprod.einvoicing.services import ConnectionInput
@@ -27,6 +27,15 @@ class ConnectionForm(BaseForm):
     client_secret = PasswordField(
         _l("Client secret"), validators=[Optional(), Length(max=500)], filters=[none_if_empty]
     )
+    platform_number = StringField(
+        _l("Platform number"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Za-z0-9]{4}$", message=_l("Four letters or digits, as the platform gave them.")),
+        ],
+        filters=[none_if_empty],
+        description=_l("Its matricule (4 characters): it sends the school's e-reporting files."),
+    )
     syntax = SelectField(
         _l("Format sent"),
         choices=options((s.value, SYNTAX_LABELS[s]) for s in INVOICE_SYNTAXES),
@@ -41,4 +50,5 @@ class ConnectionForm(BaseForm):
             client_id=self.client_id.data,
             client_secret=self.client_secret.data,
             syntax=Syntax(self.syntax.data),
+            platform_number=self.platform_number.data,
         )

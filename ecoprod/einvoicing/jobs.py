@@ -3,14 +3,20 @@ process left, and ask the platform for the acknowledgements still pending."""
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
 from ecoprod.einvoicing import services
 from ecoprod.einvoicing.client import PlatformError
 from ecoprod.einvoicing.models import PlatformConnection, Transmission
-from ecoprod.einvoicing.services import sending, statuses
+from ecoprod.einvoicing.services import ereporting, sending, statuses
 from ecoprod.extensions import db
-from ecoprod.jobs import every_minute, every_minutes, job, periodic
+from ecoprod.schools.models import School
+from ecoprod.tenancy import scoped_to
+from ecoprod.jobs import daily_at, every_minute, every_minutes, job, periodic
+
+log = logging.getLogger(__name__)
 
 
 @job(retries=8, retry_delay=30, retry_backoff=2)
@@ -79,3 +85,23 @@ def poll_statuses() -> None:
             db.session.rollback()
             continue
         db.session.commit()
+
+
+@periodic(daily_at(5, 30))
+def prepare_reports() -> None:
+    """Each morning, every connected school's e-reporting of the periods that have ended
+    (and corrections of those whose figures changed); the files go out through ``send``."""
+    ids = db.session.scalars(
+        sa.select(PlatformConnection.school_id)
+        .where(PlatformConnection.check_ok.is_(True))
+        .execution_options(all_schools=True)
+    ).all()
+    for school_id in ids:
+        with scoped_to(db.session, school_id):
+            try:
+                ereporting.prepare(db.session.get(School, school_id))
+            except Exception:  # one school's trouble does not hold up the others'
+                db.session.rollback()
+                log.exception("e-reporting of school %s failed", school_id)
+                continue
+            db.session.commit()

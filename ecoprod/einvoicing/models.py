@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecoprod.database import Line, TimestampMixin, UTCDateTime, enum_type
+from ecoprod.database import Line, Money, TimestampMixin, UTCDateTime, enum_type
 from ecoprod.extensions import db
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
@@ -22,6 +23,7 @@ class Syntax(enum.StrEnum):
     CII = "CII"
     UBL = "UBL"
     CDAR = "CDAR"  # a life-cycle status the school sends (never a school's choice for invoices)
+    FRR = "FRR"  # an e-reporting file (flux 10)
 
     @property
     def label(self) -> str:
@@ -33,6 +35,7 @@ SYNTAX_LABELS = {
     Syntax.CII: _l("CII (XML, UN/CEFACT)"),
     Syntax.UBL: _l("UBL 2.1 (XML)"),
     Syntax.CDAR: _l("CDAR (life-cycle status)"),
+    Syntax.FRR: _l("E-reporting (flux 10)"),
 }
 INVOICE_SYNTAXES = (Syntax.FACTURX, Syntax.CII, Syntax.UBL)
 
@@ -51,6 +54,8 @@ class PlatformConnection(TenantMixin, TimestampMixin, db.Model):
     client_id: Mapped[str] = mapped_column(Line(200))
     sealed_secret: Mapped[str] = mapped_column(sa.Text)
     syntax: Mapped[Syntax] = mapped_column(enum_type(Syntax, 10), default=Syntax.FACTURX)
+    # The platform's matricule (4 characters): the sender of the school's e-reporting files.
+    platform_number: Mapped[str | None] = mapped_column(Line(4))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     check_ok: Mapped[bool | None]
     check_message: Mapped[str | None] = mapped_column(Line(300))
@@ -85,10 +90,10 @@ TRANSMISSION_STATE_LABELS = {
 
 
 class Transmission(TenantMixin, TimestampMixin, db.Model):
-    """An issued invoice or credit note on its way to the school's platform, or a status the
-    school sends about it (``status_code``). The tracking id is the document's number (a
-    status's: ``<number>-212-<payment>``): a retry finds the flow already sent instead of
-    sending twice."""
+    """An issued invoice or credit note on its way to the school's platform, a status the
+    school sends about it (``status_code``), or an e-reporting file (``report_id``). The
+    tracking id is the document's number (a status's: ``<number>-212-<payment>``; a report's:
+    its TT-1 id): a retry finds the flow already sent instead of sending twice."""
 
     __tablename__ = "einvoice_transmissions"
     __table_args__ = (
@@ -96,10 +101,15 @@ class Transmission(TenantMixin, TimestampMixin, db.Model):
         sa.Index("ix_einvoice_transmissions_state", "state", "claimed_at"),
         sa.Index("ix_einvoice_transmissions_invoice", "invoice_id"),
         sa.Index("ix_einvoice_transmissions_current", "school_id", "current_status"),
+        sa.Index("ix_einvoice_transmissions_report", "report_id"),
+        sa.CheckConstraint(
+            "(invoice_id IS NULL) <> (report_id IS NULL)", name="subject"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"))
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ereports.id"))
     # A status the school sends about the invoice (212 Encaissée, for this payment), not the invoice.
     status_code: Mapped[int | None]
     payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"))
@@ -165,3 +175,59 @@ class BuyerAddress(TenantMixin, db.Model):
     @property
     def can_receive(self) -> bool:
         return self.addressing_identifier is not None
+
+
+class Flux(enum.StrEnum):
+    """The e-reporting flows EcoProd sends, one file each (XP: flux 10.1 to 10.4)."""
+
+    SALES_ABROAD = "10.1"  # invoices to foreign businesses, one by one
+    CASHED_ABROAD = "10.2"  # payments of those invoices, when VAT is due on receipt
+    SALES_INDIVIDUALS = "10.3"  # sales to individuals, totalled per day
+    CASHED_INDIVIDUALS = "10.4"  # their payments, per day, when VAT is due on receipt
+
+    @property
+    def label(self) -> str:
+        return label(FLUX_LABELS[self])
+
+    @property
+    def payments(self) -> bool:
+        return self in (Flux.CASHED_ABROAD, Flux.CASHED_INDIVIDUALS)
+
+    @property
+    def processing_rule(self) -> str:
+        return "B2C" if self in (Flux.SALES_INDIVIDUALS, Flux.CASHED_INDIVIDUALS) else "B2BInt"
+
+
+FLUX_LABELS = {
+    Flux.SALES_ABROAD: _l("Sales to foreign businesses"),
+    Flux.CASHED_ABROAD: _l("Payments of sales abroad"),
+    Flux.SALES_INDIVIDUALS: _l("Sales to individuals"),
+    Flux.CASHED_INDIVIDUALS: _l("Payments from individuals"),
+}
+
+
+class EReport(TenantMixin, TimestampMixin, db.Model):
+    """One flow's report for one period (start and end included): the file built, or why it
+    could not be (``problem``), or nothing to report (``documents`` 0, no file). A period whose
+    figures change after its report was sent gets a new one (``sequence`` + 1, a correction)."""
+
+    __tablename__ = "ereports"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "flux", "period_start", "sequence", name="uq_ereports_period"),
+        sa.Index("ix_ereports_school_period", "school_id", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flux: Mapped[Flux] = mapped_column(enum_type(Flux, 5))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    sequence: Mapped[int] = mapped_column(default=1)
+    correction: Mapped[bool] = mapped_column(default=False)
+    report_id: Mapped[str] = mapped_column(Line(50))
+    documents: Mapped[int] = mapped_column(default=0)  # invoices or payments in it
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))  # excl. VAT, or cashed
+    vat: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    digest: Mapped[str] = mapped_column(Line(64))  # of the figures, not of the file
+    file_sha256: Mapped[str | None] = mapped_column(Line(64))  # in ``ecoprod.documents``
+    problem: Mapped[str | None] = mapped_column(sa.Text)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime())

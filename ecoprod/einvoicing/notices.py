@@ -23,12 +23,16 @@ def _admins(school_id: int) -> list[User]:
 
 
 def notify_rejection(transmission: Transmission) -> None:
-    """Each active administrator of the school, in their language, with the reason and a link."""
-    link = external_url("invoicing.detail", invoice_id=transmission.invoice_id)
+    """Each active administrator of the school, in their language, with the reason and a
+    link: to the invoice, or to the e-reporting page for a report."""
+    if transmission.report_id is not None:
+        template, link = "ereport_rejected", external_url("einvoicing.reports")
+    else:
+        template, link = "einvoice_rejected", external_url("invoicing.detail", invoice_id=transmission.invoice_id)
     for admin in _admins(transmission.school_id):
         queue_email(
             admin.email,
-            "einvoice_rejected",
+            template,
             locale=admin.locale,
             school_id=transmission.school_id,
             transmission=transmission,

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from lxml import etree
 
 from ecoprod.einvoicing import contract
 from ecoprod.einvoicing.client import webhook_signature as signature
@@ -229,10 +230,10 @@ def create_sandbox(platform: Platform) -> Flask:
                 "flowId": str(uuid.uuid4()),
                 "submittedAt": now,
                 "updatedAt": now,
-                "flowProfile": info.get("flowProfile", "CIUS"),
+                "flowProfile": info.get("flowProfile", "Undefined" if info["flowSyntax"] == "FRR" else "CIUS"),
                 "processingRule": info.get("processingRule", "B2B"),
                 "processingRuleSource": "Input" if "processingRule" in info else "Computed",
-                "flowType": "CustomerInvoiceLC" if info["flowSyntax"] == "CDAR" else "CustomerInvoice",
+                "flowType": _flow_type(info["flowSyntax"], content),
                 "flowDirection": "Out",
                 "acknowledgement": {"status": "Error", "details": details} if details else {"status": "Ok"},
             },
@@ -242,7 +243,7 @@ def create_sandbox(platform: Platform) -> Flask:
         )
         with platform.lock:
             platform.flows[flow.id] = flow
-        if platform.auto_delay and not details and info["flowSyntax"] != "CDAR":
+        if platform.auto_delay and not details and info["flowSyntax"] not in ("CDAR", "FRR"):
             _advance(platform, flow.id, [200, 205])
         answer = {k: flow.info[k] for k in ("flowId", "submittedAt", "trackingId", "name", "flowSyntax")}
         answer |= {k: flow.info[k] for k in ("processingRule", "flowProfile", "sha256")}
@@ -332,6 +333,32 @@ def _advance(platform: Platform, flow_id: str, codes: list[int]) -> None:
     timer = threading.Timer(platform.auto_delay or 0, post)
     timer.daemon = True
     timer.start()
+
+
+def _flow_type(syntax: str, content: bytes) -> str:
+    """The Flow Service's ``flowType`` of an outgoing flow; an e-reporting file's by what it
+    holds (10.1 to 10.4, or several)."""
+    if syntax == "CDAR":
+        return "CustomerInvoiceLC"
+    if syntax != "FRR":
+        return "CustomerInvoice"
+    try:
+        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return "Undefined"
+    kinds = {
+        name
+        for path, name in (
+            ("TransactionsReport/Invoice", "UnitaryCustomerTransactionReport"),
+            ("TransactionsReport/Transactions", "AggregatedCustomerTransactionReport"),
+            ("PaymentsReport/Invoice", "UnitaryCustomerPaymentReport"),
+            ("PaymentsReport/Transactions", "AggregatedCustomerPaymentReport"),
+        )
+        if root.find(path) is not None
+    }
+    if len(kinds) > 1:
+        return "MultiFlowReport"
+    return kinds.pop() if kinds else "Undefined"
 
 
 def _post(url: str, payload: bytes, headers: dict[str, str]) -> int:

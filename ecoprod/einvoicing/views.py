@@ -1,5 +1,5 @@
 """The school's plateforme agréée: the connection's settings and its test, a customer's
-look-up in the annuaire (administrators), and the platform's webhook."""
+look-up in the annuaire, the e-reporting (administrators), and the platform's webhook."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ecoprod import documents
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.customers.access import load_customer_or_404
 from ecoprod.einvoicing import jobs, services
 from ecoprod.einvoicing.forms import ConnectionForm
-from ecoprod.einvoicing.services import statuses
+from ecoprod.einvoicing.models import EReport
+from ecoprod.einvoicing.services import ereporting, statuses
 from ecoprod.errors import ActionRefused
 from ecoprod.extensions import csrf, db
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import ngettext
 from ecoprod.invoicing.access import load_invoice_or_404
 from ecoprod.tenancy import set_scope
 from ecoprod.web.feedback import flash_refusal, show_on_form
@@ -99,6 +102,45 @@ def check_directory(customer_id: int) -> Response:
                 "error",
             )
     return redirect(back)
+
+
+@bp.get("/admin/e-invoicing/e-reporting")
+@admin_required
+def reports() -> str:
+    """The school's e-reporting: each period's files, what they hold, where they are."""
+    return render_template(
+        "einvoicing/reports.html",
+        rows=ereporting.reports_of(g.school.id),
+        connection=services.connection_of(g.school.id),
+        school=g.school,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/admin/e-invoicing/e-reporting/prepare")
+@admin_required
+def prepare_reports() -> Response:
+    """Build now what the morning's job would: the periods ended and not reported yet."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("einvoicing.reports"))
+    built = ereporting.prepare(g.school)
+    db.session.commit()
+    if built:
+        flash(ngettext("%(num)s report prepared.", "%(num)s reports prepared.", len(built)), "success")
+    else:
+        flash(_("Nothing new to report: every ended period is up to date."), "info")
+    return redirect(url_for("einvoicing.reports"))
+
+
+@bp.get("/admin/e-invoicing/e-reporting/<int:report_id>.xml")
+@admin_required
+def report_file(report_id: int) -> Response:
+    report = db.session.get(EReport, report_id)
+    if report is None or report.school_id != g.school.id or not report.file_sha256:
+        abort(404)
+    return documents.respond(
+        report.school_id, report.file_sha256, f"{report.report_id}.xml", mimetype="application/xml", as_attachment=True
+    )
 
 
 @bp.post("/einvoicing/webhook/<token>")

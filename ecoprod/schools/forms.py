@@ -19,7 +19,7 @@ from ecoprod.forms import (
 )
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import Identifier, clean_bic, clean_iban, clean_rna, clean_siret, clean_vat
-from ecoprod.schools.models import VAT_REGIME_LABELS, VatRegime
+from ecoprod.schools.models import VAT_FILING_LABELS, VAT_REGIME_LABELS, VatFiling, VatRegime
 from ecoprod.schools.services import SchoolIdentityInput, SchoolSettingsInput
 
 PREFIX = Regexp(r"^[A-Z]{1,8}$", message=_l("Capital letters only, 8 at most."))
@@ -53,6 +53,12 @@ class SchoolSettingsForm(SchoolIdentityForm):
     bic = StringField(_l("BIC"), validators=[Optional(), Identifier(clean_bic)])
     vat_regime = SelectField(
         _l("VAT regime"), choices=options((r.value, VAT_REGIME_LABELS[r]) for r in VatRegime)
+    )
+    vat_filing = SelectField(
+        _l("VAT returns"),
+        choices=options((f.value, VAT_FILING_LABELS[f]) for f in VatFiling),
+        default=VatFiling.MONTHLY.value,
+        description=_l("Sets how often sales to individuals and abroad are e-reported."),
     )
     vat_exemption_text = text_field(
         _l("Exemption text printed on documents"),
@@ -115,7 +121,10 @@ class SchoolSettingsForm(SchoolIdentityForm):
 
     def to_input(self) -> SchoolSettingsInput:
         return SchoolSettingsInput(
-            **(self._values(SchoolSettingsInput) | {"vat_regime": VatRegime(self.vat_regime.data)})
+            **(
+                self._values(SchoolSettingsInput)
+                | {"vat_regime": VatRegime(self.vat_regime.data), "vat_filing": VatFiling(self.vat_filing.data)}
+            )
         )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -124,6 +133,12 @@ class SchoolSettingsForm(SchoolIdentityForm):
             self.vat_exemption_text.errors = [
                 *self.vat_exemption_text.errors,
                 _l("Give the legal text of the exemption."),
+            ]
+            return False
+        if self.vat_regime.data == VatRegime.SUBJECT.value and self.vat_filing.data == VatFiling.NONE.value:
+            self.vat_filing.errors = [
+                *self.vat_filing.errors,
+                _l("A school subject to VAT files returns: choose the normal or the simplified regime."),
             ]
             return False
         return valid

@@ -39,6 +39,28 @@ VAT_REGIME_LABELS = {
     VatRegime.EXEMPT: _l("Exempt from VAT"),
 }
 
+
+
+class VatFiling(enum.StrEnum):
+    """How often the school files its VAT returns: it sets the e-reporting's periods."""
+
+    MONTHLY = "monthly"  # réel normal, monthly returns (CA3)
+    QUARTERLY = "quarterly"  # réel normal, quarterly returns
+    SIMPLIFIED = "simplified"  # réel simplifié (yearly CA12)
+    NONE = "none"  # franchise en base: no returns
+
+    @property
+    def label(self) -> str:
+        return label(VAT_FILING_LABELS[self])
+
+
+VAT_FILING_LABELS = {
+    VatFiling.MONTHLY: _l("Normal regime, monthly returns"),
+    VatFiling.QUARTERLY: _l("Normal regime, quarterly returns"),
+    VatFiling.SIMPLIFIED: _l("Simplified regime"),
+    VatFiling.NONE: _l("No VAT returns (franchise)"),
+}
+
 FRANCHISE_MENTION = "TVA non applicable, art. 293 B du CGI"
 
 
@@ -78,6 +100,9 @@ class School(TimestampMixin, db.Model):
     )
     early_payment_terms: Mapped[str | None] = mapped_column(Line(300))
     vat_on_debits: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    vat_filing: Mapped[VatFiling] = mapped_column(
+        enum_type(VatFiling, 12), default=VatFiling.MONTHLY, server_default=VatFiling.MONTHLY.value
+    )
     deposit_percent: Mapped[Decimal] = mapped_column(
         ScaledDecimal(2), default=Decimal("30"), server_default=sa.text("3000")
     )

@@ -15,7 +15,7 @@ from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.pdf import data_url
-from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatRate, VatRegime
+from ecoprod.schools.models import DEFAULT_VAT_RATES, School, VatFiling, VatRate, VatRegime
 from ecoprod.storage import IMAGE_KINDS, InspectedFile, file_store
 from ecoprod.tenancy import TenantMixin, scoped_to
 
@@ -53,6 +53,7 @@ class SchoolSettingsInput(SchoolIdentityInput):
     late_penalty_rate: Decimal = Decimal("12.15")
     early_payment_terms: str | None = None
     vat_on_debits: bool = False
+    vat_filing: VatFiling = VatFiling.MONTHLY
     deposit_percent: Decimal = Decimal("30")
     sales_journal: str = "VE"
     customer_account_prefix: str = "411"
@@ -81,6 +82,8 @@ def apply_settings(school: School, data: SchoolSettingsInput) -> None:
         setattr(school, item.name, getattr(data, item.name))
     if school.vat_regime is not VatRegime.EXEMPT:
         school.vat_exemption_text = None
+    if school.vat_regime is VatRegime.FRANCHISE:
+        school.vat_filing = VatFiling.NONE  # a franchise files no returns
     audit.record("school.settings_changed", school, school_id=school.id, school_level=True)
 
 

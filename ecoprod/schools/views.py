@@ -29,6 +29,7 @@ def _settings_form(school: School) -> SchoolSettingsForm:
     if not form.is_submitted():
         form.address.form.load(school.address)
         form.vat_regime.data = school.vat_regime.value
+        form.vat_filing.data = school.vat_filing.value
     return form
 
 

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from ecoprod.einvoicing import contract
 from ecoprod.einvoicing.client import Endpoints, PlatformClient
 from ecoprod.einvoicing.sandbox import Platform, create_sandbox
+from tests.einvoicing import frr_check
 from tests.invoicing import cdar_check, facturx_check, ubl_check
 
 CLIENT_ID, CLIENT_SECRET = "ecole-lumiere", "s3cret-of-the-sandbox"
@@ -23,7 +24,7 @@ CLIENT_ID, CLIENT_SECRET = "ecole-lumiere", "s3cret-of-the-sandbox"
 
 def check_invoice(content: bytes, syntax: str) -> list[str]:
     """What a platform checks on receipt: the France_RFE rules of the file's syntax (the
-    CDAR rules for a life-cycle status)."""
+    CDAR rules for a life-cycle status, the AIFE's flux 10 rules for an e-reporting file)."""
     try:
         if syntax == "Factur-X":
             _, xml = facturx.get_xml_from_pdf(content, check_xsd=False)
@@ -34,6 +35,8 @@ def check_invoice(content: bytes, syntax: str) -> list[str]:
             ubl_check.check(content)
         elif syntax == "CDAR":
             cdar_check.check(content)
+        elif syntax == "FRR":
+            frr_check.check(content)
     except Exception as exc:  # every problem (assertion, XSD, PDF) becomes a refusal
         return [str(exc) or exc.__class__.__name__]
     return []

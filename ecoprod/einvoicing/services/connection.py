@@ -32,6 +32,7 @@ class ConnectionInput:
     client_id: str
     client_secret: str | None  # None: keep the one saved
     syntax: Syntax
+    platform_number: str | None = None
 
 
 def connection_of(school_id: int) -> PlatformConnection | None:
@@ -80,6 +81,7 @@ def save_connection(school: School, data: ConnectionInput) -> PlatformConnection
         setattr(connection, name, value)
     connection.client_id = data.client_id.strip()
     connection.syntax = data.syntax
+    connection.platform_number = data.platform_number.strip().upper() if data.platform_number else None
     if changed:
         connection.checked_at = connection.check_ok = connection.check_message = None
     db.session.flush()

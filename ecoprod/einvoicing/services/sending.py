@@ -22,7 +22,7 @@ from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
 from ecoprod.einvoicing import cdar
 from ecoprod.einvoicing.client import PlatformError
-from ecoprod.einvoicing.models import PlatformConnection, Syntax, Transmission, TransmissionState
+from ecoprod.einvoicing.models import EReport, PlatformConnection, Syntax, Transmission, TransmissionState
 from ecoprod.einvoicing.services.connection import client_for
 from ecoprod.extensions import db
 from ecoprod.invoicing.models import Category, Invoice, Payment
@@ -179,10 +179,14 @@ class Payload:
     profile: str
 
 
-def payload(transmission: Transmission, invoice: Invoice) -> Payload:
-    """The file sent: the issued Factur-X PDF itself, the CII it carries, or its UBL."""
+def payload(transmission: Transmission, invoice: Invoice | None) -> Payload:
+    """The file sent: the issued Factur-X PDF itself, the CII it carries, or its UBL; a
+    status's CDAR message; an e-reporting file as it was built."""
     from ecoprod.invoicing.documents import embedded_xml, ubl_xml  # the PDF needs the whole domain
 
+    if transmission.report_id is not None:
+        return _report_file(transmission)
+    assert invoice is not None
     if transmission.status_code is not None:
         return _status_file(transmission, invoice)
     pdf = documents.read(invoice.school_id, invoice.pdf_sha256)
@@ -193,6 +197,21 @@ def payload(transmission: Transmission, invoice: Invoice) -> Payload:
     if transmission.syntax is Syntax.CII:
         return Payload(f"{invoice.number}.xml", embedded_xml(pdf), "application/xml", "CIUS")
     return Payload(f"{invoice.number}.xml", ubl_xml(invoice, school_of(invoice)), "application/xml", "CIUS")
+
+
+def _report_file(transmission: Transmission) -> Payload:
+    report = db.session.get(EReport, transmission.report_id)
+    data = documents.read(report.school_id, report.file_sha256)
+    if data is None:
+        raise PlatformError("the report's file is missing from the store", 500)
+    return Payload(f"{report.report_id}.xml", data, "application/xml", "")
+
+
+def subject_of(transmission: Transmission) -> Invoice | EReport:
+    """What a transmission carries: an invoice (or a status about it) or a report."""
+    if transmission.report_id is not None:
+        return db.session.get(EReport, transmission.report_id)
+    return db.session.get(Invoice, transmission.invoice_id)
 
 
 def claim(transmission_id: int) -> Transmission | None:
@@ -220,7 +239,8 @@ def claim(transmission_id: int) -> Transmission | None:
 def send_claimed(transmission: Transmission) -> None:
     """Upload the document once (or find it uploaded), then record the flow; the caller
     commits. A transient platform error leaves it queued and raises (the job retries)."""
-    invoice = db.session.get(Invoice, transmission.invoice_id)
+    subject = subject_of(transmission)
+    invoice = subject if isinstance(subject, Invoice) else None
     connection = db.session.scalars(
         sa.select(PlatformConnection)
         .where(PlatformConnection.school_id == transmission.school_id)
@@ -241,7 +261,7 @@ def send_claimed(transmission: Transmission) -> None:
             syntax=transmission.syntax.value,
             tracking_id=transmission.tracking_id,
             processing_rule=transmission.processing_rule,
-            profile=file.profile,
+            profile=file.profile or None,
         )
     except PlatformError as exc:
         transmission.claimed_at = None
@@ -250,10 +270,10 @@ def send_claimed(transmission: Transmission) -> None:
             raise
         transmission.state = TransmissionState.FAILED
         transmission.reason_code = exc.code
-        audit.record("einvoicing.transmission_failed", invoice, reference=transmission.tracking_id)
+        audit.record("einvoicing.transmission_failed", subject, reference=transmission.tracking_id)
         return
     _record(transmission, answer)
-    audit.record("einvoicing.sent", invoice, reference=transmission.tracking_id)
+    audit.record("einvoicing.sent", subject, reference=transmission.tracking_id)
     with contextlib.suppress(PlatformError):  # a platform that checks at once has its answer ready
         acknowledge(transmission, client.get_flow(transmission.flow_id).get("acknowledgement"))
 
@@ -285,7 +305,7 @@ def acknowledge(transmission: Transmission, acknowledgement: dict[str, Any] | No
         if transmission.status_code is None:
             from ecoprod.einvoicing.notices import notify_rejection
 
-            notify_rejection(transmission)
+            notify_rejection(transmission)  # an invoice's or a report's
 
 
 def waiting_ids(limit: int = 200) -> list[int]:
