@@ -122,7 +122,9 @@ def _document(header: Header) -> etree._Element:
     root = etree.Element("Report")
     doc = _el(root, "ReportDocument")
     _el(doc, "Id", header.report_id)
-    _el(_el(doc, "IssueDateTime"), "DateTimeString", header.issued_at.astimezone(UTC).strftime("%Y%m%d%H%M%S"))
+    _el(
+        _el(doc, "IssueDateTime"), "DateTimeString", header.issued_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    )
     _el(doc, "TypeCode", "RE" if header.correction else "IN")
     sender = _el(doc, "Sender")
     _el(sender, "Id", header.platform_number, schemeId="0238")

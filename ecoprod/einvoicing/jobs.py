@@ -12,9 +12,9 @@ from ecoprod.einvoicing.client import PlatformError
 from ecoprod.einvoicing.models import PlatformConnection, Transmission
 from ecoprod.einvoicing.services import ereporting, sending, statuses
 from ecoprod.extensions import db
+from ecoprod.jobs import daily_at, every_minute, every_minutes, job, periodic
 from ecoprod.schools.models import School
 from ecoprod.tenancy import scoped_to
-from ecoprod.jobs import daily_at, every_minute, every_minutes, job, periodic
 
 log = logging.getLogger(__name__)
 

@@ -102,9 +102,7 @@ class Transmission(TenantMixin, TimestampMixin, db.Model):
         sa.Index("ix_einvoice_transmissions_invoice", "invoice_id"),
         sa.Index("ix_einvoice_transmissions_current", "school_id", "current_status"),
         sa.Index("ix_einvoice_transmissions_report", "report_id"),
-        sa.CheckConstraint(
-            "(invoice_id IS NULL) <> (report_id IS NULL)", name="subject"
-        ),
+        sa.CheckConstraint("(invoice_id IS NULL) <> (report_id IS NULL)", name="subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

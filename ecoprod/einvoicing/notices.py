@@ -28,7 +28,10 @@ def notify_rejection(transmission: Transmission) -> None:
     if transmission.report_id is not None:
         template, link = "ereport_rejected", external_url("einvoicing.reports")
     else:
-        template, link = "einvoice_rejected", external_url("invoicing.detail", invoice_id=transmission.invoice_id)
+        template, link = (
+            "einvoice_rejected",
+            external_url("invoicing.detail", invoice_id=transmission.invoice_id),
+        )
     for admin in _admins(transmission.school_id):
         queue_email(
             admin.email,

@@ -230,7 +230,9 @@ def create_sandbox(platform: Platform) -> Flask:
                 "flowId": str(uuid.uuid4()),
                 "submittedAt": now,
                 "updatedAt": now,
-                "flowProfile": info.get("flowProfile", "Undefined" if info["flowSyntax"] == "FRR" else "CIUS"),
+                "flowProfile": info.get(
+                    "flowProfile", "Undefined" if info["flowSyntax"] == "FRR" else "CIUS"
+                ),
                 "processingRule": info.get("processingRule", "B2B"),
                 "processingRuleSource": "Input" if "processingRule" in info else "Computed",
                 "flowType": _flow_type(info["flowSyntax"], content),

@@ -139,7 +139,11 @@ def report_file(report_id: int) -> Response:
     if report is None or report.school_id != g.school.id or not report.file_sha256:
         abort(404)
     return documents.respond(
-        report.school_id, report.file_sha256, f"{report.report_id}.xml", mimetype="application/xml", as_attachment=True
+        report.school_id,
+        report.file_sha256,
+        f"{report.report_id}.xml",
+        mimetype="application/xml",
+        as_attachment=True,
     )
 
 

@@ -123,7 +123,10 @@ class SchoolSettingsForm(SchoolIdentityForm):
         return SchoolSettingsInput(
             **(
                 self._values(SchoolSettingsInput)
-                | {"vat_regime": VatRegime(self.vat_regime.data), "vat_filing": VatFiling(self.vat_filing.data)}
+                | {
+                    "vat_regime": VatRegime(self.vat_regime.data),
+                    "vat_filing": VatFiling(self.vat_filing.data),
+                }
             )
         )
 

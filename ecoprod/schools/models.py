@@ -40,7 +40,6 @@ VAT_REGIME_LABELS = {
 }
 
 
-
 class VatFiling(enum.StrEnum):
     """How often the school files its VAT returns: it sets the e-reporting's periods."""
 

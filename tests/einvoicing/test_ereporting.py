@@ -39,10 +39,30 @@ D = Decimal
     [
         (VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 1), (date(2026, 9, 1), date(2026, 9, 10))),
         (VatFiling.MONTHLY, Flux.SALES_ABROAD, date(2026, 9, 15), (date(2026, 9, 11), date(2026, 9, 20))),
-        (VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2027, 2, 21), (date(2027, 2, 21), date(2027, 2, 28))),
-        (VatFiling.MONTHLY, Flux.CASHED_INDIVIDUALS, date(2026, 9, 15), (date(2026, 9, 1), date(2026, 9, 30))),
-        (VatFiling.QUARTERLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 15), (date(2026, 9, 1), date(2026, 9, 30))),
-        (VatFiling.SIMPLIFIED, Flux.CASHED_ABROAD, date(2026, 12, 31), (date(2026, 12, 1), date(2026, 12, 31))),
+        (
+            VatFiling.MONTHLY,
+            Flux.SALES_INDIVIDUALS,
+            date(2027, 2, 21),
+            (date(2027, 2, 21), date(2027, 2, 28)),
+        ),
+        (
+            VatFiling.MONTHLY,
+            Flux.CASHED_INDIVIDUALS,
+            date(2026, 9, 15),
+            (date(2026, 9, 1), date(2026, 9, 30)),
+        ),
+        (
+            VatFiling.QUARTERLY,
+            Flux.SALES_INDIVIDUALS,
+            date(2026, 9, 15),
+            (date(2026, 9, 1), date(2026, 9, 30)),
+        ),
+        (
+            VatFiling.SIMPLIFIED,
+            Flux.CASHED_ABROAD,
+            date(2026, 12, 31),
+            (date(2026, 12, 1), date(2026, 12, 31)),
+        ),
         (VatFiling.NONE, Flux.SALES_INDIVIDUALS, date(2026, 9, 15), (date(2026, 9, 1), date(2026, 10, 31))),
         (VatFiling.NONE, Flux.CASHED_INDIVIDUALS, date(2026, 2, 1), (date(2026, 1, 1), date(2026, 2, 28))),
     ],
@@ -52,13 +72,20 @@ def test_the_period_follows_the_vat_returns(filing, flux, day, period):
 
 
 def test_closed_periods_are_those_ended_before_today():
-    periods = ereporting.closed_periods(VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 5), date(2026, 10, 1))
+    periods = ereporting.closed_periods(
+        VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 5), date(2026, 10, 1)
+    )
     assert periods == [
         (date(2026, 9, 1), date(2026, 9, 10)),
         (date(2026, 9, 11), date(2026, 9, 20)),
         (date(2026, 9, 21), date(2026, 9, 30)),
     ]
-    assert ereporting.closed_periods(VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 5), date(2026, 9, 10)) == []
+    assert (
+        ereporting.closed_periods(
+            VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS, date(2026, 9, 5), date(2026, 9, 10)
+        )
+        == []
+    )
 
 
 # --- The files, as the PPF's rules see them ------------------------------------------------------
@@ -77,21 +104,57 @@ HEADER = frr.Header(
 def test_each_flow_passes_the_xsd_and_the_aife_schematron():
     start, end = date(2026, 9, 1), date(2026, 9, 10)
     days = (
-        frr.DaySales(date(2026, 9, 2), "TLB1", 2, (frr.Subtotal(D("20"), D("100.00"), D("20.00")),
-                                                   frr.Subtotal(D("5.5"), D("50.00"), D("2.75")))),
-        frr.DaySales(date(2026, 9, 3), "TPS1", 1, (frr.Subtotal(D("20"), D("-45.00"), D("-9.00")),)),  # a credit note
+        frr.DaySales(
+            date(2026, 9, 2),
+            "TLB1",
+            2,
+            (frr.Subtotal(D("20"), D("100.00"), D("20.00")), frr.Subtotal(D("5.5"), D("50.00"), D("2.75"))),
+        ),
+        frr.DaySales(
+            date(2026, 9, 3), "TPS1", 1, (frr.Subtotal(D("20"), D("-45.00"), D("-9.00")),)
+        ),  # a credit note
     )
     sales = (
-        frr.InvoiceSale("FA-2026-00012", date(2026, 9, 4), "380", "S1", date(2026, 10, 4), "FR32100000009",
-                        frr.Buyer("0223", "BE0123456789", "BE", "BE0123456789"),
-                        (frr.Subtotal(D("20"), D("300.00"), D("60.00")),)),
-        frr.InvoiceSale("AV-2026-00003", date(2026, 9, 5), "381", "S1", None, "FR32100000009",
-                        frr.Buyer("0227", "CHE123456789", "CH"),
-                        (frr.Subtotal(D("20"), D("30.00"), D("6.00")),), credited=("FA-2026-00012", date(2026, 9, 4))),
-        frr.InvoiceSale("FA-2026-00013", date(2026, 9, 6), "380", "S1", None, "FR32100000009",
-                        frr.Buyer("0227", "CHE123456789", "CH"),
-                        (frr.Subtotal(D("0"), D("30.00"), D("0.00"), code="E", exemption="TVA non applicable, art. 293 B du CGI",
-                                      exemption_code="VATEX-FR-FRANCHISE"),)),
+        frr.InvoiceSale(
+            "FA-2026-00012",
+            date(2026, 9, 4),
+            "380",
+            "S1",
+            date(2026, 10, 4),
+            "FR32100000009",
+            frr.Buyer("0223", "BE0123456789", "BE", "BE0123456789"),
+            (frr.Subtotal(D("20"), D("300.00"), D("60.00")),),
+        ),
+        frr.InvoiceSale(
+            "AV-2026-00003",
+            date(2026, 9, 5),
+            "381",
+            "S1",
+            None,
+            "FR32100000009",
+            frr.Buyer("0227", "CHE123456789", "CH"),
+            (frr.Subtotal(D("20"), D("30.00"), D("6.00")),),
+            credited=("FA-2026-00012", date(2026, 9, 4)),
+        ),
+        frr.InvoiceSale(
+            "FA-2026-00013",
+            date(2026, 9, 6),
+            "380",
+            "S1",
+            None,
+            "FR32100000009",
+            frr.Buyer("0227", "CHE123456789", "CH"),
+            (
+                frr.Subtotal(
+                    D("0"),
+                    D("30.00"),
+                    D("0.00"),
+                    code="E",
+                    exemption="TVA non applicable, art. 293 B du CGI",
+                    exemption_code="VATEX-FR-FRANCHISE",
+                ),
+            ),
+        ),
     )
     cashed = (
         frr.Cashed(date(2026, 9, 2), ((D("20"), D("120.00")), (D("5.5"), D("10.55")))),
@@ -109,7 +172,9 @@ def test_each_flow_passes_the_xsd_and_the_aife_schematron():
 def test_the_rules_catch_a_wrong_file():
     """The check can fail: a one-day period (G6.25), a rate France does not have (G1.24)."""
     bad = frr.transactions_report(
-        HEADER, date(2026, 9, 1), date(2026, 9, 1),
+        HEADER,
+        date(2026, 9, 1),
+        date(2026, 9, 1),
         days=(frr.DaySales(date(2026, 9, 1), "TLB1", 1, (frr.Subtotal(D("19"), D("10.00"), D("1.90")),)),),
     )
     with pytest.raises(AssertionError) as failed:
@@ -132,7 +197,9 @@ def _customer(world, kind: CustomerType, country: str = "FR", vat: str | None = 
     customer.customer_type = kind
     customer.siren = customer.siret = None
     customer.vat_number = vat
-    customer.billing_address = Address("1 rue de la Paix", None, "1000", "Bruxelles" if country != "FR" else "Lyon", country)
+    customer.billing_address = Address(
+        "1 rue de la Paix", None, "1000", "Bruxelles" if country != "FR" else "Lyon", country
+    )
     db.session.commit()
 
 
@@ -194,16 +261,28 @@ def test_sales_to_individuals_and_their_payments_are_reported_once(client, world
     assert (sales[0].amount, sales[0].vat) == (D("90.00"), D("18.00"))
     [cashed] = [r for r in by_flux[Flux.CASHED_INDIVIDUALS] if r.documents]
     assert (cashed.documents, cashed.amount) == (1, D("54.00"))
-    assert all(not r.documents and _sent(r) is None for r in by_flux[Flux.SALES_ABROAD])  # nothing: nothing sent
+    assert all(
+        not r.documents and _sent(r) is None for r in by_flux[Flux.SALES_ABROAD]
+    )  # nothing: nothing sent
 
-    for report, flow_type in ((sales[0], "AggregatedCustomerTransactionReport"), (cashed, "AggregatedCustomerPaymentReport")):
+    for report, flow_type in (
+        (sales[0], "AggregatedCustomerTransactionReport"),
+        (cashed, "AggregatedCustomerPaymentReport"),
+    ):
         transmission = _sent(report)
         assert transmission.state is TransmissionState.ACCEPTED  # the platform's XSD + schematron passed
         [flow] = pa.platform.sent(report.report_id)
-        assert (flow.info["flowSyntax"], flow.info["processingRule"], flow.info["flowType"]) == ("FRR", "B2C", flow_type)
+        assert (flow.info["flowSyntax"], flow.info["processingRule"], flow.info["flowType"]) == (
+            "FRR",
+            "B2C",
+            flow_type,
+        )
         frr_check.check(flow.content)
     [flow] = pa.platform.sent(sales[0].report_id)
-    assert b"<CategoryCode>TLB1</CategoryCode>" in flow.content and b"<CategoryCode>TPS1</CategoryCode>" in flow.content
+    assert (
+        b"<CategoryCode>TLB1</CategoryCode>" in flow.content
+        and b"<CategoryCode>TPS1</CategoryCode>" in flow.content
+    )
     assert b"<TransactionsCount>1</TransactionsCount>" in flow.content
     [flow] = pa.platform.sent(cashed.report_id)
     assert b"<Amount>54.00</Amount>" in flow.content
@@ -223,7 +302,12 @@ def test_a_payment_recorded_late_sends_the_period_again_as_a_correction(client, 
     [before] = [r for r in _prepare(world, today) if r.flux is Flux.CASHED_INDIVIDUALS and r.documents]
     _pay(client, second, "10,00", local_today())  # learnt of later, dated in the period reported
     [after] = _prepare(world, today)
-    assert (after.flux, after.sequence, after.correction, after.amount) == (Flux.CASHED_INDIVIDUALS, 2, True, D("64.00"))
+    assert (after.flux, after.sequence, after.correction, after.amount) == (
+        Flux.CASHED_INDIVIDUALS,
+        2,
+        True,
+        D("64.00"),
+    )
     assert after.report_id.endswith("-2") and after.report_id != before.report_id
     [flow] = pa.platform.sent(after.report_id)
     assert b"<TypeCode>RE</TypeCode>" in flow.content
@@ -240,7 +324,10 @@ def test_sales_abroad_are_reported_invoice_by_invoice(client, world, pa):
     [sales] = [r for r in built if r.flux is Flux.SALES_ABROAD and r.documents]
     [cashed] = [r for r in built if r.flux is Flux.CASHED_ABROAD and r.documents]
     [flow] = pa.platform.sent(sales.report_id)
-    assert (flow.info["processingRule"], flow.info["flowType"]) == ("B2BInt", "UnitaryCustomerTransactionReport")
+    assert (flow.info["processingRule"], flow.info["flowType"]) == (
+        "B2BInt",
+        "UnitaryCustomerTransactionReport",
+    )
     assert f"<ID>{invoice.number}</ID>".encode() in flow.content
     assert b'<CompanyId schemeId="0223">BE0123456749</CompanyId>' in flow.content
     [flow] = pa.platform.sent(cashed.report_id)
@@ -255,7 +342,11 @@ def test_what_stops_a_report_is_said_and_nothing_is_sent_until_it_is_corrected(c
     login_as(client, world.admin)
     _issued(client, world)
     today = _after(VatFiling.MONTHLY, Flux.SALES_ABROAD)
-    [report] = [r for r in _prepare(world, today) if r.flux is Flux.SALES_ABROAD and r.period_end < today and r.problem]
+    [report] = [
+        r
+        for r in _prepare(world, today)
+        if r.flux is Flux.SALES_ABROAD and r.period_end < today and r.problem
+    ]
     assert "matricule" in report.problem and "numéro de TVA" in report.problem
     assert _sent(report) is None and report.file_sha256 is None
     page = client.get("/admin/e-invoicing/e-reporting").get_data(as_text=True)
@@ -279,7 +370,9 @@ def test_the_page_lists_the_reports_and_gives_their_files(client, world, pa):
     _prepare(world, _after(VatFiling.MONTHLY, Flux.CASHED_INDIVIDUALS))
     page = client.get("/admin/e-invoicing/e-reporting").get_data(as_text=True)
     assert "Ventes aux particuliers" in page and "Acceptée par la plateforme" in page
-    report = db.session.scalars(sa.select(EReport).where(EReport.file_sha256.is_not(None)).execution_options(all_schools=True)).first()
+    report = db.session.scalars(
+        sa.select(EReport).where(EReport.file_sha256.is_not(None)).execution_options(all_schools=True)
+    ).first()
     response = client.get(f"/admin/e-invoicing/e-reporting/{report.id}.xml")
     assert response.status_code == 200 and response.mimetype == "application/xml"
     frr_check.check(response.data)

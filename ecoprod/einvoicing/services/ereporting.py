@@ -101,7 +101,9 @@ def report_id(school: School, flux: Flux, start: date, sequence: int) -> str:
     return f"ECOPROD-{school.siren}-{flux.value.replace('.', '')}-{start:%Y%m%d}-{sequence}"
 
 
-def file_of(report: EReport, school: School, connection: PlatformConnection, figures: reported.Figures) -> bytes:
+def file_of(
+    report: EReport, school: School, connection: PlatformConnection, figures: reported.Figures
+) -> bytes:
     header = frr.Header(
         report_id=report.report_id,
         issued_at=report.built_at,
@@ -113,7 +115,9 @@ def file_of(report: EReport, school: School, connection: PlatformConnection, fig
     )
     if report.flux.payments:
         return frr.payments_report(header, report.period_start, report.period_end, figures.cashed)
-    return frr.transactions_report(header, report.period_start, report.period_end, figures.sales, figures.days)
+    return frr.transactions_report(
+        header, report.period_start, report.period_end, figures.sales, figures.days
+    )
 
 
 def _platform_name(connection: PlatformConnection) -> str:
@@ -131,7 +135,9 @@ def _reports(school_id: int, flux: Flux, start: date) -> list[EReport]:
 
 
 def sent_of(report: EReport) -> Transmission | None:
-    return db.session.scalars(sa.select(Transmission).where(Transmission.report_id == report.id)).one_or_none()
+    return db.session.scalars(
+        sa.select(Transmission).where(Transmission.report_id == report.id)
+    ).one_or_none()
 
 
 def build(

@@ -79,7 +79,8 @@ def _parts(invoice: Invoice, school: School) -> dict[str, dict[Decimal, tuple[De
     (services first), a credit note counts negative."""
     totals = invoice.totals()
     goods = compute_totals(
-        ((ln.net, ln.vat_rate) for ln in invoice.lines if ln.kind is LineKind.MATERIAL), invoice.discount_percent
+        ((ln.net, ln.vat_rate) for ln in invoice.lines if ln.kind is LineKind.MATERIAL),
+        invoice.discount_percent,
     )
     goods_by_rate = {b.rate: (b.taxable, b.vat) for b in goods.breakdown}
     deducted = _deducted(invoice) if invoice.kind is InvoiceKind.INVOICE else {}
