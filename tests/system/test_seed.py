@@ -37,7 +37,7 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     assert count(School) == 2
     assert count(Workshop) == 6
     assert count(Student) == 30
-    assert count(Customer) == 10
+    assert count(Customer) == 12  # 10 companies, 2 individuals (e-reported sales)
     states = set(db.session.scalars(sa.select(Order.state).distinct()))
     assert states == {
         OrderState.DRAFT,

@@ -80,11 +80,18 @@ def figures_of(school: School, flux: Flux, start: date, end: date) -> reported.F
 
 
 def _digest(figures: reported.Figures, school: School, connection: PlatformConnection) -> str:
-    """Of what the file would say: the figures and the header's settings (a rejected file
-    is rebuilt once they are corrected, not before)."""
+    """Of what the file would say: its figures (first half) and its header's settings (second
+    half). New figures make a new report; new settings only replace a refused one (a change
+    of the school's name does not send every period again)."""
     header = (school.siren, school.name, school.vat_number, connection.platform_number, connection.flow_url)
-    data = repr((figures.sales, figures.days, figures.cashed, figures.problems, header)).encode()
-    return hashlib.sha256(data).hexdigest()
+    data = repr((figures.sales, figures.days, figures.cashed, figures.problems)).encode()
+    return hashlib.sha256(data).hexdigest()[:32] + hashlib.sha256(repr(header).encode()).hexdigest()[:32]
+
+
+def _unchanged(last: EReport, digest: str) -> bool:
+    if last.digest[:32] != digest[:32]:
+        return False
+    return last.digest == digest or _reached(sent_of(last)) or sent_of(last) is None
 
 
 def _reached(transmission: Transmission | None) -> bool:
@@ -157,7 +164,7 @@ def build(
         )
     digest = _digest(figures, school, connection)
     last = earlier[-1] if earlier else None
-    if last is not None and last.digest == digest:
+    if last is not None and _unchanged(last, digest):
         return None
     if last is not None and sent_of(last) is None:
         report = last
