@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from ecoprod.accounts.models import User
 from ecoprod.customers.models import Customer
 from ecoprod.einvoicing.cdar import ALERTS, STATUSES
-from ecoprod.einvoicing.services import statuses
+from ecoprod.einvoicing.services import correction, statuses
 from ecoprod.einvoicing.services.connection import connection_of
 from ecoprod.einvoicing.services.directory import address_of, needs_address
 from ecoprod.einvoicing.services.sending import status_transmissions, transmission_of
 from ecoprod.einvoicing.services.statuses import timeline
+from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.invoicing.models import Invoice
 from ecoprod.listfilters import ListFilter
@@ -37,6 +38,8 @@ def invoice_panel(invoice: Invoice, user: User) -> Panel | None:
             "problems": [t for t in sent if t.state in statuses.PROBLEMS],
             "labels": STATUSES,
             "alerts": ALERTS,
+            "can_replace": correction.can_replace(invoice),
+            "cancelled_by": invoice.cancelled_by_id and db.session.get(Invoice, invoice.cancelled_by_id),
         },
     )
 

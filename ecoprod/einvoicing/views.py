@@ -16,12 +16,13 @@ from ecoprod.customers.access import load_customer_or_404
 from ecoprod.einvoicing import jobs, services
 from ecoprod.einvoicing.forms import ConnectionForm
 from ecoprod.einvoicing.models import EReport
-from ecoprod.einvoicing.services import ereporting, statuses
+from ecoprod.einvoicing.services import correction, ereporting, statuses
 from ecoprod.errors import ActionRefused
 from ecoprod.extensions import csrf, db
 from ecoprod.i18n import gettext as _
 from ecoprod.i18n import ngettext
 from ecoprod.invoicing.access import load_invoice_or_404
+from ecoprod.invoicing.models import Invoice
 from ecoprod.tenancy import set_scope
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
@@ -102,6 +103,35 @@ def check_directory(customer_id: int) -> Response:
                 "error",
             )
     return redirect(back)
+
+
+@bp.post("/admin/e-invoicing/invoices/<int:invoice_id>/replace")
+@admin_required
+def replace_invoice(invoice_id: int) -> Response:
+    """Cancel a rejected or refused invoice by an internal credit note and prepare its
+    replacement (XP Z12-014): to the new draft, to check and issue."""
+    invoice = load_invoice_or_404(invoice_id, current_user)
+    back = url_for("invoicing.detail", invoice_id=invoice.id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    try:
+        replacement = correction.cancel_and_replace(invoice, current_user)
+    except ActionRefused as exc:
+        db.session.rollback()
+        flash_refusal(exc)
+        return redirect(back)
+    db.session.commit()
+    note = db.session.get(Invoice, invoice.cancelled_by_id)
+    flash(
+        _(
+            "%(invoice)s is cancelled by the internal credit note %(note)s (kept, not sent). "
+            "Check this replacement invoice, then issue it.",
+            invoice=invoice.number,
+            note=note.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("invoicing.edit", invoice_id=replacement.id))
 
 
 @bp.get("/admin/e-invoicing/e-reporting")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import aliased
 
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
@@ -14,7 +15,11 @@ from ecoprod.invoicing.models import Invoice
 def visible_invoices(user: User) -> sa.Select[tuple[Invoice]]:
     stmt = sa.select(Invoice)
     if user.is_customer:
-        return stmt.where(Invoice.customer_id == user.customer_id, Invoice.number.is_not(None))
+        cancelled = aliased(Invoice)
+        internal = sa.exists().where(  # an internal credit note: the school's books only
+            cancelled.id == Invoice.credited_invoice_id, cancelled.cancelled_by_id == Invoice.id
+        )
+        return stmt.where(Invoice.customer_id == user.customer_id, Invoice.number.is_not(None), ~internal)
     if user.is_admin:
         return stmt
     return stmt.where(sa.false())

@@ -92,6 +92,7 @@ def invoiced_quantities(order: Order, excluding: Invoice | None = None) -> dict[
             InvoiceLine.order_id == order.id,
             InvoiceLine.quote_line_id.is_not(None),
             Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.cancelled_by_id.is_(None),  # replaced: its quantities go to the new one
         )
         .group_by(InvoiceLine.quote_line_id)
     )
@@ -109,7 +110,11 @@ def invoiced_of_line(quote_line_id: sa.ColumnElement[int]) -> sa.ScalarSelect[De
     return (
         sa.select(sa.func.coalesce(sa.func.sum(InvoiceLine.quantity), 0))
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(InvoiceLine.quote_line_id == quote_line_id, Invoice.kind == InvoiceKind.INVOICE)
+        .where(
+            InvoiceLine.quote_line_id == quote_line_id,
+            Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.cancelled_by_id.is_(None),
+        )
         .scalar_subquery()
     )
 

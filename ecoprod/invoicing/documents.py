@@ -132,6 +132,8 @@ def cii_document(invoice: Invoice, school: School, notes: dict[str, str]) -> cii
     xml_notes = dict(notes)
     if invoice.buyer_siren:
         xml_notes["BAR"] = "B2B"
+    if invoice.is_internal:
+        xml_notes["BAR"] = "ARCHIVEONLY"  # BR-FR-20: an internal credit note, never sent
     preceding = []
     if invoice.credited_invoice is not None:
         preceding.append((invoice.credited_invoice.number, invoice.credited_invoice.issue_date))

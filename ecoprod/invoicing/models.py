@@ -196,6 +196,9 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     deposit_percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     # A deposit invoice, once deducted from a final invoice: which one.
     deducted_in_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    # An invoice the platform rejected (213) or the buyer refused (210): cancelled in the
+    # accounts by this internal credit note, kept and never sent (XP Z12-014 §4.2.2, §4.2.5).
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
     pdf_sha256: Mapped[str | None] = mapped_column(Line(64))
     pdf_size: Mapped[int | None]
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -230,6 +233,13 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
         if self.is_credit_note and self.state in CREDIT_NOTE_STATE_LABELS:
             return label(CREDIT_NOTE_STATE_LABELS[self.state])
         return self.state.label
+
+    @property
+    def is_internal(self) -> bool:
+        """An internal credit note: it cancels a rejected or refused invoice in the accounts,
+        and is archived, never sent to the buyer (BT-21 ``BAR`` note ``ARCHIVEONLY``)."""
+        credited = self.credited_invoice
+        return self.is_credit_note and credited is not None and credited.cancelled_by_id == self.id
 
     @property
     def reference(self) -> str:

@@ -1,6 +1,6 @@
 """e-reporting (flux 10): each flow's report per period; the school's VAT returns (they set the
 periods); the platform's matricule (the reports' sender); transmissions carry a report or an
-invoice
+invoice; an invoice rejected or refused is cancelled by an internal credit note
 
 - ``uq_ereports_period`` (school_id, flux, period_start, sequence): a period's report and its
   corrections, found by period;
@@ -55,6 +55,14 @@ def upgrade():
     op.add_column('schools', sa.Column('vat_filing', sa.Enum('monthly', 'quarterly', 'simplified', 'none', name='vatfiling', native_enum=False, length=12), server_default='monthly', nullable=False))
     op.execute("UPDATE schools SET vat_filing = 'none' WHERE vat_regime = 'franchise'")
     op.add_column('platform_connections', sa.Column('platform_number', ecoprod.database.Line(length=4), nullable=True))
+    # ADD COLUMN in place (a batch copy of ``invoices`` would drop its triggers); not frozen:
+    # it is set on an issued invoice when an internal credit note cancels it.
+    if op.get_bind().dialect.name == "postgresql":
+        op.add_column('invoices', sa.Column('cancelled_by_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_invoices_cancelled_by_id_invoices'), 'invoices', 'invoices', ['cancelled_by_id'], ['id'])
+    else:  # SQLite adds a column with its reference, not a constraint afterwards
+        op.execute("ALTER TABLE invoices ADD COLUMN cancelled_by_id INTEGER "
+                   "CONSTRAINT fk_invoices_cancelled_by_id_invoices REFERENCES invoices (id)")
     with warnings.catch_warnings(), op.batch_alter_table('einvoice_transmissions') as batch_op:
         warnings.filterwarnings("ignore", REFLECTION)
         batch_op.alter_column('invoice_id', existing_type=sa.Integer(), nullable=True)
@@ -73,6 +81,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_einvoice_transmissions_report_id_ereports'), type_='foreignkey')
         batch_op.drop_column('report_id')
         batch_op.alter_column('invoice_id', existing_type=sa.Integer(), nullable=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_constraint(op.f('fk_invoices_cancelled_by_id_invoices'), 'invoices', type_='foreignkey')
+    op.drop_column('invoices', 'cancelled_by_id')
     op.drop_column('platform_connections', 'platform_number')
     op.drop_column('schools', 'vat_filing')
     op.drop_index(op.f('ix_ereports_school_id'), table_name='ereports')

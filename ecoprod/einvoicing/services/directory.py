@@ -130,7 +130,7 @@ def buyer_address_for_issue(invoice: Invoice, **_: Any) -> str | None:
     reached, the last answer holds, or the SIREN (the company's own line) if it never
     answered: the transmission will tell if that was wrong."""
     customer = invoice.customer
-    if not needs_address(customer):
+    if not needs_address(customer) or invoice.is_internal:
         return None
     connection = connection_of(invoice.school_id)
     if connection is None:

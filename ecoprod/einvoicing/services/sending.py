@@ -66,8 +66,8 @@ def status_transmissions(invoice: Invoice) -> list[Transmission]:
 def queue(invoice: Invoice) -> Transmission | None:
     """In the issuing transaction: an invoice to a French business or public body, of a
     school connected to a platform, waits to be sent (others are e-reported, not sent)."""
-    if not invoice.customer.customer_type.e_invoiced:
-        return None
+    if not invoice.customer.customer_type.e_invoiced or invoice.is_internal:
+        return None  # e-reported, or an internal credit note (kept, never sent)
     connection = db.session.scalars(
         sa.select(PlatformConnection).where(PlatformConnection.school_id == invoice.school_id)
     ).one_or_none()

@@ -213,10 +213,15 @@ PROBLEMS = (TransmissionState.REJECTED, TransmissionState.FAILED)
 def to_handle() -> sa.Select[tuple[int]]:
     """Documents the administrators must look at: refused by the platform or not sent, a
     status that asks for action, or a 212 the platform refused."""
-    return sa.select(Transmission.invoice_id).where(
-        sa.or_(
-            Transmission.state.in_(PROBLEMS),
-            sa.and_(Transmission.status_code.is_(None), Transmission.current_status.in_(TO_HANDLE)),
+    return (
+        sa.select(Transmission.invoice_id)
+        .join(Invoice, Invoice.id == Transmission.invoice_id)
+        .where(
+            sa.or_(
+                Transmission.state.in_(PROBLEMS),
+                sa.and_(Transmission.status_code.is_(None), Transmission.current_status.in_(TO_HANDLE)),
+            ),
+            Invoice.cancelled_by_id.is_(None),  # cancelled and replaced: handled
         )
     )
 

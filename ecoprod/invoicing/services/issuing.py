@@ -179,7 +179,7 @@ def _issue(invoice: Invoice, by: User, at: datetime, address: str | None = None)
     else:
         refresh_settlement(invoice)
     _advance_orders(invoice, by)
-    if customer.email:
+    if customer.email and not invoice.is_internal:  # an internal credit note is not sent
         queue_email(
             customer.email,
             "invoice_issued",
