@@ -33,11 +33,16 @@ def load_invoice_or_404(invoice_id: int, user: User) -> Invoice:
 
 
 def can_record_payment(user: User, invoice: Invoice) -> bool:
-    return user.is_admin and not invoice.is_draft and not invoice.is_credit_note
+    return (
+        user.is_admin and not invoice.is_draft and not invoice.is_credit_note and not invoice.cancelled_by_id
+    )
 
 
 def can_credit(user: User, invoice: Invoice) -> bool:
-    return user.is_admin and not invoice.is_draft and not invoice.is_credit_note
+    """Not a cancelled invoice: its internal credit note took all of it."""
+    return (
+        user.is_admin and not invoice.is_draft and not invoice.is_credit_note and not invoice.cancelled_by_id
+    )
 
 
 def can_remind(user: User, invoice: Invoice, days_late: int) -> bool:

@@ -80,6 +80,8 @@ INVOICE_STATE_LABELS = {
     InvoiceState.PARTIALLY_PAID: _l("Partially paid"),
     InvoiceState.PAID: lazy_pgettext("invoice", "Paid"),
 }
+# An invoice rejected or refused through the e-invoicing platform, cancelled in the accounts.
+CANCELLED_LABEL = lazy_pgettext("invoice", "Cancelled")
 CREDIT_NOTE_STATE_LABELS = {
     InvoiceState.DRAFT: lazy_pgettext("credit note", "Draft"),
     InvoiceState.ISSUED: lazy_pgettext("credit note", "Issued"),
@@ -230,9 +232,15 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     @property
     def state_label(self) -> str:
         """The state in words that agree with the document (in French « un avoir émis »)."""
+        if self.cancelled_by_id is not None:
+            return label(CANCELLED_LABEL)
         if self.is_credit_note and self.state in CREDIT_NOTE_STATE_LABELS:
             return label(CREDIT_NOTE_STATE_LABELS[self.state])
         return self.state.label
+
+    @property
+    def state_tone(self) -> str:
+        return "neutral" if self.cancelled_by_id is not None else self.state.tone
 
     @property
     def is_internal(self) -> bool:

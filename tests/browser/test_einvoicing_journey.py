@@ -4,7 +4,7 @@ schematrons): the administrator connects the school and tests it, checks a custo
 annuaire, issues an invoice that the platform accepts; the buyer's statuses arrive through
 the signed webhook over HTTP (200, 205); a payment sends 212 *Encaissée*; a second invoice is
 disputed (207) and a third rejected (213), both found through the dashboard and the list's
-filter."""
+filter; the rejected one is cancelled by an internal credit note and replaced (XP Z12-014)."""
 
 from __future__ import annotations
 
@@ -126,4 +126,18 @@ def test_the_life_of_an_e_invoice(world, visit, live_server, pa):  # noqa: F811
     expect(page.locator("ol.timeline").get_by_text(re.compile("213 Rejetée"))).to_be_visible()
     expect(page.locator("p.error").get_by_text(re.compile("REJ_SEMAN · SIRET inconnu"))).to_be_visible()
     admin.check_page("invoice-rejected")
+
+    # 6. XP Z12-014: the rejected invoice is cancelled by an internal credit note (not sent)
+    # and replaced by a new invoice, which the platform accepts.
+    page.get_by_role("button", name="Annuler et préparer une facture de remplacement").click()
+    expect(page.get_by_text(re.compile(f"{rejected.number} est annulée par l’avoir interne"))).to_be_visible()
+    page.get_by_role("button", name="Émettre la facture").click()
+    reload_until_text(page, "Acceptée par la plateforme")
+    replacement = page.locator("h1").inner_text()
+    assert rejected.number not in replacement
+    page.goto(f"/invoices/{rejected_id}")
+    expect(page.get_by_text(re.compile("Annulée en comptabilité par l’avoir interne"))).to_be_visible()
+    admin.check_page("invoice-cancelled")
+    sent_numbers = [f.info.get("trackingId") for f in pa.platform.flows.values()]
+    assert not any(n and n.startswith("AV-") for n in sent_numbers)  # the internal credit note stays home
     assert not pa.platform.refused and not pa.platform.not_found
