@@ -62,7 +62,9 @@ def test_a_rejected_or_refused_invoice_is_cancelled_internally_and_replaced(clie
 
     page = client.get(f"/invoices/{invoice.id}").get_data(as_text=True)
     assert "Annulée" in page and note.number in page and "Annuler et préparer" not in page
-    assert "Enregistrer le paiement" not in page and "Créditer toute la facture" not in page  # nothing left to do
+    assert (
+        "Enregistrer le paiement" not in page and "Créditer toute la facture" not in page
+    )  # nothing left to do
     login_as(client, world.customer_user)
     assert client.get(f"/invoices/{note.id}").status_code == 404  # the school's books only
     assert client.get(f"/invoices/{new.id}").status_code == 200
