@@ -11,7 +11,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ecoprod import documents
-from ecoprod.accounts.permissions import admin_required, customer_required, school_member_required
+from ecoprod.accounts.permissions import (
+    admin_or_customer,
+    admin_required,
+    customer_required,
+    school_member_required,
+)
 from ecoprod.delivery import access, services
 from ecoprod.delivery.forms import ReceptionForm, ScanForm, delivery_form
 from ecoprod.delivery.models import DeliveryNote
@@ -28,8 +33,10 @@ bp = Blueprint("delivery", __name__)
 
 
 @bp.get("/deliveries")
-@admin_required
+@admin_or_customer
 def index() -> str:
+    """The school's delivery notes; a customer's company, its own (beside its quotes and
+    invoices), the receptions it has to confirm first among them with ``?pending=1``."""
     stmt = access.visible_notes(current_user).options(
         sa.orm.joinedload(DeliveryNote.customer), sa.orm.joinedload(DeliveryNote.order)
     )

@@ -23,6 +23,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
         NavItem("orders.index", _l("My requests"), ("orders.index", "orders.detail", "orders.edit")),
         NavItem("orders.new", _l("New request"), ("orders.new",)),
         NavItem("quotes.index", _l("Quotes"), ("quotes.",)),
+        NavItem("delivery.index", _l("Deliveries"), ("delivery.",)),
         NavItem("invoicing.index", _l("Invoices"), ("invoicing.",)),
     ),
     Role.MASTER: (

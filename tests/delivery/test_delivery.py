@@ -188,3 +188,30 @@ def test_part_leaves_while_the_rest_is_being_made(workday, app, client, factory,
         db.session.commit()
     assert sum(t.hours for t in plan.operation.time_logs) == Decimal("3.5")
     assert order.state is OrderState.PARTIALLY_DELIVERED  # until the rest leaves
+
+
+def test_a_customer_lists_its_own_delivery_notes_and_those_to_confirm(app, client, world, order):
+    with scoped_to(db.session, world.school.id):
+        first = services.issue(order, {order.lines[0].id: Decimal("4")}, world.admin)
+        second = services.issue(order, {order.lines[0].id: Decimal("6")}, world.admin)
+        db.session.commit()
+    login_as(client, world.customer_user)
+    page = client.get("/requests").get_data(as_text=True)
+    assert 'href="/deliveries">Livraisons</a>' in page  # in the customer's menu
+    post(
+        client,
+        f"/deliveries/{first.id}/reception",
+        {"reception-name": "Julie Martin", "reception-received_on": local_today().isoformat()},
+    ).close()
+    page = client.get("/deliveries").get_data(as_text=True)
+    assert first.number in page and second.number in page and f"/deliveries/{second.id}/pdf" in page
+    assert world.company.name not in page  # no customer column: it is the company's own list
+    pending = client.get("/deliveries?pending=1").get_data(as_text=True)
+    assert second.number in pending and first.number not in pending and "À confirmer" in pending
+    login_as(client, world.rival_user)  # another company of the school sees none of them
+    page = client.get("/deliveries").get_data(as_text=True)
+    assert (
+        first.number not in page
+        and second.number not in page
+        and "Aucun bon de livraison pour l’instant" in page
+    )

@@ -19,7 +19,12 @@ from tests.system.access.scene import (
 )
 
 ROUTES: dict[str, Case] = {
-    "delivery.index": Case("GET", lambda s: "/deliveries?pending=1", ADMIN_PAGE),
+    # The school's notes for its administrators; its own company's for a customer.
+    "delivery.index": Case(
+        "GET",
+        lambda s: "/deliveries?pending=1",
+        expect(403, anonymous=302, admin=200, other_admin=200, customer=200, rival=200),
+    ),
     "delivery.new": Case(
         "GET",
         dn("/requests/{order}/deliveries/new"),
