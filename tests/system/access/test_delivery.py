@@ -9,7 +9,6 @@ import pytest
 from ecoprod.i18n import local_today
 from tests.factories import PDF_BYTES
 from tests.system.access.scene import (
-    ADMIN_PAGE,
     SEEN_BY_SCHOOL_AND_ITS_COMPANY,
     Case,
     dn,
