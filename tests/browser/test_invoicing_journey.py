@@ -133,6 +133,13 @@ def test_from_request_to_paid_invoice_and_credit_note(world, visit):
             cpage.get_by_role("button", name="Confirmer la réception").click()
             expect(cpage.get_by_text("Un carton légèrement enfoncé.")).to_be_visible()
     assert order_of(world).state is OrderState.DELIVERED
+    # The customer's Livraisons: both notes, the second still to confirm.
+    cpage.get_by_role("link", name="Livraisons").click()
+    expect(cpage.get_by_role("link", name=f"BL-{YEAR}-0001")).to_be_visible()
+    cpage.get_by_role("link", name="À confirmer").click()
+    expect(cpage.get_by_role("link", name=f"BL-{YEAR}-0002")).to_be_visible()
+    expect(cpage.get_by_role("link", name=f"BL-{YEAR}-0001")).to_have_count(0)
+    customer.check_page("customer-deliveries")
 
     # 5. The final invoice, with the paid deposit deducted.
     apage.goto(f"/requests/{order_id}")
@@ -207,7 +214,13 @@ def test_from_request_to_paid_invoice_and_credit_note(world, visit):
     # 9. The same documents on the customer's phone: nothing scrolls sideways.
     cpage.set_viewport_size({"width": 390, "height": 844})
     first_note = db.session.scalars(sa.select(DeliveryNote).order_by(DeliveryNote.id)).first()
-    for url in ("/invoices", f"/invoices/{final.id}", f"/invoices/{note.id}", f"/deliveries/{first_note.id}"):
+    for url in (
+        "/invoices",
+        f"/invoices/{final.id}",
+        f"/invoices/{note.id}",
+        "/deliveries",
+        f"/deliveries/{first_note.id}",
+    ):
         cpage.goto(url)
         overflow = cpage.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
