@@ -16,7 +16,9 @@ from ecoprod.customers.forms import ContactForm, CustomerForm, InviteCustomerUse
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.panels import panels_for
+from ecoprod.web import listexport
 from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.keyset import asc, keyset
@@ -24,16 +26,34 @@ from ecoprod.web.listing import apply_search, show_archived
 
 bp = Blueprint("customers", __name__, url_prefix="/admin/customers")
 
+EXPORTED = (
+    listexport.Column(_l("Name"), lambda c: c.name),
+    listexport.Column(_l("Customer type"), lambda c: c.customer_type.label),
+    listexport.Column(_l("SIRET"), lambda c: c.siret),
+    listexport.Column(_l("SIREN"), lambda c: c.siren),
+    listexport.Column(_l("VAT number"), lambda c: c.vat_number),
+    listexport.Column(_l("E-mail"), lambda c: c.email),
+    listexport.Column(_l("Phone"), lambda c: c.phone),
+    listexport.Column(_l("Address"), lambda c: c.billing_address.line1),
+    listexport.Column(_l("Postal code"), lambda c: c.billing_address.postal_code),
+    listexport.Column(_l("City"), lambda c: c.billing_address.city),
+    listexport.Column(_l("Country"), lambda c: c.billing_address.country),
+    listexport.Column(_l("Payment terms"), lambda c: c.payment_terms.label),
+)
+
 
 @bp.get("/")
 @admin_required
-def index() -> str:
+def index() -> str | Response:
     search = SearchForm(request.args)
     archived = show_archived()
     stmt = access.visible_customers(current_user)
     stmt = stmt.where(Customer.archived_at.is_not(None) if archived else Customer.archived_at.is_(None))
     stmt = apply_search(stmt, search.q.data, Customer.name, Customer.siren, Customer.email)
-    page = keyset(stmt, asc(Customer.name), asc(Customer.id))
+    keys = (asc(Customer.name), asc(Customer.id))
+    if fmt := listexport.requested():
+        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "clients")
+    page = keyset(stmt, *keys)
     return render_template("customers/index.html", page=page, search=search, archived=archived)
 
 

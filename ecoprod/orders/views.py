@@ -15,6 +15,7 @@ from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.forms import options
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
@@ -22,6 +23,7 @@ from ecoprod.orders.models import DONE, IN_PROGRESS, Attachment, Order, OrderSta
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
+from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
 from ecoprod.web.keyset import asc, desc, keyset
@@ -40,10 +42,21 @@ STATE_TABS = {
 
 # --- Lists -------------------------------------------------------------------------------
 
+EXPORTED = (
+    listexport.Column(_l("Request"), lambda o: o.reference),
+    listexport.Column(_l("Title"), lambda o: o.title),
+    listexport.Column(_l("Customer"), lambda o: o.customer.name),
+    listexport.Column(_l("Your reference"), lambda o: o.customer_reference),
+    listexport.Column(_l("State"), lambda o: o.state.label),
+    listexport.Column(_l("Sent on"), lambda o: o.submitted_at),
+    listexport.Column(_l("Wished date"), lambda o: o.desired_date),
+    listexport.Column(_l("Promised date"), lambda o: o.promised_date),
+)
+
 
 @bp.get("/requests")
 @school_member_required
-def index() -> str:
+def index() -> str | Response:
     search = SearchForm(request.args)
     tab = choice_arg("tab", STATE_TABS, "all")
     stmt = access.visible_orders(current_user)
@@ -55,7 +68,11 @@ def index() -> str:
     stmt = apply_search(stmt, search.q.data, Order.title, Order.number, Order.customer_reference)
     if not current_user.is_customer:
         stmt = stmt.options(sa.orm.joinedload(Order.customer))
-    page = keyset(stmt, desc(Order.created_at), desc(Order.id))
+    keys = (desc(Order.created_at), desc(Order.id))
+    if fmt := listexport.requested():
+        stmt = stmt.options(sa.orm.joinedload(Order.customer))
+        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "demandes")
+    page = keyset(stmt, *keys)
     return render_template("orders/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
 

@@ -15,6 +15,7 @@ from ecoprod.accounts.permissions import customer_required, school_member_requir
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders import access as orders_access
 from ecoprod.orders.models import Order
 from ecoprod.params import choice_arg, flag_arg
@@ -22,6 +23,7 @@ from ecoprod.pricing import editor
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
 from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
+from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.keyset import desc, keyset
@@ -47,13 +49,25 @@ LISTED = (
     Quote.state,
     Quote.valid_until,
     Quote.total_net,
+    Quote.total_gross,
+    Quote.issue_date,
     Quote.updated_at,
+)
+EXPORTED = (
+    listexport.Column(_l("Quote"), lambda q: q.reference),
+    listexport.Column(_l("Request"), lambda q: q.order.title),
+    listexport.Column(_l("Customer"), lambda q: q.customer.name),
+    listexport.Column(_l("State"), lambda q: q.state.label),
+    listexport.Column(_l("Date"), lambda q: q.issue_date),
+    listexport.Column(_l("Valid until"), lambda q: q.valid_until),
+    listexport.Column(_l("Total excl. VAT"), lambda q: q.total_net),
+    listexport.Column(_l("Total incl. VAT"), lambda q: q.total_gross),
 )
 
 
 @bp.get("/quotes")
 @school_member_required
-def index() -> str:
+def index() -> str | Response:
     search = SearchForm(request.args)
     tab = choice_arg("tab", STATE_TABS, "all")
     stmt = access.visible_quotes(current_user).options(sa.orm.load_only(*LISTED))
@@ -68,7 +82,12 @@ def index() -> str:
         stmt = stmt.options(sa.orm.selectinload(Quote.order).load_only(Order.title))
     if not current_user.is_customer:  # only staff see the customer's column
         stmt = stmt.options(sa.orm.joinedload(Quote.customer).load_only(Customer.name))
-    page = keyset(stmt, desc(Quote.updated_at), desc(Quote.id))
+    keys = (desc(Quote.updated_at), desc(Quote.id))
+    if fmt := listexport.requested():
+        if current_user.is_customer:
+            stmt = stmt.options(sa.orm.joinedload(Quote.customer).load_only(Customer.name))
+        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "devis")
+    page = keyset(stmt, *keys)
     return render_template("quotes/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
 

@@ -13,9 +13,11 @@ from wtforms import SelectChoice
 from ecoprod.accounts.permissions import admin_required
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.students import access, services
 from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
+from ecoprod.web import listexport
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.keyset import asc, keyset
 from ecoprod.web.listing import apply_search, show_archived
@@ -23,10 +25,19 @@ from ecoprod.workshops.services import workshop_options
 
 bp = Blueprint("students", __name__, url_prefix="/admin/students")
 
+EXPORTED = (
+    listexport.Column(_l("Last name"), lambda s: s.last_name),
+    listexport.Column(_l("First name"), lambda s: s.first_name),
+    listexport.Column(_l("Birth date"), lambda s: s.birth_date),
+    listexport.Column(_l("Trade"), lambda s: s.trade.label),
+    listexport.Column(_l("Training year"), lambda s: s.training_year),
+    listexport.Column(_l("Workshop"), lambda s: s.workshop.name if s.workshop else None),
+)
+
 
 @bp.get("/")
 @admin_required
-def index() -> str:
+def index() -> str | Response:
     filters = StudentFilterForm(request.args)
     filters.workshop.choices = [SelectChoice(0, _("All workshops")), *workshop_options()]
     archived = show_archived()
@@ -38,7 +49,10 @@ def index() -> str:
     if filters.workshop.data:
         stmt = stmt.where(Student.workshop_id == filters.workshop.data)
     stmt = apply_search(stmt, filters.q.data, Student.first_name, Student.last_name)
-    page = keyset(stmt, asc(Student.last_name), asc(Student.first_name), asc(Student.id))
+    keys = (asc(Student.last_name), asc(Student.first_name), asc(Student.id))
+    if fmt := listexport.requested():
+        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "eleves")
+    page = keyset(stmt, *keys)
     return render_template("students/index.html", page=page, filters=filters, archived=archived)
 
 

@@ -64,6 +64,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
                 "invoicing.exports_page",
                 "invoicing.journal_csv",
                 "invoicing.fec",
+                "invoicing.payments",
             ),
         ),
         NavItem("invoicing.dashboard", _l("Dashboard"), ("invoicing.dashboard",)),

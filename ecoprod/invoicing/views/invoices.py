@@ -16,6 +16,7 @@ from ecoprod.accounts.permissions import admin_or_customer, admin_required
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
+from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import access, billable, services
 from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm
@@ -27,6 +28,7 @@ from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes.services import vat_rates
+from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
 from ecoprod.web.keyset import asc, desc, keyset
@@ -52,9 +54,25 @@ LISTED = (
     Invoice.issue_date,
     Invoice.due_date,
     Invoice.discount_percent,
+    Invoice.total_net,
+    Invoice.total_vat,
     Invoice.total_gross,
     Invoice.amount_due,
     Invoice.settled,
+    Invoice.cancelled_by_id,
+)
+EXPORTED = (
+    listexport.Column(_l("Number"), lambda i: i.number),
+    listexport.Column(_l("Kind"), lambda i: i.kind.label),
+    listexport.Column(_l("State"), lambda i: i.state_label),
+    listexport.Column(_l("Customer"), lambda i: i.customer.name),
+    listexport.Column(_l("Date"), lambda i: i.issue_date),
+    listexport.Column(_l("Due date"), lambda i: i.due_date),
+    listexport.Column(_l("Total excl. VAT"), lambda i: i.total_net),
+    listexport.Column(_l("VAT"), lambda i: i.total_vat),
+    listexport.Column(_l("Total incl. VAT"), lambda i: i.total_gross),
+    listexport.Column(_l("Paid or credited"), lambda i: i.settled),
+    listexport.Column(_l("Balance"), lambda i: i.balance),
 )
 NOT_ISSUED = date(9999, 12, 31)
 # The same text as the index of migration 0014 (a literal, not a parameter, so the planner
@@ -66,7 +84,7 @@ DRAFTS_FIRST = sa.func.coalesce(
 
 @bp.get("/invoices")
 @admin_or_customer
-def index() -> str:
+def index() -> str | Response:
     tab = choice_arg("tab", TABS, "all")
     stmt = access.visible_invoices(current_user).options(
         sa.orm.load_only(*LISTED), sa.orm.joinedload(Invoice.customer).load_only(Customer.name)
@@ -86,7 +104,10 @@ def index() -> str:
             Customer.name,
         )
     # Drafts (no issue date yet) first, then the latest issued.
-    page = keyset(stmt, desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
+    keys = (desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
+    if fmt := listexport.requested():
+        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "factures")
+    page = keyset(stmt, *keys)
     # Drafts have no totals of their own yet: worked out from their lines, for the page at once.
     totals = services.draft_totals(page.items)
     return render_template(
