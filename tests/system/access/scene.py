@@ -376,7 +376,9 @@ def _check(response: Any, role: str, expected: int, endpoint: str) -> None:
 def run_case(app, factory, endpoint: str, case: Case) -> None:
     """Request the route as every role; actions must change nothing when refused."""
     scene = build_scene(
-        factory, with_quotes=endpoint.startswith("quotes."), with_invoices=endpoint.startswith("invoicing.")
+        factory,
+        with_quotes=endpoint.startswith("quotes."),
+        with_invoices=endpoint.startswith(("invoicing.", "einvoicing.replace")),
     )
     allowed = [r for r in ROLES if case.statuses[r] in SUCCESS and r != "anonymous"]
     refused = [r for r in ROLES if r not in allowed]

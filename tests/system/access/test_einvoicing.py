@@ -10,6 +10,7 @@ from ecoprod import documents
 from ecoprod.database import utcnow
 from ecoprod.einvoicing.models import EReport, Flux
 from ecoprod.extensions import db
+from ecoprod.invoicing.models import Invoice
 from tests.system.access.scene import ADMIN_ACTION, ADMIN_OBJECT, ADMIN_PAGE, Case, Scene, expect, run_case, w
 
 
@@ -43,6 +44,14 @@ ROUTES: dict[str, Case] = {
     # the refusal is shown on the customer's page); another school's customer is not found.
     "einvoicing.check_directory": Case(
         "POST", w("company", "/admin/e-invoicing/customers/{id}/directory"), ADMIN_ACTION
+    ),
+    # XP Z12-014's correction of a rejected invoice (this one was never sent: refused, back to
+    # it, unchanged); another school's invoice is not found.
+    "einvoicing.replace_invoice": Case(
+        "POST",
+        lambda s: f"/admin/e-invoicing/invoices/{s.invoice.id}/replace",
+        ADMIN_ACTION,
+        changes=lambda s: db.session.get(Invoice, s.invoice.id).cancelled_by_id,
     ),
     # The school's e-reporting: its page, building the ended periods now (no platform here:
     # nothing to build, back to the page), a report's file (another school's: not found).

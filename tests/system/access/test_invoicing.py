@@ -78,6 +78,9 @@ ROUTES: dict[str, Case] = {
     "invoicing.journal_csv": Case(
         "GET", lambda s: f"/exports/journal.csv?start=2020-01-01&end={local_today()}", ADMIN_PAGE
     ),
+    "invoicing.payments": Case(
+        "GET", lambda s: f"/exports/payments.xlsx?start=2020-01-01&end={local_today()}", ADMIN_PAGE
+    ),
     "invoicing.fec": Case(
         "GET", lambda s: f"/exports/fec.txt?start=2020-01-01&end={local_today()}", ADMIN_PAGE
     ),
