@@ -51,6 +51,7 @@ from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
 from ecoprod.schools.commands import platform_cli
 from ecoprod.schools.views import bp as schools_bp
+from ecoprod.search.views import bp as search_bp
 from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp
 from ecoprod.tenancy import set_scope
@@ -80,6 +81,7 @@ BLUEPRINTS = (
     invoicing_bp,
     einvoicing_bp,
     platform_bp,
+    search_bp,
 )
 
 

@@ -76,4 +76,15 @@
     var summary = document.querySelector(".form-summary");
     if (summary) summary.focus();
   });
+
+  // "/" focuses the search box of the header (as on most sites), unless one is typing.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.getElementById("site-search");
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+  });
 })();

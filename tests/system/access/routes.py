@@ -11,6 +11,7 @@ from tests.system.access import (
     test_planning,
     test_quotes,
     test_reference,
+    test_search,
 )
 from tests.system.access.scene import Case
 
@@ -23,4 +24,5 @@ MATRIX: dict[str, Case] = {
     **test_delivery.ROUTES,
     **test_invoicing.ROUTES,
     **test_einvoicing.ROUTES,
+    **test_search.ROUTES,
 }
