@@ -83,6 +83,14 @@ def can_submit(user: User, order: Order) -> bool:
     return can_edit(user, order)
 
 
+REORDERABLE = frozenset({OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED})
+
+
+def can_reorder(user: User, order: Order) -> bool:
+    """The customer orders the same again once it was delivered."""
+    return user.is_customer and order.customer_id == user.customer_id and order.state in REORDERABLE
+
+
 def can_cancel(user: User, order: Order) -> bool:
     if user.is_customer:
         return order.customer_id == user.customer_id and order.state in CUSTOMER_CANCELLABLE

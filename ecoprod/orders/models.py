@@ -156,8 +156,11 @@ class Order(TenantMixin, TimestampMixin, db.Model):
 
     # Optimistic locking: two people moving the same order at once cannot both win.
     row_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    # The delivered order this request repeats (the customer's "order again").
+    reorder_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"))
     __mapper_args__ = {"version_id_col": row_version}
 
+    reorder_of: Mapped[Order | None] = relationship(remote_side="Order.id", foreign_keys=[reorder_of_id])
     customer: Mapped[Customer] = relationship()
     created_by: Mapped[User] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(

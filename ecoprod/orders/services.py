@@ -183,6 +183,52 @@ def remove_attachment(attachment: Attachment, user: User) -> None:
     db.session.delete(attachment)
 
 
+def reorder(order: Order, user: User) -> Order:
+    """A new draft request of the same lines and drawings (the files copied: each request
+    owns its own), that refers to the order it repeats; the customer checks it and sends it."""
+    if not access.can_reorder(user, order):
+        raise OrderError(str(_l("Only a delivered order of your company can be ordered again.")))
+    lines = [
+        LineInput(ln.description, ln.quantity, ln.trade, ln.unit, ln.material, ln.notes) for ln in order.lines
+    ]
+    copy = Order(
+        school_id=order.school_id,
+        customer_id=order.customer_id,
+        created_by=user,
+        state=OrderState.DRAFT,
+        reorder_of_id=order.id,
+    )
+    db.session.add(copy)
+    _apply(
+        copy,
+        RequestInput(
+            title=order.title,
+            lines=lines,
+            delivery_address=order.delivery_address,
+            notes=order.notes,
+        ),
+    )
+    lifecycle.record_creation(copy, user)
+    db.session.flush()
+    store = file_store()
+    for attachment in order.attachments:
+        data = store.path(order.school_id, attachment.stored_name).read_bytes()
+        copy.attachments.append(
+            Attachment(
+                school_id=order.school_id,
+                original_name=attachment.original_name,
+                stored_name=store.save(order.school_id, data, db.session),
+                kind=attachment.kind,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                uploaded_by_id=user.id,
+            )
+        )
+    db.session.flush()
+    return copy
+
+
 # --- Transitions ------------------------------------------------------------------------
 
 

@@ -226,6 +226,7 @@ def detail(order_id: int) -> str:
         can_edit=access.can_edit(current_user, order),
         can_cancel=access.can_cancel(current_user, order),
         can_decline=access.can_decline(current_user, order),
+        can_reorder=access.can_reorder(current_user, order),
         action_form=ActionForm(),
         decline_form=ReasonForm(prefix="decline"),
         cancel_form=ReasonForm(prefix="cancel"),
@@ -253,6 +254,30 @@ def submit(order_id: int) -> Response:
         db.session.commit()
         flash(_("Your request %(number)s has been sent to the school.", number=order.number), "success")
     return redirect(url_for("orders.detail", order_id=order_id))
+
+
+@bp.post("/requests/<int:order_id>/reorder")
+@customer_required
+def reorder(order_id: int) -> Response:
+    """Order the same again: a new draft to check (its date, its reference), then send."""
+    order = access.load_order_or_404(order_id, current_user)
+    if not access.can_reorder(current_user, order):
+        abort(403)
+    try:
+        copy = services.reorder(order, current_user)
+    except services.OrderError as exc:
+        db.session.rollback()
+        flash(_refused(exc), "error")
+        return redirect(url_for("orders.detail", order_id=order_id))
+    db.session.commit()
+    flash(
+        _(
+            "A new request repeats %(number)s: check it, give your date and reference, then send it.",
+            number=order.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("orders.edit", order_id=copy.id))
 
 
 def _move_with_reason(order_id: int, action: Any, allowed: Any, prefix: str, done: str) -> Response:

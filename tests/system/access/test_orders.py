@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from ecoprod.extensions import db
 from ecoprod.orders.models import Order
@@ -28,6 +29,13 @@ ROUTES: dict[str, Case] = {
         "GET",
         w("submitted", "/requests/{id}"),
         expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403),
+    ),
+    # Order again: a delivered order of one's company only (this one is not delivered yet).
+    "orders.reorder": Case(
+        "POST",
+        w("submitted", "/requests/{id}/reorder"),
+        expect(403, anonymous=302, rival=404),
+        changes=lambda s: db.session.scalar(sa.select(sa.func.count()).select_from(Order)),
     ),
     "orders.submit": Case(
         "POST",
