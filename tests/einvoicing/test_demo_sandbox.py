@@ -86,3 +86,32 @@ def test_the_demo_platform_takes_an_invoice_and_moves_it_on(client, world, sandb
         time.sleep(0.3)
         jobs.poll_statuses.call_local()  # the webhook's calls go to ecoprod.test: no one there
     assert _codes(invoice) == [200, 205]
+
+
+def test_the_demo_platform_takes_the_e_reporting(client, world, sandbox_url):
+    """The demo school's e-reporting goes to the same platform, which checks it with the
+    DGFiP XSD (the tests' platform runs the AIFE schematron too: test_ereporting)."""
+    from ecoprod.customers.models import CustomerType
+    from ecoprod.einvoicing.models import Flux
+    from ecoprod.schools.models import VatFiling
+    from tests.einvoicing.test_ereporting import _after, _customer, _issued, _prepare, _sent
+
+    with scoped_to(db.session, world.school.id):
+        services.save_connection(
+            world.school,
+            services.ConnectionInput(
+                flow_url=f"{sandbox_url}/flow-service",
+                directory_url=f"{sandbox_url}/directory-service",
+                token_url=f"{sandbox_url}/token",
+                client_id=DEMO_CLIENT[0],
+                client_secret=DEMO_CLIENT[1],
+                syntax=Syntax.FACTURX,
+                platform_number="9001",
+            ),
+        )
+    db.session.commit()
+    _customer(world, CustomerType.INDIVIDUAL)
+    login_as(client, world.admin)
+    _issued(client, world)
+    [report] = [r for r in _prepare(world, _after(VatFiling.MONTHLY, Flux.SALES_INDIVIDUALS)) if r.documents]
+    assert _sent(report).state is TransmissionState.ACCEPTED
