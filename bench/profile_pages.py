@@ -41,7 +41,7 @@ from ecoprod.workshops.models import Trade, Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "bench" / "out" / "profile"
-CSRF = re.compile(r'(name="csrf[_-]token"[^>]*?(?:value|content)=")[^"]+')
+CSRF = re.compile(r'(name="[\w-]*csrf[_-]token"[^>]*?(?:value|content)=")[^"]+')
 
 
 def build(orders: int) -> None:
