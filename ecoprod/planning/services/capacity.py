@@ -38,14 +38,26 @@ class WorkshopTime:
         return self.start <= start and end <= self.end
 
 
-def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
-    students = list(
-        db.session.scalars(
-            sa.select(Student)
-            .where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
-            .order_by(Student.last_name, Student.first_name)
-        )
+# The board's statements, built once with parameters: it asks them at every request.
+_STUDENTS = (
+    sa.select(Student)
+    .where(Student.workshop_id == sa.bindparam("workshop_id"), Student.archived_at.is_(None))
+    .order_by(Student.last_name, Student.first_name)
+)
+_PLANNED_PER_DAY = (
+    sa.select(Assignment.day, sa.func.sum(Assignment.hours))
+    .join(Operation, Operation.id == Assignment.operation_id)
+    .where(
+        Operation.workshop_id == sa.bindparam("workshop_id"),
+        Assignment.day >= sa.bindparam("first"),
+        Assignment.day <= sa.bindparam("last"),
     )
+    .group_by(Assignment.day)
+)
+
+
+def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
+    students = list(db.session.scalars(_STUDENTS, {"workshop_id": workshop.id}))
     time, facts = time_and_facts(
         workshop.school_id, students, start, end, workshop=workshop, declarations=False
     )
@@ -90,12 +102,7 @@ def weekly_load(
         elif absentees:
             available[monday] -= sum(1 for f in absentees if f.pattern & bit and f.absent(slot))
     planned: dict[date, Decimal] = defaultdict(Decimal)
-    rows = db.session.execute(
-        sa.select(Assignment.day, sa.func.sum(Assignment.hours))
-        .join(Operation, Operation.id == Assignment.operation_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= first, Assignment.day <= last)
-        .group_by(Assignment.day)
-    )
+    rows = db.session.execute(_PLANNED_PER_DAY, {"workshop_id": workshop.id, "first": first, "last": last})
     for day, hours in rows:
         planned[week_start(day)] += hours
     per_half_day = hours_per_half_day(workshop.school_id)
