@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
     format_date,
@@ -168,20 +168,26 @@ def _language() -> tuple[str, Any]:
     (e-mails in the customer's language) puts another one in place, and the next call looks
     again."""
     context = _babel_context()
-    kept = getattr(context, "ecoprod_language", None)
-    if kept is not None and kept[0] is getattr(context, "babel_locale", None):
-        return kept[1]
+    if context is not None:
+        kept = context.get("ecoprod_language")
+        if kept is not None and kept[0] is context.get("babel_locale"):
+            return kept[1]
     locale = get_locale()  # Flask-Babel's own lookup, which also sets its context up
     language = (str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"], get_translations())
     context = _babel_context()
     if context is not None:
-        context.ecoprod_language = (locale, language)
+        context["ecoprod_language"] = (locale, language)
     return language
 
 
-def _babel_context() -> Any:
-    """Flask-Babel's namespace in this application context, once it has made one."""
-    return g._get_current_object().get("_flask_babel") if has_app_context() else None
+def _babel_context() -> dict[str, Any] | None:
+    """The attributes of Flask-Babel's namespace in this application context, once it has
+    made one (read as a dict: this runs for every text of a page)."""
+    try:
+        babel = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # outside an application context
+        return None
+    return None if babel is None else babel.__dict__
 
 
 # The translation functions of the templates: Jinja's newstyle gettext (autoescaped, always
