@@ -8,7 +8,8 @@ seed planning``, the auto-planner's proposal applied to the machining workshop s
 board has chips), signs its master in with Flask's test client, warms up, then prints per
 request of each page: Python function calls (cProfile), SQL statements and wall time (the
 median, without the profiler). ``--reuse`` keeps the last database; ``--html DIR`` saves
-some twenty pages (CSRF tokens blanked) to compare two versions of the code: ``diff -rw``.
+some twenty pages (CSRF tokens blanked) to compare two versions of the code on the same data,
+whitespace aside (the board writes runs of cells on one line).
 """
 
 from __future__ import annotations
