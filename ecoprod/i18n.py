@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (  # noqa: F401 - re-exported
     format_currency,
     format_date,
@@ -30,6 +30,9 @@ from flask_babel import (  # noqa: F401 - re-exported
     ngettext,
 )
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 SESSION_KEY = "lang"
 SCHOOL_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -56,8 +59,7 @@ def select_locale() -> str:
 def label(text: Any) -> str:
     """A fixed label (a module-level ``lazy_gettext``: states, trades, units…) in the
     current language, translated once per language rather than on every use."""
-    locale = str(get_locale()) if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
-    key = (locale, id(text))
+    key = (_language()[0], id(text))
     translated = _LABELS.get(key)
     if translated is None:
         translated = _LABELS[key] = str(text)
@@ -73,7 +75,7 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
     costs more than the rest of an invoice row, and lists show dozens)."""
     if amount is None:
         return ""
-    locale = str(get_locale())
+    locale = _language()[0]
     shape = _money_shape(locale, currency)
     value = Decimal(amount)
     if shape is None or not value.is_finite():
@@ -110,7 +112,7 @@ def number(value: Decimal | int | None) -> str:
         return ""
     # Babel directly, as for dates: boards and totals format dozens of numbers per page,
     # mostly the same few hours (equal values write the same: no trailing zero is shown).
-    return _number(value, str(get_locale()))
+    return _number(value, _language()[0])
 
 
 @functools.lru_cache(maxsize=8192)
@@ -124,7 +126,7 @@ def short_date(value: date | datetime | None) -> str:
         return ""
     # Babel directly: Flask-Babel's wrappers look the locale and timezone up again on every
     # call, which costs more than the rest of a list row.
-    locale = str(get_locale())
+    locale = _language()[0]
     if isinstance(value, datetime):  # the short format shows minutes: seconds do not matter
         return _short_datetime(value.astimezone(SCHOOL_TIMEZONE).replace(second=0, microsecond=0), locale)
     return _short_date(value, locale)
@@ -159,31 +161,81 @@ def file_size(size: int | None) -> str:
     return gettext("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
 
 
-def _translations() -> Any:
-    """The request's translations, looked up once per language rather than on every ``_()``
-    of a template (Flask-Babel walks its context, domain and cache each time). Kept beside
-    the locale object they were found for: ``force_locale`` (e-mails in the customer's
-    language) puts another one in place, and the next call looks again."""
-    context = getattr(g, "_flask_babel", None) if has_app_context() else None
-    if context is None:
-        return get_translations()
-    locale = getattr(context, "babel_locale", None)
-    kept = getattr(context, "ecoprod_translations", None)
-    if kept is not None and locale is not None and kept[0] is locale:
-        return kept[1]
-    translations = get_translations()
-    context.ecoprod_translations = (getattr(context, "babel_locale", None), translations)
-    return translations
+def _language() -> tuple[str, Any]:
+    """The current language and its translations, looked up once per request rather than at
+    each ``_()``, label, date or amount of a page (Flask-Babel walks its context, domain and
+    cache each time). Kept beside the locale object they were found for: ``force_locale``
+    (e-mails in the customer's language) puts another one in place, and the next call looks
+    again."""
+    context = _babel_context()
+    if context is not None:
+        kept = context.get("ecoprod_language")
+        if kept is not None and kept[0] is context.get("babel_locale"):
+            return kept[1]
+    locale = get_locale()  # Flask-Babel's own lookup, which also sets its context up
+    language = (str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"], get_translations())
+    context = _babel_context()
+    if context is not None:
+        context["ecoprod_language"] = (locale, language)
+    return language
+
+
+def _babel_context() -> dict[str, Any] | None:
+    """The attributes of Flask-Babel's namespace in this application context, once it has
+    made one (read as a dict: this runs for every text of a page)."""
+    try:
+        babel = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # outside an application context
+        return None
+    return None if babel is None else babel.__dict__
+
+
+# The translation functions of the templates: Jinja's newstyle gettext (autoescaped, always
+# a format string), called directly with the request's translations rather than through
+# Jinja's alias and Flask-Babel's lookups (a page has dozens of ``_()``).
+
+
+def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalogue, as Jinja's newstyle gettext does
+    return text % variables if "%" in text else text  # without a "%", formatting changes nothing
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    return _formatted(eval_ctx, _language()[1].ugettext(string), variables)
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, _language()[1].ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def template_pgettext(eval_ctx: EvalContext, context: str, string: str, **variables: Any) -> str:
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, _language()[1].upgettext(context, string), variables)
+
+
+@pass_eval_context
+def template_npgettext(
+    eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, _language()[1].unpgettext(context, singular, plural, num), variables)
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the lookup kept
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    functions = {
+        "gettext": template_gettext,
+        "ngettext": template_ngettext,
+        "pgettext": template_pgettext,
+        "npgettext": template_npgettext,
+    }
+    app.jinja_env.install_gettext_callables(**functions, newstyle=True)  # sets {% trans %} up
+    app.jinja_env.globals.update(functions, _=template_gettext)  # then called directly
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["date"] = short_date

@@ -57,6 +57,11 @@ def bit(weekday: int, half: Half) -> int:
     return 1 << (weekday * 2 + (0 if half is Half.AM else 1))
 
 
+def day_bits(weekday: int) -> int:
+    """Both half-days of a weekday."""
+    return 0b11 << (weekday * 2)
+
+
 WEEKDAYS = 5
 # Monday to Friday, mornings and afternoons.
 WORKING_WEEK = sum(bit(d, h) for d in range(WEEKDAYS) for h in Half)

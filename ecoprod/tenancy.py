@@ -16,9 +16,11 @@ Outside a request (CLI commands, seeding) no scope is set.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -74,6 +76,23 @@ def _school_criteria(school_id: int | None) -> sa.orm.LoaderCriteriaOption:
     return with_loader_criteria(TenantMixin, lambda cls: cls.school_id == school_id, include_aliases=True)
 
 
+def _scoped(statement: Any, school_id: int | None) -> Any:
+    """``statement`` with the school's criteria, made once per statement and school: a
+    statement built once (at import, or cached) then keeps its cache key from one request to
+    the next, where a fresh copy would have it computed again at each execution."""
+    variants = _SCOPED.get(statement)
+    if variants is None:
+        variants = _SCOPED[statement] = {}
+    scoped = variants.get(school_id)
+    if scoped is None:
+        scoped = variants[school_id] = statement.options(_school_criteria(school_id))
+    return scoped
+
+
+# Statement → {school id → the statement scoped to it}; an entry goes with its statement.
+_SCOPED: weakref.WeakKeyDictionary[Any, dict[int | None, Any]] = weakref.WeakKeyDictionary()
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_by_school(state: ORMExecuteState) -> None:
     scope = current_scope(state.session)
@@ -86,7 +105,7 @@ def _filter_by_school(state: ORMExecuteState) -> None:
     # it again there would pile up one more copy at each load of a long-lived object.
     if any(option is criteria for option in getattr(state.statement, "_with_options", ())):
         return
-    state.statement = state.statement.options(criteria)
+    state.statement = _scoped(state.statement, scope.school_id)
 
 
 @event.listens_for(Session, "before_flush")

@@ -7,6 +7,8 @@ see a customer's unsent drafts, a master works on the requests of their trades.
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import abort
 
@@ -21,25 +23,28 @@ STAFF_CANCELLABLE = frozenset(
 )
 
 
+# Only what the customer has sent: a draft cancelled before sending stays private. Built
+# once (statements never change once built): every staff page of orders starts from it.
+_SENT = sa.select(Order).where(Order.submitted_at.is_not(None))
+
+
 def visible_orders(user: User) -> sa.Select[tuple[Order]]:
-    stmt = sa.select(Order)
     if user.is_customer:
-        return stmt.where(Order.customer_id == user.customer_id)
+        return sa.select(Order).where(Order.customer_id == user.customer_id)
     if user.is_staff:
-        # Only what the customer has sent: a draft cancelled before sending stays private.
-        return stmt.where(Order.submitted_at.is_not(None))
-    return stmt.where(sa.false())
+        return _SENT
+    return sa.select(Order).where(sa.false())
 
 
-def _master_trades(user: User) -> sa.Select[tuple[str]]:
+def _master_trades(master_id: int) -> sa.Select[tuple[str]]:
     return (
         sa.select(Workshop.trade)
         .join(workshop_masters, workshop_masters.c.workshop_id == Workshop.id)
-        .where(workshop_masters.c.user_id == user.id, Workshop.archived_at.is_(None))
+        .where(workshop_masters.c.user_id == master_id, Workshop.archived_at.is_(None))
     )
 
 
-def for_trades_of(user: User) -> sa.ColumnElement[bool]:
+def for_trades_of(master_id: int) -> sa.ColumnElement[bool]:
     """Orders with at least one line in one of the master's workshop trades.
 
     A correlated ``EXISTS`` answered by the (order_id, trade) index: a page of the inbox
@@ -47,17 +52,25 @@ def for_trades_of(user: User) -> sa.ColumnElement[bool]:
     """
     return sa.exists(
         sa.select(OrderLine.id).where(
-            OrderLine.order_id == Order.id, OrderLine.trade.in_(_master_trades(user))
+            OrderLine.order_id == Order.id, OrderLine.trade.in_(_master_trades(master_id))
         )
     )
 
 
 def inbox(user: User) -> sa.Select[tuple[Order]]:
     """Submitted requests waiting for the school: all for admins, their trades for masters."""
-    stmt = visible_orders(user).where(Order.state == OrderState.SUBMITTED)
-    if user.is_master:
-        stmt = stmt.where(for_trades_of(user))
-    return stmt
+    if not user.is_staff:
+        return visible_orders(user).where(Order.state == OrderState.SUBMITTED)
+    return _staff_inbox(user.id if user.is_master else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _staff_inbox(master_id: int | None) -> sa.Select[tuple[Order]]:
+    """Built once per master (``None``: once for the admins): the inbox is the page masters
+    keep open, and its statement costs more to build than to run. The trades are read by
+    the statement each time, so a workshop that changes hands changes the inbox at once."""
+    stmt = _SENT.where(Order.state == OrderState.SUBMITTED)
+    return stmt if master_id is None else stmt.where(for_trades_of(master_id))
 
 
 def load_order_or_404(order_id: int, user: User) -> Order:
@@ -71,7 +84,7 @@ def load_order_or_404(order_id: int, user: User) -> Order:
 def is_master_of(user: User, order: Order) -> bool:
     if not user.is_master:
         return False
-    trades = set(db.session.scalars(_master_trades(user)))
+    trades = set(db.session.scalars(_master_trades(user.id)))
     return any(line.trade in trades for line in order.lines)
 
 

@@ -65,13 +65,17 @@ class LineSummary:
     count: int
 
 
+# Built once: the inbox asks it at every request.
+_LINE_SUMMARIES = (
+    sa.select(OrderLine.order_id, OrderLine.trade, sa.func.count())
+    .where(OrderLine.order_id.in_(sa.bindparam("order_ids", expanding=True)))
+    .group_by(OrderLine.order_id, OrderLine.trade)
+)
+
+
 def line_summaries(order_ids: Sequence[int]) -> dict[int, LineSummary]:
     """Trades and number of lines of each order, in one light query (no line objects)."""
-    rows = db.session.execute(
-        sa.select(OrderLine.order_id, OrderLine.trade, sa.func.count())
-        .where(OrderLine.order_id.in_(order_ids))
-        .group_by(OrderLine.order_id, OrderLine.trade)
-    )
+    rows = db.session.execute(_LINE_SUMMARIES, {"order_ids": list(order_ids)})
     trades: dict[int, list[Trade]] = {order_id: [] for order_id in order_ids}
     counts: dict[int, int] = dict.fromkeys(order_ids, 0)
     for order_id, trade, count in rows:

@@ -8,6 +8,8 @@ answer 403 before that for a sign-in of the wrong kind.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort
 
@@ -99,33 +101,40 @@ def load_workshop_or_404(workshop_id: int, user: User) -> Workshop:
     return found_if(user.is_staff, Workshop, workshop_id)
 
 
-def board_workshop_or_404(workshop_id: int, user: User) -> tuple[Workshop, bool, CalendarFeed | None]:
-    """The board's one query: the workshop (404 for who may not see it), whether the user
-    manages it (``can_manage_workshop``), and the user's calendar address for it if any."""
-    if not user.is_staff:
-        abort(404)
-    if user.is_master:
-        manages: sa.ColumnElement[bool] = (
-            sa.exists()
-            .where(workshop_masters.c.user_id == user.id, workshop_masters.c.workshop_id == Workshop.id)
-            .label("manages")
-        )
-    else:
-        manages = sa.literal(user.is_admin).label("manages")
+def _board_row(manages: sa.ColumnElement[bool]) -> sa.Select[Any]:
     feed = sa.orm.aliased(CalendarFeed)
-    row = db.session.execute(
-        sa.select(Workshop, manages, feed)
+    return (
+        sa.select(Workshop, manages.label("manages"), feed)
         .outerjoin(
             feed,
             sa.and_(
-                feed.owner_id == user.id,
+                feed.owner_id == sa.bindparam("user_id"),
                 feed.workshop_id == Workshop.id,
                 feed.student_id.is_(None),
                 feed.revoked_at.is_(None),
             ),
         )
-        .where(Workshop.id == workshop_id)
-    ).first()
+        .where(Workshop.id == sa.bindparam("workshop_id"))
+    )
+
+
+# Built once, with parameters (the board asks at every request): a master manages the
+# workshops they are a master of; an admin, every workshop.
+_MASTERS_BOARD = _board_row(
+    sa.exists().where(
+        workshop_masters.c.user_id == sa.bindparam("user_id"), workshop_masters.c.workshop_id == Workshop.id
+    )
+)
+_ADMINS_BOARD = _board_row(sa.literal(True))
+
+
+def board_workshop_or_404(workshop_id: int, user: User) -> tuple[Workshop, bool, CalendarFeed | None]:
+    """The board's one query: the workshop (404 for who may not see it), whether the user
+    manages it (``can_manage_workshop``), and the user's calendar address for it if any."""
+    if not user.is_staff:
+        abort(404)
+    stmt = _MASTERS_BOARD if user.is_master else _ADMINS_BOARD  # staff: masters and admins
+    row = db.session.execute(stmt, {"user_id": user.id, "workshop_id": workshop_id}).first()
     if row is None:
         abort(404)
     return row[0], bool(row[1]), row[2]

@@ -122,8 +122,11 @@ def _beyond(keys: Sequence[Key], values: Sequence[Any], reverse: bool) -> sa.Col
     return sa.or_(*clauses)
 
 
-def keyset(stmt: sa.Select[Any], *keys: Key, per_page: int | None = None, count: bool = True) -> KeysetPage:
-    """One page of ``stmt`` in the order of ``keys`` (and its total, unless ``count`` is off)."""
+def keyset(
+    stmt: sa.Select[Any], *keys: Key, per_page: int | None = None, count: bool = True, rows: bool = False
+) -> KeysetPage:
+    """One page of ``stmt`` in the order of ``keys`` (and its total, unless ``count`` is off);
+    of its records, or of its plain rows when ``rows`` (a statement of columns)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     after = _decode(request.args.get("after"), len(keys))
     before = None if after else _decode(request.args.get("before"), len(keys))
@@ -135,19 +138,19 @@ def keyset(stmt: sa.Select[Any], *keys: Key, per_page: int | None = None, count:
         query = query.where(_beyond(keys, before, reverse=True))
     reverse = before is not None
     query = query.order_by(*(k.ordering(reverse) for k in keys)).limit(per_page + 1)
-    rows = list(db.session.scalars(query).unique())
-    more = len(rows) > per_page
-    rows = rows[:per_page]
+    items = list(db.session.execute(query) if rows else db.session.scalars(query).unique())
+    more = len(items) > per_page
+    items = items[:per_page]
     if reverse:
-        rows.reverse()
+        items.reverse()
     has_prev = more if reverse else after is not None
     has_next = True if reverse else more
     total = None
     if count:
         counted = stmt.order_by(None).subquery()
         total = db.session.scalar(sa.select(sa.func.count()).select_from(counted))
-    page = KeysetPage(rows, number, has_prev and bool(rows), has_next and bool(rows), total, per_page)
-    if rows:
-        page.prev_args = {"before": _encode([k.of(rows[0]) for k in keys]), "page": max(1, number - 1)}
-        page.next_args = {"after": _encode([k.of(rows[-1]) for k in keys]), "page": number + 1}
+    page = KeysetPage(items, number, has_prev and bool(items), has_next and bool(items), total, per_page)
+    if items:
+        page.prev_args = {"before": _encode([k.of(items[0]) for k in keys]), "page": max(1, number - 1)}
+        page.next_args = {"after": _encode([k.of(items[-1]) for k in keys]), "page": number + 1}
     return page

@@ -29,31 +29,39 @@ class WeekAssignment:
     conflict: bool  # the rules would refuse it now
 
 
+# Plain rows rather than ORM objects: a busy week has a chip per student and half-day. Built
+# once, with parameters: the board asks it at every request.
+_WEEK = (
+    sa.select(
+        Assignment.id,
+        Assignment.student_id,
+        Assignment.day,
+        Assignment.half,
+        Operation.id.label("operation_id"),
+        Operation.name,
+        Operation.difficulty,
+        Operation.machine_id,
+        Machine.name.label("machine_name"),
+        Machine.regulated,
+        Order.number,
+        Order.id.label("order_id"),
+    )
+    .join(Operation, Operation.id == Assignment.operation_id)
+    .join(Order, Order.id == Operation.order_id)
+    .outerjoin(Machine, Machine.id == Operation.machine_id)
+    .where(
+        Operation.workshop_id == sa.bindparam("workshop_id"),
+        Assignment.day >= sa.bindparam("monday"),
+        Assignment.day <= sa.bindparam("friday"),
+    )
+)
+
+
 def week_assignments(workshop: Workshop, monday: date, loaded: WorkshopTime) -> list[WeekAssignment]:
     """The week's assignments in one query, each checked against the rules in memory."""
     friday = monday + timedelta(days=4)
     time, facts = loaded.time, loaded.facts
-    # Plain rows rather than ORM objects: a busy week has a chip per student and half-day.
-    rows = db.session.execute(
-        sa.select(
-            Assignment.id,
-            Assignment.student_id,
-            Assignment.day,
-            Assignment.half,
-            Operation.id.label("operation_id"),
-            Operation.name,
-            Operation.difficulty,
-            Operation.machine_id,
-            Machine.name.label("machine_name"),
-            Machine.regulated,
-            Order.number,
-            Order.id.label("order_id"),
-        )
-        .join(Operation, Operation.id == Assignment.operation_id)
-        .join(Order, Order.id == Operation.order_id)
-        .outerjoin(Machine, Machine.id == Operation.machine_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= monday, Assignment.day <= friday)
-    ).all()
+    rows = db.session.execute(_WEEK, {"workshop_id": workshop.id, "monday": monday, "friday": friday}).all()
     busy = {(r.student_id, HalfDay(r.day, r.half)) for r in rows}
     if any(r.regulated for r in rows):  # the minors' rule needs the declarations
         time = replace(time, declarations=declarations_of(workshop.school_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +17,7 @@ from ecoprod.i18n import number
 from ecoprod.planning.models import Assignment, Operation
 from ecoprod.planning.rules import SchoolTime, StudentFacts
 from ecoprod.planning.services.facts import hours_per_half_day, time_and_facts
-from ecoprod.slots import HalfDay, half_days, in_pattern, week_start
+from ecoprod.slots import Half, HalfDay, bit, day_bits, half_days, in_pattern, week_start
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Workshop
 
@@ -38,14 +38,26 @@ class WorkshopTime:
         return self.start <= start and end <= self.end
 
 
-def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
-    students = list(
-        db.session.scalars(
-            sa.select(Student)
-            .where(Student.workshop_id == workshop.id, Student.archived_at.is_(None))
-            .order_by(Student.last_name, Student.first_name)
-        )
+# The board's statements, built once with parameters: it asks them at every request.
+_STUDENTS = (
+    sa.select(Student)
+    .where(Student.workshop_id == sa.bindparam("workshop_id"), Student.archived_at.is_(None))
+    .order_by(Student.last_name, Student.first_name)
+)
+_PLANNED_PER_DAY = (
+    sa.select(Assignment.day, sa.func.sum(Assignment.hours))
+    .join(Operation, Operation.id == Assignment.operation_id)
+    .where(
+        Operation.workshop_id == sa.bindparam("workshop_id"),
+        Assignment.day >= sa.bindparam("first"),
+        Assignment.day <= sa.bindparam("last"),
     )
+    .group_by(Assignment.day)
+)
+
+
+def workshop_time(workshop: Workshop, start: date, end: date) -> WorkshopTime:
+    students = list(db.session.scalars(_STUDENTS, {"workshop_id": workshop.id}))
     time, facts = time_and_facts(
         workshop.school_id, students, start, end, workshop=workshop, declarations=False
     )
@@ -65,41 +77,45 @@ def weekly_load(
     first, last = min(mondays), max(mondays) + timedelta(days=6)
     if loaded is None or not loaded.covers(first, last):
         loaded = workshop_time(workshop, first, last)
-    facts = list(loaded.facts.values())
     # A week's capacity: every student's workshop half-days the workshop is open (the same
-    # each week), less the half-days closed by the calendar or lost to an absence.
+    # each week), less the days closed by the calendar and the half-days lost to absences.
+    # Only those days are visited (a few), not every student at every half-day of 12 weeks.
     open_pattern = workshop.open_pattern
-    weekly = sum((f.pattern & open_pattern).bit_count() for f in facts)
-    available = dict.fromkeys(mondays, weekly)
-    # Counted once: the students expected on each half-day of the week, and those with an
-    # absence somewhere (few), rather than every student at every half-day of 12 weeks.
-    expected: dict[int, int] = {}
-    absentees = [f for f in facts if f.absences]
+    facts = list(loaded.facts.values())
+    per_weekday = [sum((f.pattern & open_pattern & day_bits(w)).bit_count() for f in facts) for w in range(7)]
+    available = dict.fromkeys(mondays, sum(per_weekday))
     closed = loaded.time.closed
-    for slot in half_days(first, last):
-        bit = slot.bit
-        if not open_pattern & bit:
-            continue
-        monday = week_start(slot.day)
-        if monday not in available:
-            continue
-        if slot.day in closed:
-            if bit not in expected:
-                expected[bit] = sum(1 for f in facts if f.pattern & bit)
-            available[monday] -= expected[bit]
-        elif absentees:
-            available[monday] -= sum(1 for f in absentees if f.pattern & bit and f.absent(slot))
+    for day in closed:
+        if week_start(day) in available:
+            available[week_start(day)] -= per_weekday[day.weekday()]
+    for _student, day, _half in _absent_half_days(facts, open_pattern, mondays, closed):
+        available[week_start(day)] -= 1
     planned: dict[date, Decimal] = defaultdict(Decimal)
-    rows = db.session.execute(
-        sa.select(Assignment.day, sa.func.sum(Assignment.hours))
-        .join(Operation, Operation.id == Assignment.operation_id)
-        .where(Operation.workshop_id == workshop.id, Assignment.day >= first, Assignment.day <= last)
-        .group_by(Assignment.day)
-    )
+    rows = db.session.execute(_PLANNED_PER_DAY, {"workshop_id": workshop.id, "first": first, "last": last})
     for day, hours in rows:
         planned[week_start(day)] += hours
     per_half_day = hours_per_half_day(workshop.school_id)
     return [(m, per_half_day * available[m], planned[m]) for m in mondays]
+
+
+def _absent_half_days(
+    facts: Iterable[StudentFacts], open_pattern: int, mondays: Collection[date], closed: Container[date]
+) -> set[tuple[int, date, Half]]:
+    """(student, day, half) of the half-days of those weeks lost to the students' absences:
+    half-days they would have worked on, days the workshop is not closed; once each, however
+    many absences cover them."""
+    weeks, first, last = set(mondays), min(mondays), max(mondays) + timedelta(days=6)
+    lost = set()
+    for f in facts:
+        for start, end, half in f.absences:
+            day = max(start, first)
+            while day <= min(end, last):
+                if week_start(day) in weeks and day not in closed:
+                    for h in Half if half is None else (half,):
+                        if f.pattern & open_pattern & bit(day.weekday(), h):
+                            lost.add((f.id, day, h))
+                day += timedelta(days=1)
+    return lost
 
 
 def week_capacity(workshop: Workshop, monday: date) -> tuple[Decimal, Decimal]:

@@ -36,14 +36,8 @@ def calendar_facts(
     A page about one ``workshop`` needs only its opening; one without regulated machines,
     no declarations: each saved query counts on the busiest pages.
     """
-    return _school_time(
-        db.session.execute(_calendar_rows(school_id, start, end)),
-        school_id,
-        start,
-        end,
-        workshop,
-        declarations,
-    )
+    rows = db.session.execute(_CALENDAR_ROWS, _period(school_id, (), start, end))
+    return _school_time(rows, school_id, start, end, workshop, declarations)
 
 
 def time_and_facts(
@@ -57,17 +51,21 @@ def time_and_facts(
 ) -> tuple[SchoolTime, dict[int, StudentFacts]]:
     """``calendar_facts`` and ``student_facts`` read in one statement (the board's)."""
     students = list(students)
-    rows = db.session.execute(
-        sa.union_all(
-            # The absences first: their half-day column gives the union its type.
-            *_student_rows([s.id for s in students], start, end),
-            _calendar_rows(school_id, start, end),
-        )
-    ).all()
+    rows = db.session.execute(_TIME_AND_FACTS, _period(school_id, students, start, end)).all()
     calendar = [row for row in rows if row[0] == "c"]
     time = _school_time(calendar, school_id, start, end, workshop, declarations)
     return time, _student_facts_of(students, (row for row in rows if row[0] != "c"))
 
+
+def _period(school_id: int | None, students: Iterable[Student], start: date, end: date) -> dict[str, Any]:
+    """The parameters of the statements below."""
+    return {"school_id": school_id, "student_ids": [s.id for s in students], "start": start, "end": end}
+
+
+# The statements of the facts are built once, with parameters (``_period``): the board asks
+# them at every request, and building them cost more than running them.
+_SCHOOL_ID, _START, _END = sa.bindparam("school_id"), sa.bindparam("start"), sa.bindparam("end")
+_STUDENT_IDS = sa.bindparam("student_ids", expanding=True)
 
 # Each row of the facts: (kind, student, machine, first day, last day, half-day, label).
 _NO_INT, _NO_DATE, _NO_TEXT = (
@@ -82,18 +80,51 @@ def _facts_row(*columns: Any) -> sa.Select[Any]:
     return sa.select(*(c.label(name) for c, name in zip(columns, _COLUMNS, strict=True)))
 
 
-def _calendar_rows(school_id: int, start: date, end: date) -> sa.Select[Any]:
-    return _facts_row(
-        sa.literal("c"),
+_CALENDAR_ROWS = _facts_row(
+    sa.literal("c"),
+    _NO_INT,
+    _NO_INT,
+    CalendarEvent.start_date,
+    CalendarEvent.end_date,
+    sa.null(),
+    CalendarEvent.label,
+).where(
+    CalendarEvent.school_id == _SCHOOL_ID, CalendarEvent.start_date <= _END, CalendarEvent.end_date >= _START
+)
+
+# Plain columns, not records: a board reads these for every student of a workshop.
+_STUDENT_ROWS = (
+    _facts_row(
+        sa.literal("a"),
+        Absence.student_id,
         _NO_INT,
-        _NO_INT,
-        CalendarEvent.start_date,
-        CalendarEvent.end_date,
+        Absence.start_date,
+        Absence.end_date,
+        Absence.half,
+        _NO_TEXT,
+    ).where(Absence.student_id.in_(_STUDENT_IDS), Absence.start_date <= _END, Absence.end_date >= _START),
+    _facts_row(
+        sa.literal("t"),
+        SafetyTraining.student_id,
+        SafetyTraining.machine_id,
+        SafetyTraining.trained_on,
+        _NO_DATE,
         sa.null(),
-        CalendarEvent.label,
-    ).where(
-        CalendarEvent.school_id == school_id, CalendarEvent.start_date <= end, CalendarEvent.end_date >= start
-    )
+        _NO_TEXT,
+    ).where(SafetyTraining.student_id.in_(_STUDENT_IDS)),
+    _facts_row(
+        sa.literal("m"),
+        MedicalOpinion.student_id,
+        _NO_INT,
+        MedicalOpinion.given_on,
+        MedicalOpinion.valid_until,
+        sa.null(),
+        _NO_TEXT,
+    ).where(MedicalOpinion.student_id.in_(_STUDENT_IDS), MedicalOpinion.fit.is_(True)),
+)
+_STUDENT_FACTS = sa.union_all(*_STUDENT_ROWS)
+# The absences first: their half-day column gives the union its type.
+_TIME_AND_FACTS = sa.union_all(*_STUDENT_ROWS, _CALENDAR_ROWS)
 
 
 def _school_time(
@@ -113,24 +144,22 @@ def _school_time(
     if workshop is not None:
         patterns = {workshop.id: workshop.open_pattern}
     else:
-        patterns = dict(
-            db.session.execute(
-                sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == school_id)
-            ).all()
-        )
+        patterns = dict(db.session.execute(_OPEN_PATTERNS, {"school_id": school_id}).all())
     found = declarations_of(school_id) if declarations else ()
     return SchoolTime(closed=closed, workshop_patterns=patterns, declarations=found, today=local_today())
 
 
+_OPEN_PATTERNS = sa.select(Workshop.id, Workshop.open_pattern).where(Workshop.school_id == _SCHOOL_ID)
+_DECLARATIONS = (
+    sa.select(DerogationDeclaration.id, DerogationDeclaration.declared_on, declaration_machines.c.machine_id)
+    .join(declaration_machines, declaration_machines.c.declaration_id == DerogationDeclaration.id)
+    .where(DerogationDeclaration.school_id == _SCHOOL_ID)
+)
+
+
 def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], ...]:
     """(declared on, valid until, machine ids) of each derogation declaration of the school."""
-    rows = db.session.execute(
-        sa.select(
-            DerogationDeclaration.id, DerogationDeclaration.declared_on, declaration_machines.c.machine_id
-        )
-        .join(declaration_machines, declaration_machines.c.declaration_id == DerogationDeclaration.id)
-        .where(DerogationDeclaration.school_id == school_id)
-    )
+    rows = db.session.execute(_DECLARATIONS, {"school_id": school_id})
     declared: dict[int, date] = {}
     machines: dict[int, set[int]] = defaultdict(set)
     for declaration_id, declared_on, machine_id in rows:
@@ -143,41 +172,8 @@ def declarations_of(school_id: int) -> tuple[tuple[date, date, frozenset[int]], 
 
 def student_facts(students: Iterable[Student], start: date, end: date) -> dict[int, StudentFacts]:
     students = list(students)
-    rows = db.session.execute(sa.union_all(*_student_rows([s.id for s in students], start, end)))
+    rows = db.session.execute(_STUDENT_FACTS, _period(None, students, start, end))
     return _student_facts_of(students, rows)
-
-
-def _student_rows(ids: list[int], start: date, end: date) -> list[sa.Select[Any]]:
-    """Plain columns, not records: a board reads these for every student of a workshop."""
-    return [
-        _facts_row(
-            sa.literal("a"),
-            Absence.student_id,
-            _NO_INT,
-            Absence.start_date,
-            Absence.end_date,
-            Absence.half,
-            _NO_TEXT,
-        ).where(Absence.student_id.in_(ids), Absence.start_date <= end, Absence.end_date >= start),
-        _facts_row(
-            sa.literal("t"),
-            SafetyTraining.student_id,
-            SafetyTraining.machine_id,
-            SafetyTraining.trained_on,
-            _NO_DATE,
-            sa.null(),
-            _NO_TEXT,
-        ).where(SafetyTraining.student_id.in_(ids)),
-        _facts_row(
-            sa.literal("m"),
-            MedicalOpinion.student_id,
-            _NO_INT,
-            MedicalOpinion.given_on,
-            MedicalOpinion.valid_until,
-            sa.null(),
-            _NO_TEXT,
-        ).where(MedicalOpinion.student_id.in_(ids), MedicalOpinion.fit.is_(True)),
-    ]
 
 
 def _student_facts_of(students: list[Student], rows: Iterable[Any]) -> dict[int, StudentFacts]:

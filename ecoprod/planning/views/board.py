@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from ecoprod.planning.models import (
     CalendarFeed,
     Operation,
 )
+from ecoprod.planning.rules import StudentFacts
 from ecoprod.planning.views.blueprint import bp, flash_warnings
-from ecoprod.slots import HalfDay, half_days, in_pattern, slot_label, week_start
+from ecoprod.slots import HalfDay, bit, day_bits, half_days, slot_label, week_start
 from ecoprod.students.models import Student
 from ecoprod.web.feedback import flash_refusal
 from ecoprod.web.forms import ActionForm
@@ -76,10 +78,13 @@ class BoardChip:
 class BoardCell:
     available: bool
     chips: tuple[BoardChip, ...]
+    span: int = 1  # empty cells come in runs of the same kind, written at once
 
 
-# Most cells are empty: two shared ones rather than one object per student and half-day.
-FREE, UNAVAILABLE = BoardCell(True, ()), BoardCell(False, ())
+@functools.lru_cache(maxsize=32)
+def _empty(available: bool, span: int) -> BoardCell:
+    """Most cells are empty: shared runs rather than one object per student and half-day."""
+    return BoardCell(available, (), span)
 
 
 def _board_context(
@@ -95,9 +100,14 @@ def _board_context(
     slots = list(half_days(monday, friday))
     operation_url = link_pattern("planning.operation", "operation_id")
     move_url = link_pattern("planning.move_form", "assignment_id")
-    chips: dict[tuple[int, HalfDay], list[BoardChip]] = defaultdict(list)
+    # The week's half-days are bits 0 (Monday morning) to 9 (Friday afternoon), as in the
+    # weekly patterns: a student's availability is one mask, a cell one bit of it.
+    closed = sum(day_bits(d) for d in range(5) if monday + timedelta(days=d) in time.closed)
+    open_week = workshop.open_pattern & ~closed
+    column = {slot: i for i, slot in enumerate(slots)}
+    chips: dict[int, dict[int, list[BoardChip]]] = defaultdict(lambda: defaultdict(list))
     for a in services.week_assignments(workshop, monday, loaded):
-        chips[(a.student_id, a.slot)].append(
+        chips[a.student_id][column[a.slot]].append(
             BoardChip(
                 a.label,
                 a.conflict,
@@ -105,25 +115,20 @@ def _board_context(
                 move_url.format(assignment_id=a.id),
             )
         )
-    open_slot = [slot.day not in time.closed and in_pattern(workshop.open_pattern, slot) for slot in slots]
     rows = []
     free = [0] * len(slots)
     for student in students:
         f = facts[student.id]
-        cells = []
-        for i, slot in enumerate(slots):
-            available = open_slot[i] and in_pattern(f.pattern, slot) and not f.absent(slot)
-            taken = chips.get((student.id, slot))
-            if taken:
-                cells.append(BoardCell(available, tuple(taken)))
-            else:
-                free[i] += available
-                cells.append(FREE if available else UNAVAILABLE)
-        rows.append((student, student.is_minor_on(monday), cells))
+        available = f.pattern & open_week & ~_absent_bits(f, monday, friday)
+        taken = chips.get(student.id, {})
+        for i in range(len(slots)):
+            if available >> i & 1 and i not in taken:
+                free[i] += 1
+        rows.append((student, student.is_minor_on(monday), _row(available, taken, len(slots))))
     return {
         "workshop": workshop,
         "monday": monday,
-        "slots": list(zip(slots, open_slot, strict=True)),
+        "slots": [(slot, bool(open_week & slot.bit)) for slot in slots],
         "rows": rows,
         "closed": time.closed,
         "free": free,
@@ -133,6 +138,34 @@ def _board_context(
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
     }
+
+
+def _absent_bits(f: StudentFacts, monday: date, friday: date) -> int:
+    """The half-days of the week the student is absent, as bits."""
+    bits = 0
+    for start, end, half in f.absences:
+        day = max(start, monday)
+        while day <= min(end, friday):
+            bits |= day_bits(day.weekday()) if half is None else bit(day.weekday(), half)
+            day += timedelta(days=1)
+    return bits
+
+
+def _row(available: int, taken: dict[int, list[BoardChip]], width: int) -> list[BoardCell]:
+    """A student's cells: one per half-day with chips, one per run of like empty cells."""
+    cells = []
+    i = 0
+    while i < width:
+        if i in taken:
+            cells.append(BoardCell(bool(available >> i & 1), tuple(taken[i])))
+            i += 1
+            continue
+        j = i + 1
+        while j < width and j not in taken and (available >> j & 1) == (available >> i & 1):
+            j += 1
+        cells.append(_empty(bool(available >> i & 1), j - i))
+        i = j
+    return cells
 
 
 @bp.get("/planning/workshops/<int:workshop_id>")

@@ -1,0 +1,150 @@
+"""Python calls, SQL statements and wall time per request of the master's busiest pages.
+
+    PYTHONPATH=. .venv/bin/python bench/profile_pages.py [--orders 1500] [--requests 20]
+        [--reuse] [--html DIR]
+
+Builds a throw-away SQLite database in ``bench/out/profile/`` (``flask seed large``, ``flask
+seed planning``, the auto-planner's proposal applied to the machining workshop so that its
+board has chips), signs its master in with Flask's test client, warms up, then prints per
+request of each page: Python function calls (cProfile), SQL statements and wall time (the
+median, without the profiler). ``--reuse`` keeps the last database; ``--html DIR`` saves
+some twenty pages (CSRF tokens blanked) to compare two versions of the code on the same data,
+whitespace aside (the board writes runs of cells on one line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from ecoprod import create_app
+from ecoprod.customers.models import Customer
+from ecoprod.demo.data.reference import DEMO_PASSWORD
+from ecoprod.extensions import db
+from ecoprod.orders.models import Order
+from ecoprod.planning import services
+from ecoprod.tenancy import scoped_to
+from ecoprod.workshops.models import Trade, Workshop
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKDIR = ROOT / "bench" / "out" / "profile"
+CSRF = re.compile(r'(name="[\w-]*csrf[_-]token"[^>]*?(?:value|content)=")[^"]+')
+
+
+def build(orders: int) -> None:
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    WORKDIR.mkdir(parents=True)
+    planning = ("seed", "planning", "--operations", "300", "--students", "40")
+    for args in (("db", "upgrade"), ("seed", "large", "--orders", str(orders)), planning):
+        subprocess.run([sys.executable, "-m", "flask", "--app", "ecoprod", *args], check=True, cwd=ROOT)
+
+
+def plan_machining(app: Flask) -> None:
+    with app.app_context():
+        workshop = db.session.scalars(sa.select(Workshop).where(Workshop.trade == Trade.MACHINING)).one()
+        with scoped_to(db.session, workshop.school_id):
+            proposal, _ = services.propose(workshop)
+            services.apply_proposal(workshop, proposal, workshop.masters[0])
+            db.session.commit()
+
+
+def sign_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
+    response = client.post("/login", data=form)
+    assert response.status_code == 302, f"could not sign in as {email}"
+    return client
+
+
+def measure(client: FlaskClient, path: str, count: int, statements: list[int]) -> tuple[float, float, float]:
+    """(Python calls, SQL statements, milliseconds) per request of ``path``."""
+    for _ in range(3):  # warm-up: caches, compiled statements, templates
+        assert client.get(path).status_code == 200, path
+    profile = cProfile.Profile()
+    before = statements[0]
+    for _ in range(count):
+        profile.enable()
+        client.get(path)
+        profile.disable()
+    sql = (statements[0] - before) / count
+    calls = pstats.Stats(profile).total_calls / count
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append(time.perf_counter() - started)
+    return calls, sql, 1000 * statistics.median(timings)
+
+
+def save_html(app: Flask, folder: Path, boards: list[str]) -> None:
+    """The pages of a master, an admin and a customer, to compare two versions of the code."""
+    with app.app_context():
+        orders = db.session.scalars(sa.select(Order.id).where(Order.submitted_at.is_not(None)).limit(2))
+        customer = db.session.scalars(sa.select(Customer.id).order_by(Customer.id)).first()
+        common = ["/", "/inbox", "/inbox?q=Demande", "/requests", "/requests?tab=open", "/planning"]
+        common += [f"/requests/{i}" for i in orders]
+    admin = ["/quotes", "/invoices", "/invoices/to-invoice", "/dashboard", "/deliveries", "/admin/students/"]
+    pages = {
+        "usinage": [*common, *boards, "/admin/calendar"],
+        "admin": [*common, *admin, "/admin/customers/", f"/admin/customers/{customer}"],
+        "client0001": ["/", "/requests", "/quotes", "/invoices"],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for login, paths in pages.items():
+        client = sign_in(app, f"{login}@bench.example.com")
+        for path in paths:
+            html = client.get(path, follow_redirects=True).get_data(as_text=True)
+            name = login + re.sub(r"\W+", "_", path)
+            (folder / f"{name}.html").write_text(CSRF.sub(r"\1-", html))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--orders", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the last run's database")
+    parser.add_argument("--html", type=Path, help="save the HTML of ~20 pages in this folder")
+    args = parser.parse_args()
+    database = {"DATABASE_URL": f"sqlite:///{WORKDIR / 'bench.sqlite3'}", "ECOPROD_ENV": "development"}
+    os.environ.update(database, SECRET_KEY=secrets.token_hex(16), ECOPROD_UPLOAD_FOLDER=str(WORKDIR / "up"))
+    if not args.reuse:
+        build(args.orders)
+        plan_machining(create_app())
+    app = create_app()
+    statements = [0]  # SQL statements sent so far
+
+    def count(*_: object) -> None:
+        statements[0] += 1
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+    master = sign_in(app, "usinage@bench.example.com")
+    planning = master.get("/planning").get_data(as_text=True)
+    board = re.search(r'href="(/planning/workshops/\d+)"', planning).group(1)
+    week = re.search(r'href="[^"]*week=([\d-]+)">[^<]*→', master.get(board).get_data(as_text=True)).group(1)
+    if args.html:
+        save_html(app, args.html, [board, f"{board}?week={week}"])
+    print(f"{'page':<44}{'calls/req':>11}{'SQL/req':>9}{'ms/req':>9}")
+    for path in ("/inbox", board, f"{board}?week={week}"):  # the board as linked, and next week's
+        calls, sql, ms = measure(master, path, args.requests, statements)
+        print(f"{path:<44}{calls:>11,.0f}{sql:>9.1f}{ms:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
