@@ -6,7 +6,7 @@ from ecoprod import create_app
 from ecoprod.config import ConfigError
 from tests.conftest import login_as
 from tests.system.access.routes import MATRIX
-from tests.system.access.scene import _request, build_scene  # noqa: F401
+from tests.system.access.scene import _request, build_scene, scene_for  # noqa: F401
 
 # Routes without a CSRF token, each for a reason: no browser session reaches them.
 CSRF_EXEMPT = {
@@ -35,9 +35,7 @@ ALLOWED_ROLE = {
 @pytest.mark.parametrize("endpoint", STATE_CHANGING)
 def test_every_action_refuses_a_request_without_csrf_token(app, factory, endpoint):
     case = MATRIX[endpoint]
-    scene = build_scene(
-        factory, with_quotes=endpoint.startswith("quotes."), with_invoices=endpoint.startswith("invoicing.")
-    )
+    scene = scene_for(factory, endpoint)
     role = ALLOWED_ROLE.get(endpoint, "admin")
     before = case.changes(scene) if case.changes else None
     client = login_as(app.test_client(), scene.users[role])

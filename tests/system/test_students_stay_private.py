@@ -18,6 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import sqlalchemy as sa
 import time_machine
+from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -103,6 +104,9 @@ def _readable(response) -> str:
         return f"{text} {meta} {raw}"
     if response.mimetype.startswith("image/"):
         return response.data.decode("latin-1") + response.data.decode("utf-8", "ignore")
+    if response.mimetype.endswith("spreadsheetml.sheet"):  # a list exported as XLSX: its cells
+        sheets = load_workbook(io.BytesIO(response.data)).worksheets
+        return " ".join(str(cell.value) for sheet in sheets for row in sheet.iter_rows() for cell in row)
     return response.get_data(as_text=True)
 
 
