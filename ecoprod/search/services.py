@@ -42,7 +42,7 @@ class Group:
     more_url: str | None = None  # the list, searched the same way, when there may be more
 
 
-def _group(kind: Any, stmt: sa.Select[Any], hit: Callable[[Any], Hit], more: str, query: str) -> Group | None:
+def _group(kind: Any, stmt: sa.Select[Any], hit: Callable[[Any], Hit], more: str) -> Group | None:
     rows = db.session.scalars(stmt.limit(PER_KIND + 1)).unique().all()
     if not rows:
         return None
@@ -69,7 +69,6 @@ def find(user: User, query: str) -> list[Group]:
                 f"{o.reference} · {o.title}", o.state.label, url_for("orders.detail", order_id=o.id)
             ),
             url_for("orders.index", q=query),
-            query,
         )
     )
     quotes = (
@@ -87,7 +86,6 @@ def find(user: User, query: str) -> list[Group]:
                 f"{q.reference} · {q.order.title}", q.state.label, url_for("quotes.detail", quote_id=q.id)
             ),
             url_for("quotes.index", q=query),
-            query,
         )
     )
     invoices = (
@@ -105,7 +103,6 @@ def find(user: User, query: str) -> list[Group]:
                 url_for("invoicing.detail" if i.number else "invoicing.edit", invoice_id=i.id),
             ),
             url_for("invoicing.index", q=query),
-            query,
         )
     )
     if searches_people(user):
@@ -121,7 +118,6 @@ def find(user: User, query: str) -> list[Group]:
                     c.name, c.siren or c.email or "", url_for("customers.detail", customer_id=c.id)
                 ),
                 url_for("customers.index", q=query),
-                query,
             )
         )
         students = sa.select(Student).where(
@@ -133,7 +129,6 @@ def find(user: User, query: str) -> list[Group]:
                 students.order_by(Student.last_name, Student.first_name, Student.id),
                 lambda s: Hit(s.full_name, s.trade.label, url_for("students.edit", student_id=s.id)),
                 url_for("students.index", q=query),
-                query,
             )
         )
     return [g for g in groups if g is not None]

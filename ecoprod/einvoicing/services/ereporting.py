@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from ecoprod import audit, documents
 from ecoprod.customers.models import CustomerType
 from ecoprod.database import utcnow
-from ecoprod.deferred import after_commit
 from ecoprod.einvoicing import frr
 from ecoprod.einvoicing.models import (
     EReport,
@@ -32,6 +31,7 @@ from ecoprod.einvoicing.models import (
     TransmissionState,
 )
 from ecoprod.einvoicing.services import reported
+from ecoprod.einvoicing.services.sending import enqueue
 from ecoprod.extensions import db
 from ecoprod.i18n import SCHOOL_TIMEZONE
 from ecoprod.i18n import gettext as _
@@ -199,19 +199,15 @@ def build(
 
 
 def _queue(report: EReport) -> Transmission:
-    transmission = Transmission(
-        school_id=report.school_id,
-        report_id=report.id,
-        tracking_id=report.report_id,
-        syntax=Syntax.FRR,
-        processing_rule=report.flux.processing_rule,
+    return enqueue(
+        Transmission(
+            school_id=report.school_id,
+            report_id=report.id,
+            tracking_id=report.report_id,
+            syntax=Syntax.FRR,
+            processing_rule=report.flux.processing_rule,
+        )
     )
-    db.session.add(transmission)
-    db.session.flush()
-    from ecoprod.einvoicing.jobs import send
-
-    after_commit(db.session, send, transmission.id)
-    return transmission
 
 
 def prepare(school: School, today: date | None = None) -> list[EReport]:

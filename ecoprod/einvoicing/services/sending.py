@@ -80,6 +80,11 @@ def queue(invoice: Invoice) -> Transmission | None:
         syntax=connection.syntax,
         processing_rule=processing_rule(invoice.customer.customer_type),
     )
+    return enqueue(transmission)
+
+
+def enqueue(transmission: Transmission) -> Transmission:
+    """Add the transmission; the worker sends it once the caller's transaction commits."""
     db.session.add(transmission)
     db.session.flush()
     from ecoprod.einvoicing.jobs import send  # the job module imports these services
@@ -121,12 +126,7 @@ def queue_cashed(payment: Payment) -> Transmission | None:
         syntax=Syntax.CDAR,
         processing_rule=sent.processing_rule,
     )
-    db.session.add(status)
-    db.session.flush()
-    from ecoprod.einvoicing.jobs import send
-
-    after_commit(db.session, send, status.id)
-    return status
+    return enqueue(status)
 
 
 @signals.payment_recorded.connect
