@@ -30,6 +30,9 @@ from ecoprod.einvoicing import panels as einvoicing_panels
 from ecoprod.einvoicing.commands import einvoicing_cli
 from ecoprod.einvoicing.views import bp as einvoicing_bp
 from ecoprod.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ecoprod.imports import jobs as import_jobs
+from ecoprod.imports.commands import import_command
+from ecoprod.imports.views import bp as imports_bp
 from ecoprod.invoicing import jobs as invoicing_jobs
 from ecoprod.invoicing import panels as invoicing_panels
 from ecoprod.invoicing.commands import invoices_cli
@@ -62,7 +65,9 @@ from ecoprod.web.worker import jobs_cli
 from ecoprod.workshops.views import bp as workshops_bp
 
 # Every domain's jobs, registered with the queue by being imported (the worker runs them).
-JOB_MODULES = (quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, einvoicing_jobs, platform_jobs)
+JOB_MODULES = (
+    quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, einvoicing_jobs, platform_jobs, import_jobs,
+)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -82,6 +87,7 @@ BLUEPRINTS = (
     einvoicing_bp,
     platform_bp,
     search_bp,
+    imports_bp,
 )
 
 
@@ -121,7 +127,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     listfilters.init_app(app, invoices=(einvoicing_panels.INVOICE_FILTER,))
     commands = (
         seed_cli, outbox_cli, platform_cli, quotes_cli, planning_cli, invoices_cli, einvoicing_cli, jobs_cli, serve,
-        backup_command, restore_command,
+        backup_command, restore_command, import_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

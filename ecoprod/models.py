@@ -6,6 +6,7 @@ from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.documents import StoredDocument
 from ecoprod.einvoicing.models import LifecycleStatus, PlatformConnection, Transmission
+from ecoprod.imports.models import ImportBatch
 from ecoprod.invoicing.models import Invoice, InvoiceLine, Payment, invoice_orders
 from ecoprod.minors.models import DerogationDeclaration, MedicalOpinion, SafetyTraining, declaration_machines
 from ecoprod.notifications.models import OutboxEmail
@@ -45,6 +46,7 @@ __all__ = [
     "DeliveryLine",
     "DeliveryNote",
     "DerogationDeclaration",
+    "ImportBatch",
     "Invoice",
     "InvoiceLine",
     "LifecycleStatus",

@@ -44,7 +44,10 @@ def update_customer(customer: Customer, data: CustomerInput) -> None:
     set_company_identifier(customer, data.siret)
     customer.service_code = data.service_code if data.customer_type is CustomerType.PUBLIC else None
     customer.billing_address = data.billing_address
-    customer.delivery_address = Address() if data.delivery_address.is_empty() else data.delivery_address
+    if not data.delivery_address.is_empty():
+        customer.delivery_address = data.delivery_address
+    elif customer.delivery_address is None or not customer.delivery_address.is_empty():
+        customer.delivery_address = Address()  # (an empty one as stored is left as it is)
 
 
 def create_customer(school_id: int, data: CustomerInput) -> Customer:

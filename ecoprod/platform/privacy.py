@@ -156,6 +156,7 @@ def erase_student(student: Student) -> None:
     first, last = anonymous_name(student)
     student.first_name, student.last_name = first, last
     student.birth_date = date(student.birth_date.year, 1, 1)
+    student.student_number = None
     student.erased_at = utcnow()
     if student.archived_at is None:
         student.archived_at = utcnow()

@@ -14,6 +14,7 @@ from ecoprod.workshops.models import Trade
 
 
 class StudentForm(BaseForm):
+    student_number = text_field(_l("Student number"), 30)
     first_name = text_field(_l("First name"), 80, required=True)
     last_name = text_field(_l("Last name"), 80, required=True)
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
@@ -31,6 +32,7 @@ class StudentForm(BaseForm):
             trade=Trade(self.trade.data),
             training_year=self.training_year.data,
             workshop_id=self.workshop_id.data or None,
+            student_number=self.student_number.data,
         )
 
     def validate_birth_date(self, field: DateField) -> None:

@@ -31,9 +31,12 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),
         sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
         sa.Index("ix_students_school_name", "school_id", "last_name", "first_name", "id"),  # the list
+        sa.UniqueConstraint("school_id", "student_number", name="uq_students_school_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The school's own number for the student (its registers, its spreadsheets); optional.
+    student_number: Mapped[str | None] = mapped_column(Line(30))
     first_name: Mapped[str] = mapped_column(Line(80))
     last_name: Mapped[str] = mapped_column(Line(80))
     birth_date: Mapped[date] = mapped_column(sa.Date)

@@ -18,6 +18,7 @@ from ecoprod.students import access, services
 from ecoprod.students.forms import StudentFilterForm, StudentForm
 from ecoprod.students.models import Student
 from ecoprod.web import listexport
+from ecoprod.web.feedback import show_on_form
 from ecoprod.web.forms import ActionForm
 from ecoprod.web.keyset import asc, keyset
 from ecoprod.web.listing import apply_search, show_archived
@@ -63,10 +64,15 @@ def _save(student: Student | None) -> Any:
         form.trade.data = student.trade.value
         form.workshop_id.data = student.workshop_id or 0
     if form.validate_on_submit():
-        student = services.save_student(student, g.school.id, form.to_input())
-        db.session.commit()
-        flash(_("%(name)s has been saved.", name=student.full_name), "success")
-        return redirect(url_for("students.index"))
+        try:
+            student = services.save_student(student, g.school.id, form.to_input())
+        except services.StudentError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been saved.", name=student.full_name), "success")
+            return redirect(url_for("students.index"))
     return render_template("students/form.html", form=form, student=student, action_form=ActionForm())
 
 

@@ -68,7 +68,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
             ),
         ),
         NavItem("invoicing.dashboard", _l("Dashboard"), ("invoicing.dashboard",)),
-        NavItem("customers.index", _l("Customers"), ("customers.",)),
+        NavItem("customers.index", _l("Customers"), ("customers.", "imports.")),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.", "platform.erase_student")),
         NavItem(

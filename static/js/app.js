@@ -70,7 +70,45 @@
     });
   }
 
+  // A large upload shows its progress, then the page the server answers (a redirect
+  // followed, or the form again with its messages).
+  function setupUploadProgress(form) {
+    var bar = form.querySelector("progress.upload-progress");
+    if (!bar || !window.FormData) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      bar.hidden = false;
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.responseURL && xhr.responseURL !== form.action) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () { form.submit(); });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  // A form whose work takes a while shows that it is under way and is not sent twice.
+  function setupBusy(form) {
+    form.addEventListener("submit", function () {
+      var bar = form.querySelector("progress.busy-progress");
+      if (bar) bar.hidden = false;
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
+    document.querySelectorAll("form[data-busy]").forEach(setupBusy);
     document.querySelectorAll("form.quote-form").forEach(setupWorkshopRates);
     document.querySelectorAll("form.rows-form").forEach(setupLines);
     var summary = document.querySelector(".form-summary");

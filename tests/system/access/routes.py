@@ -6,6 +6,7 @@ from tests.system.access import (
     test_accounts,
     test_delivery,
     test_einvoicing,
+    test_imports,
     test_invoicing,
     test_orders,
     test_planning,
@@ -25,4 +26,5 @@ MATRIX: dict[str, Case] = {
     **test_invoicing.ROUTES,
     **test_einvoicing.ROUTES,
     **test_search.ROUTES,
+    **test_imports.ROUTES,
 }

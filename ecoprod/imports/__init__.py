@@ -1,0 +1,1 @@
+"""Bringing a school's spreadsheets in: customers, students, machines, competences."""
