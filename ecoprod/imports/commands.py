@@ -12,6 +12,7 @@ from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.imports import services
 from ecoprod.imports.kinds import KINDS
+from ecoprod.imports.rules import Preview
 from ecoprod.schools.models import School
 from ecoprod.tenancy import scoped_to
 
@@ -38,20 +39,15 @@ def import_command(kind: str, path: Path, slug: str, only_valid: bool, dry_run: 
             raise click.ClickException("the school has no administrator to record the import under")
         try:
             batch = services.upload(school.id, admin.id, kind, path.name, path.read_bytes())
-            result = services.preview(batch)
-            for row in result.errors:
-                for title, message in row.problems:
-                    click.echo(
-                        f"line {row.line}: {title}: {message}" if title else f"line {row.line}: {message}"
-                    )
-            click.echo(
-                f"{len(result.rows)} row(s): {result.count('create')} to create, "
-                f"{result.count('update')} to update, {len(result.errors)} with problems"
-            )
             if dry_run:
+                _report(services.preview(batch))
                 db.session.rollback()
                 return
-            services.apply(batch, only_valid=only_valid)
+            try:
+                _report(services.apply(batch, only_valid=only_valid))
+            except services.ProblemRows as exc:
+                _report(exc.preview)
+                raise
         except ActionRefused as exc:
             db.session.rollback()
             raise click.ClickException(" ".join(str(reason) for reason in exc.reasons)) from exc
@@ -59,3 +55,13 @@ def import_command(kind: str, path: Path, slug: str, only_valid: bool, dry_run: 
         click.echo(
             f"imported: {batch.rows_created} created, {batch.rows_updated} updated, {batch.rows_skipped} left out"
         )
+
+
+def _report(result: Preview) -> None:
+    for row in result.errors:
+        for title, message in row.problems:
+            click.echo(f"line {row.line}: {title}: {message}" if title else f"line {row.line}: {message}")
+    click.echo(
+        f"{len(result.rows)} row(s): {result.count('create')} to create, "
+        f"{result.count('update')} to update, {len(result.errors)} with problems"
+    )

@@ -75,7 +75,7 @@ def _sheet(lines: Iterator[tuple[int, list[Cell]]]) -> Sheet:
             raise UploadRefused(_l("The file has more than %(count)s rows: split it.", count=MAX_ROWS))
         cells = {header: values[i] if i < len(values) else None for i, header in enumerate(headers) if header}
         rows.append(Row(number, cells))
-    if headers is None:
+    if headers is None or not rows:
         raise UploadRefused(_l("The file has no rows."))
     return Sheet([h for h in headers if h], rows)
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import force_locale
 
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.imports.kinds.base import BOOL, CHOICE, DATE, Checked, Column, Kind, norm
+from ecoprod.imports.kinds.base import BOOL, CHOICE, DATE, Checked, Column, FormPool, Kind, norm
 from ecoprod.imports.reader import Cell, Sheet
 from ecoprod.storage import UploadRefused
 
@@ -112,7 +112,7 @@ def convert(column: Column, value: Cell, choices: dict[str, str] | None) -> str 
         if word in YES:
             return "y"
         if word in NO:
-            return None
+            return "false"  # what a BooleanField reads as unticked
         raise ValueError(str(_l("Write “oui” or “non”, not “%(value)s”.", value=text)))
     if column.type == CHOICE and choices is not None:
         code = choices.get(norm(text))
@@ -129,6 +129,7 @@ def check_sheet(kind: Kind, sheet: Sheet, existing: Any) -> Preview:
     choices = {column.field: column.choices() for column in used if column.choices}
     title_of = {column.field: str(column.header) for column in kind.columns}
     seen: dict[tuple[str, str], int] = {}
+    forms = FormPool()
     rows = []
     for row in sheet.rows:
         values: dict[str, str] = {}
@@ -142,7 +143,7 @@ def check_sheet(kind: Kind, sheet: Sheet, existing: Any) -> Preview:
             if value is not None:
                 values[column.field] = value
         checked = Checked(values)
-        kind.check(checked, set(values), existing)
+        kind.check(checked, existing, forms)
         problems = [(title_of[name], message) for name, message in bad.items()]
         for name, messages in checked.errors.items():
             if name not in bad:

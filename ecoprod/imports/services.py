@@ -31,6 +31,14 @@ class ImportRefused(ActionRefused):
     pass
 
 
+class ProblemRows(ImportRefused):
+    """Rows have problems and the administrator did not choose to leave them out."""
+
+    def __init__(self, preview: Preview, message: object) -> None:
+        super().__init__(message)
+        self.preview = preview
+
+
 def kind_of(name: str) -> Kind:
     try:
         return KINDS[name]
@@ -78,12 +86,13 @@ def apply(batch: ImportBatch, only_valid: bool = False) -> Preview:
     existing = kind.load(batch.school_id)
     result = check_sheet(kind, reader.read(batch.content or b""), existing)
     if result.errors and not only_valid:
-        raise ImportRefused(
+        raise ProblemRows(
+            result,
             _l(
                 "%(count)s row(s) have problems: nothing was imported. Fix the file and upload it "
                 "again, or choose to import only the rows without problems.",
                 count=len(result.errors),
-            )
+            ),
         )
     if not result.valid:
         raise ImportRefused(_l("No row can be imported."))

@@ -58,7 +58,13 @@ def test_the_reader_takes_csv_from_excel_and_xlsx(app):
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"\x00\x01\x02binary", b"PK\x03\x04not really a zip", b"%PDF-1.7 a drawing"],
+    [
+        b"",
+        b"\x00\x01\x02binary",
+        b"PK\x03\x04not really a zip",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00",
+        b"Nom;Ville\r\n",
+    ],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(app, data):
     with pytest.raises(UploadRefused) as refused:
@@ -74,7 +80,7 @@ def test_cells_are_turned_into_what_the_forms_expect(app):
     with pytest.raises(ValueError, match="jj/mm/aaaa"):
         convert(born, "14 mars", None)
     regulated = Column("regulated", "Réglementée", type=BOOL)
-    assert convert(regulated, "Oui", None) == "y" and convert(regulated, "non", None) is None
+    assert convert(regulated, "Oui", None) == "y" and convert(regulated, "non", None) == "false"
     with pytest.raises(ValueError):
         convert(regulated, "peut-être", None)
     assert days_pattern("lun, Mardi ven.", Half.AM) == bit(0, Half.AM) | bit(1, Half.AM) | bit(4, Half.AM)
@@ -150,7 +156,7 @@ def test_a_missing_required_column_refuses_the_file(world):
             world.admin.id,
             "customers",
             "c.csv",
-            csv_bytes([["Raison sociale", "Adresse", "Ville"]]),
+            csv_bytes([["Raison sociale", "Adresse", "Ville"], ["Dupont", "1 rue", "Lyon"]]),
         )
 
 

@@ -57,13 +57,33 @@ class Kind:
         """What the check needs from the database, loaded once for the whole file."""
         raise NotImplementedError
 
-    def check(self, row: Checked, present: set[str], existing: Any) -> None:
+    def check(self, row: Checked, existing: Any, forms: FormPool) -> None:
         """Validate ``row.values`` (with the form), set its key, match and payload."""
         raise NotImplementedError
 
     def save(self, school_id: int, row: Checked, existing: Any) -> bool:
         """Create or update the row's record; True when something changed."""
         raise NotImplementedError
+
+
+class FormPool:
+    """One form of each class for a whole sheet, given each row's data in turn: binding a
+    form's fields costs more than checking a row, and a sheet may have thousands."""
+
+    def __init__(self) -> None:
+        self._forms: dict[tuple[type, str], Any] = {}
+
+    def filled(self, form_class: type, values: Mapping[str, str], prefix: str = "") -> Any:
+        from werkzeug.datastructures import MultiDict
+
+        form = self._forms.get((form_class, prefix))
+        if form is None:
+            form = self._forms[(form_class, prefix)] = form_class(
+                formdata=MultiDict(values), prefix=prefix, meta={"csrf": False}
+            )
+        else:
+            form.process(MultiDict(values))
+        return form
 
 
 def form_errors(form: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from stdnum.fr import siret as stdnum_siret
-from werkzeug.datastructures import MultiDict
 
 from ecoprod.customers import services as customers
 from ecoprod.customers.forms import ContactForm, CustomerForm
@@ -19,7 +18,7 @@ from ecoprod.extensions import db
 from ecoprod.forms import COUNTRIES
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.identifiers import normalise_email
-from ecoprod.imports.kinds.base import CHOICE, Checked, Column, Kind, choice_map, form_errors, norm
+from ecoprod.imports.kinds.base import CHOICE, Checked, Column, FormPool, Kind, choice_map, form_errors, norm
 
 CONTACT_FIELDS = ("contact-name", "contact-job_title", "contact-email", "contact-phone")
 
@@ -131,7 +130,7 @@ class Customers(Kind):
                 existing.add(key, customer.id)
         return existing
 
-    def check(self, row: Checked, present: set[str], existing: Existing) -> None:
+    def check(self, row: Checked, existing: Existing, forms: FormPool) -> None:
         row.key = _identity(row.values)
         matches = existing.by_key.get(row.key, []) if row.key else []
         if len(matches) > 1:
@@ -146,12 +145,12 @@ class Customers(Kind):
         values.setdefault("payment_terms", "net_30")
         values.setdefault("customer_type", "business")
         values.setdefault("language", "fr")
-        form = CustomerForm(formdata=MultiDict(values), meta={"csrf": False})
+        form = forms.filled(CustomerForm, values)
         form.validate()
         row.errors.update(form_errors(form))
         contact = None
         if any(values.get(name) for name in CONTACT_FIELDS):
-            contact = ContactForm(formdata=MultiDict(values), prefix="contact", meta={"csrf": False})
+            contact = forms.filled(ContactForm, values, prefix="contact")
             contact.validate()
             row.errors.update(form_errors(contact, "contact-"))
         if not row.errors:

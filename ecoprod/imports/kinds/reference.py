@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from werkzeug.datastructures import MultiDict
 
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
@@ -17,6 +16,7 @@ from ecoprod.imports.kinds.base import (
     DATE,
     Checked,
     Column,
+    FormPool,
     Kind,
     choice_map,
     form_errors,
@@ -116,7 +116,7 @@ class Students(Kind):
                 found.by_key[key] = student
         return found
 
-    def check(self, row: Checked, present: set[str], existing: StudentsFound) -> None:
+    def check(self, row: Checked, existing: StudentsFound, forms: FormPool) -> None:
         values = row.values
         keys = _student_keys(values.get("student_number"), values.get("last_name"), values.get("first_name"),
                              values.get("birth_date"))  # fmt: skip
@@ -133,7 +133,7 @@ class Students(Kind):
                 data["workshop_id"] = str(workshop.id)
         elif student is not None and student.workshop_id:
             data["workshop_id"] = str(student.workshop_id)
-        form = StudentForm(formdata=MultiDict(data), meta={"csrf": False})
+        form = forms.filled(StudentForm, data)
         form.workshop_id.choices = [(w.id, w.name) for w in existing.workshops.values()]
         form.validate()
         row.errors.update(form_errors(form))
@@ -183,7 +183,7 @@ class Machines(Kind):
             found.by_key[("machine", f"{machine.workshop_id}|{norm(machine.name)}")] = machine
         return found
 
-    def check(self, row: Checked, present: set[str], existing: MachinesFound) -> None:
+    def check(self, row: Checked, existing: MachinesFound, forms: FormPool) -> None:
         values = dict(row.values)
         workshop = existing.workshops.get(norm(values.get("workshop")))
         if values.get("workshop") and workshop is None:
@@ -194,9 +194,9 @@ class Machines(Kind):
         row.match_id = machine.id if machine else None
         if machine is not None:
             values.setdefault("description", machine.description or "")
-            if "regulated" not in present and machine.regulated:
+            if "regulated" not in values and machine.regulated:  # an empty cell changes nothing
                 values["regulated"] = "y"
-        form = MachineForm(formdata=MultiDict(values), meta={"csrf": False})
+        form = forms.filled(MachineForm, values)
         form.validate()
         row.errors.update(form_errors(form))
         if not row.errors and workshop is not None:
@@ -225,7 +225,7 @@ class Competences(Kind):
         rows = db.session.scalars(sa.select(Competence).where(Competence.school_id == school_id))
         return {("code", competence.code.upper()): competence for competence in rows}
 
-    def check(self, row: Checked, present: set[str], existing: dict[tuple[str, str], Competence]) -> None:
+    def check(self, row: Checked, existing: dict[tuple[str, str], Competence], forms: FormPool) -> None:
         values = dict(row.values)
         if values.get("code"):
             row.key = ("code", values["code"].strip().upper())
@@ -233,7 +233,7 @@ class Competences(Kind):
         row.match_id = competence.id if competence else None
         if competence is not None and competence.diploma:
             values.setdefault("diploma", competence.diploma)
-        form = CompetenceForm(formdata=MultiDict(values), meta={"csrf": False})
+        form = forms.filled(CompetenceForm, values)
         form.validate()
         row.errors.update(form_errors(form))
         if not row.errors:

@@ -45,8 +45,12 @@ ROUTES: dict[str, Case] = {
     ),
     "imports.template": Case("GET", lambda s: "/admin/imports/template/customers.xlsx", ADMIN_PAGE),
     "imports.preview": Case("GET", lambda s: f"/admin/imports/{_batch(s)}", ADMIN_OBJECT),
-    "imports.confirm": Case("POST", lambda s: f"/admin/imports/{_batch(s)}/confirm", ADMIN_ACTION, changes=_state),
-    "imports.discard": Case("POST", lambda s: f"/admin/imports/{_batch(s)}/discard", ADMIN_ACTION, changes=_state),
+    "imports.confirm": Case(
+        "POST", lambda s: f"/admin/imports/{_batch(s)}/confirm", ADMIN_ACTION, changes=_state
+    ),
+    "imports.discard": Case(
+        "POST", lambda s: f"/admin/imports/{_batch(s)}/discard", ADMIN_ACTION, changes=_state
+    ),
 }
 
 
