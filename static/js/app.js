@@ -88,9 +88,12 @@
           window.location.assign(xhr.responseURL);
           return;
         }
-        document.open();
-        document.write(xhr.responseText);
-        document.close();
+        var answer = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        document.title = answer.title;
+        document.body.replaceWith(answer.body);
+        document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
+        var summary = document.querySelector(".form-summary");
+        if (summary) summary.focus();
       });
       xhr.addEventListener("error", function () { form.submit(); });
       xhr.send(new FormData(form));
