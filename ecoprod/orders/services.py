@@ -188,8 +188,9 @@ def remove_attachment(attachment: Attachment, user: User) -> None:
 
 
 def reorder(order: Order, user: User) -> Order:
-    """A new draft request of the same lines and drawings (the files copied: each request
-    owns its own), that refers to the order it repeats; the customer checks it and sends it."""
+    """A new request of the same lines and drawings (the files copied: each request owns its
+    own), that refers to the order it repeats. A customer gets a draft to check and send;
+    staff taking the order for them send it to the school at once."""
     if not access.can_reorder(user, order):
         raise OrderError(str(_l("Only a delivered order of your company can be ordered again.")))
     lines = [
@@ -230,6 +231,8 @@ def reorder(order: Order, user: User) -> Order:
             )
         )
     db.session.flush()
+    if user.is_staff:
+        _send_to_school(copy, user)
     return copy
 
 
@@ -240,6 +243,10 @@ def submit(order: Order, user: User) -> None:
     """Send the draft to the school: it gets its number and the masters of its trades hear of it."""
     if not access.can_submit(user, order):
         raise OrderError(str(_l("Only a draft of your company can be submitted.")))
+    _send_to_school(order, user)
+
+
+def _send_to_school(order: Order, user: User) -> None:
     if not order.lines:
         raise OrderError(str(_l("A request needs at least one line.")))
     if order.desired_date is not None and order.desired_date < local_today():

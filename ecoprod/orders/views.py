@@ -280,9 +280,10 @@ def submit(order_id: int) -> Response:
 
 
 @bp.post("/requests/<int:order_id>/reorder")
-@customer_required
+@school_member_required
 def reorder(order_id: int) -> Response:
-    """Order the same again: a new draft to check (its date, its reference), then send."""
+    """Order the same again: a customer gets a new draft to check (its date, its reference),
+    then sends it; staff taking the order for the customer send it to the school at once."""
     order = access.load_order_or_404(order_id, current_user)
     if not access.can_reorder(current_user, order):
         abort(403)
@@ -293,6 +294,10 @@ def reorder(order_id: int) -> Response:
         flash(_refused(exc), "error")
         return redirect(url_for("orders.detail", order_id=order_id))
     db.session.commit()
+    if current_user.is_staff:
+        flash(_("Request %(new)s repeats %(number)s for %(customer)s.", new=copy.number, number=order.number,
+                customer=order.customer.name), "success")  # fmt: skip
+        return redirect(url_for("orders.detail", order_id=copy.id))
     flash(
         _(
             "A new request repeats %(number)s: check it, give your date and reference, then send it.",

@@ -14,4 +14,8 @@ def order_panel(order: Order, user: User) -> Panel | None:
     can_quote = access.can_quote(user, order) and order.state is OrderState.SUBMITTED
     if not quotes and not can_quote:
         return None
-    return Panel("quotes/_order_panel.html", {"order": order, "quotes": quotes, "can_quote": can_quote})
+    previous = services.previous_accepted_quote(order) if can_quote and order.reorder_of_id else None
+    return Panel(
+        "quotes/_order_panel.html",
+        {"order": order, "quotes": quotes, "can_quote": can_quote, "previous": previous},
+    )

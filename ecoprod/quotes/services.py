@@ -80,8 +80,21 @@ def _workshop_for(order: Order, trade: object) -> Workshop | None:
     ).first()
 
 
-def start_quote(order: Order, user: User) -> Quote:
-    """A draft quote for a submitted request, one labour line per requested part to start from."""
+def previous_accepted_quote(order: Order) -> Quote | None:
+    """The accepted quote of the order this request repeats, if it repeats one."""
+    if order.reorder_of_id is None:
+        return None
+    return db.session.scalars(
+        sa.select(Quote)
+        .where(Quote.order_id == order.reorder_of_id, Quote.state == QuoteState.ACCEPTED)
+        .order_by(Quote.version.desc())
+    ).first()
+
+
+def start_quote(order: Order, user: User, from_previous: bool = False) -> Quote:
+    """A draft quote for a submitted request: one labour line per requested part to start
+    from, or (``from_previous``) the lines of the accepted quote of the order it repeats,
+    labour at today's hourly rates."""
     if not access.can_quote(user, order):
         raise QuoteError(str(_l("You cannot price this request.")))
     if order.state is not OrderState.SUBMITTED:
@@ -91,8 +104,10 @@ def start_quote(order: Order, user: User) -> Quote:
     ).first()
     if existing is not None:
         return existing
+    previous = previous_accepted_quote(order) if from_previous else None
+    if from_previous and previous is None:
+        raise QuoteError(str(_l("The order this request repeats has no accepted quote to start from.")))
     school = school_of(order)
-    rate = default_vat_rate(school)
     quote = Quote(
         school_id=order.school_id,
         order_id=order.id,
@@ -103,21 +118,27 @@ def start_quote(order: Order, user: User) -> Quote:
         promised_date=order.desired_date,
         conditions=school.quote_conditions,
     )
-    for position, line in enumerate(order.lines, start=1):
-        workshop = _workshop_for(order, line.trade)
-        quote.lines.append(
-            QuoteLine(
-                school_id=order.school_id,
-                position=position,
-                kind=LineKind.LABOUR,
-                description=f"{line.description} ({line.quantity.normalize():f} {line.unit.label})"[:500],
-                workshop_id=workshop.id if workshop else None,
-                unit=Unit.HOUR,
-                quantity=Decimal("1"),
-                unit_price=workshop.hourly_rate if workshop else Decimal("0"),
-                vat_rate=rate,
+    if previous is not None:
+        quote.discount_percent = previous.discount_percent
+        quote.lead_time = previous.lead_time
+        quote.lines.extend(_lines_at_todays_rates(previous, school))
+    else:
+        rate = default_vat_rate(school)
+        for position, line in enumerate(order.lines, start=1):
+            workshop = _workshop_for(order, line.trade)
+            quote.lines.append(
+                QuoteLine(
+                    school_id=order.school_id,
+                    position=position,
+                    kind=LineKind.LABOUR,
+                    description=f"{line.description} ({line.quantity.normalize():f} {line.unit.label})"[:500],
+                    workshop_id=workshop.id if workshop else None,
+                    unit=Unit.HOUR,
+                    quantity=Decimal("1"),
+                    unit_price=workshop.hourly_rate if workshop else Decimal("0"),
+                    vat_rate=rate,
+                )
             )
-        )
     db.session.add(quote)
     db.session.flush()
     return quote
@@ -228,6 +249,29 @@ def refuse(quote: Quote, user: User, reason: str) -> None:
     notify_staff(quote, "quote_refused")
     db.session.flush()
     audit.record("quote.refused", quote, reference=quote.number, actor_id=user.id)
+
+
+def _lines_at_todays_rates(previous: Quote, school: School) -> list[QuoteLine]:
+    """The previous quote's lines, each hour of labour at its workshop's rate of today and
+    each VAT rate one the school still uses (else its default); material as it was priced."""
+    workshop_ids = {line.workshop_id for line in previous.lines if line.workshop_id}
+    hourly = dict(
+        db.session.execute(
+            sa.select(Workshop.id, Workshop.hourly_rate).where(Workshop.id.in_(workshop_ids))
+        ).all()
+    )
+    rates, default = vat_rates(school), default_vat_rate(school)
+    lines = []
+    for line in previous.lines:
+        changes: dict[str, object] = {}
+        if line.kind is LineKind.LABOUR and line.unit is Unit.HOUR and line.workshop_id in hourly:
+            changes["unit_price"] = hourly[line.workshop_id]
+        if line.vat_rate not in rates:
+            changes["vat_rate"] = default
+        lines.append(
+            QuoteLine(school_id=previous.school_id, position=line.position, **priced_fields(line, **changes))
+        )
+    return lines
 
 
 def revise(quote: Quote, user: User) -> Quote:

@@ -103,7 +103,9 @@ def start(order_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        quote = services.start_quote(order, current_user)
+        quote = services.start_quote(
+            order, current_user, from_previous=request.form.get("from") == "previous"
+        )
     except services.QuoteError as exc:
         flash_refusal(exc)
         return redirect(url_for("orders.detail", order_id=order.id))
