@@ -30,11 +30,11 @@ ROUTES: dict[str, Case] = {
         w("submitted", "/requests/{id}"),
         expect(200, anonymous=302, rival=404, other_admin=404, operator=403, student=403),
     ),
-    # Order again: a delivered order of one's company only (this one is not delivered yet).
+    # Order again: a delivered order, by its company or the school's staff (this one is not delivered yet).
     "orders.reorder": Case(
         "POST",
         w("submitted", "/requests/{id}/reorder"),
-        expect(403, anonymous=302, rival=404),
+        expect(403, anonymous=302, rival=404, other_admin=404),
         changes=lambda s: db.session.scalar(sa.select(sa.func.count()).select_from(Order)),
     ),
     "orders.submit": Case(
