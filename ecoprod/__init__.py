@@ -51,6 +51,8 @@ from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
 from ecoprod.schools.commands import platform_cli
 from ecoprod.schools.views import bp as schools_bp
+from ecoprod.reports import panels as report_panels
+from ecoprod.reports.views import bp as reports_bp
 from ecoprod.search.views import bp as search_bp
 from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp
@@ -82,6 +84,7 @@ BLUEPRINTS = (
     einvoicing_bp,
     platform_bp,
     search_bp,
+    reports_bp,
 )
 
 
@@ -112,6 +115,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             planning_panels.order_panel,
             delivery_panels.order_panel,
             invoicing_panels.order_panel,
+            report_panels.order_panel,
         ),
         customer=(order_panels.customer_panel, einvoicing_panels.customer_panel),
         invoice=(einvoicing_panels.invoice_panel,),
