@@ -23,7 +23,7 @@ class SchoolYear:
     def parse(cls, text: str | None, default: SchoolYear) -> SchoolYear:
         """``"2025"`` (or ``"2025-2026"``) as a year; anything else is ``default``."""
         head = (text or "").split("-", 1)[0].strip()
-        if len(head) == 4 and head.isdigit() and 2000 <= int(head) <= 2199:
+        if len(head) == 4 and head.isascii() and head.isdigit() and 2000 <= int(head) <= 2199:
             return cls(int(head))
         return default
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -205,13 +205,14 @@ def _declarations(network: bool) -> dict[int, list[tuple[date, date]]]:
 
 
 def _coverage(periods: list[tuple[date, date]], first: date, last: date) -> str:
-    """Covered when the declarations' periods, joined, hold every day from first to last."""
-    reached = first
+    """Covered when the declarations' periods, joined end to end, hold every day from first
+    to last; partly when some of them do."""
+    reached = first - timedelta(days=1)  # the last day covered so far
     for start, end in sorted(periods):
-        if start <= reached <= end:
+        if start <= reached + timedelta(days=1) and end > reached:
             reached = end
-            if reached >= last:
-                return Coverage.COVERED
+    if reached >= last:
+        return Coverage.COVERED
     valid_on_some = any(start <= last and end >= first for start, end in periods)
     return Coverage.PARTLY if valid_on_some else Coverage.NOT_COVERED
 
