@@ -16,13 +16,8 @@ from ecoprod.workshops.models import Workshop
 
 
 def workshop_choices() -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
-            sa.select(Workshop.id, Workshop.name)
-            .where(Workshop.archived_at.is_(None))
-            .order_by(Workshop.name)
-        ).tuples()
-    )
+    stmt = sa.select(Workshop.id, Workshop.name).where(Workshop.archived_at.is_(None)).order_by(Workshop.name)
+    return [(wid, name) for wid, name in db.session.execute(stmt)]
 
 
 def cost_form(bound: bool = False) -> MaterialCostForm:
