@@ -49,10 +49,10 @@ from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
-from ecoprod.schools.commands import platform_cli
-from ecoprod.schools.views import bp as schools_bp
 from ecoprod.reports import panels as report_panels
 from ecoprod.reports.views import bp as reports_bp
+from ecoprod.schools.commands import platform_cli
+from ecoprod.schools.views import bp as schools_bp
 from ecoprod.search.views import bp as search_bp
 from ecoprod.skills.views import bp as skills_bp
 from ecoprod.students.views import bp as students_bp

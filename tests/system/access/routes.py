@@ -11,6 +11,7 @@ from tests.system.access import (
     test_planning,
     test_quotes,
     test_reference,
+    test_reports,
     test_search,
 )
 from tests.system.access.scene import Case
@@ -25,4 +26,5 @@ MATRIX: dict[str, Case] = {
     **test_invoicing.ROUTES,
     **test_einvoicing.ROUTES,
     **test_search.ROUTES,
+    **test_reports.ROUTES,
 }
