@@ -13,8 +13,33 @@ from pypdf import PdfReader
 from ecoprod.extensions import db
 from ecoprod.reports.models import MaterialCost
 from ecoprod.reports.schoolyear import SchoolYear
+from ecoprod.slots import Half
+from ecoprod.tenancy import scoped_to
 from tests.conftest import login_as, post
-from tests.factories import report_world
+from tests.factories import accepted_order, report_world
+from tests.factories.reports import _operation, _work
+
+
+def grow(factory, rw):
+    """Another accepted order, worked on by new students, with material bought."""
+    world = rw.world
+    order = accepted_order(
+        factory, world, "Encore", [("labour", "Tournage", "3", "45", "20")], workshop_id=world.machining.id
+    )
+    with scoped_to(db.session, world.school.id):
+        op = _operation(order, world.machining.id, "Tournage", "3")
+        for _n in range(3):
+            _work(op, factory.student(world.school, world.machining), rw.day, Half.AM, "3", "2")
+        db.session.add(
+            MaterialCost(
+                school_id=world.school.id,
+                order_id=order.id,
+                label="Acier",
+                amount=Decimal("9"),
+                spent_on=rw.day,
+            )
+        )
+        db.session.commit()
 
 
 def test_the_school_report_page_draws_its_charts(client, factory, world):
@@ -95,3 +120,21 @@ def test_the_margin_panel_is_for_staff_and_records_costs(client, factory, world)
     assert post(client, f"{url}/material-costs/{cost_id}/delete").status_code == 302
     db.session.expire_all()
     assert db.session.scalars(sa.select(MaterialCost).where(MaterialCost.id == cost_id)).first() is None
+
+
+def test_the_report_pages_ask_a_constant_number_of_statements(client, factory, world, count_queries):
+    """More rows, the same statements: every figure is one aggregate."""
+    rw = report_world(factory, world)
+    login_as(client, world.admin)
+    client.get("/reports/activity")
+    with count_queries() as small:
+        client.get("/reports/activity")
+    grow(factory, rw)
+    with count_queries() as large:
+        client.get("/reports/activity")
+    assert large.count == small.count
+    login_as(client, world.operator)
+    client.get("/platform/reports")
+    with count_queries() as network:
+        client.get("/platform/reports")
+    assert network.count <= small.count
