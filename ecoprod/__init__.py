@@ -52,6 +52,8 @@ from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
 from ecoprod.quotes.views import bp as quotes_bp
+from ecoprod.reports import panels as report_panels
+from ecoprod.reports.views import bp as reports_bp
 from ecoprod.schools.commands import platform_cli
 from ecoprod.schools.views import bp as schools_bp
 from ecoprod.search.views import bp as search_bp
@@ -88,6 +90,7 @@ BLUEPRINTS = (
     platform_bp,
     search_bp,
     imports_bp,
+    reports_bp,
 )
 
 
@@ -118,6 +121,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             planning_panels.order_panel,
             delivery_panels.order_panel,
             invoicing_panels.order_panel,
+            report_panels.order_panel,
         ),
         customer=(order_panels.customer_panel, einvoicing_panels.customer_panel),
         invoice=(einvoicing_panels.invoice_panel,),

@@ -27,6 +27,7 @@ from ecoprod.planning.models import (
     operation_competences,
 )
 from ecoprod.quotes.models import Quote, QuoteLine
+from ecoprod.reports.models import MaterialCost
 from ecoprod.schools.models import School, VatRate
 from ecoprod.students.models import Student
 from ecoprod.workshops.models import Machine, Workshop, workshop_masters
@@ -51,6 +52,7 @@ __all__ = [
     "InvoiceLine",
     "LifecycleStatus",
     "Machine",
+    "MaterialCost",
     "MedicalOpinion",
     "Operation",
     "OperationPhoto",

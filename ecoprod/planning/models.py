@@ -296,7 +296,10 @@ class TimeLog(TenantMixin, db.Model):
     """Real learning hours, kept apart from the hours a quote priced."""
 
     __tablename__ = "time_logs"
-    __table_args__ = (sa.CheckConstraint("hours > 0 AND hours <= 1200", name="hours_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("hours > 0 AND hours <= 1200", name="hours_range"),
+        sa.Index("ix_time_logs_school_day", "school_id", "day"),  # a school year's hours (reports)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(sa.ForeignKey("operations.id", ondelete="CASCADE"), index=True)

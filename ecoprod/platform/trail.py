@@ -49,6 +49,9 @@ ACTIONS: dict[str, Any] = {
     "student.erased": _l("Student's data erased"),
     "user.data_exported": _l("Person's data exported"),
     "user.erased": _l("Person's data erased"),
+    "material_cost.recorded": _l("Material cost recorded"),
+    "material_cost.removed": _l("Material cost removed"),
+    "report.exported": _l("Activity report downloaded"),
 }
 
 
@@ -62,6 +65,7 @@ OBJECTS: dict[str, Any] = {
     "Payment": _l("Payment"),
     "Operation": _l("Operation"),
     "Assignment": _l("Assignment"),
+    "Order": _l("Order"),
 }
 
 

@@ -68,6 +68,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
             ),
         ),
         NavItem("invoicing.dashboard", _l("Dashboard"), ("invoicing.dashboard",)),
+        NavItem("reports.school", _l("Activity report"), ("reports.school",)),
         NavItem("customers.index", _l("Customers"), ("customers.", "imports.")),
         NavItem("workshops.index", _l("Workshops"), ("workshops.",)),
         NavItem("students.index", _l("Students"), ("students.", "platform.erase_student")),
@@ -91,6 +92,7 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.OPERATOR: (
         NavItem("platform.schools", _l("Schools"), ("platform.schools", "schools.platform")),
+        NavItem("reports.network", _l("Network report"), ("reports.network",)),
         NavItem("platform.network_audit", _l("Audit trail"), ("platform.network_audit",)),
     ),
     Role.STUDENT: (NavItem("planning.my_tasks", _l("My tasks"), ("planning.my_tasks",)),),

@@ -5,6 +5,7 @@ from tests.factories.invoicing import drafts
 from tests.factories.planning import Planning, firm_order, next_monday, plan_world, ready_order
 from tests.factories.quotes import accepted_order
 from tests.factories.reference import PASSWORD, PDF_BYTES, PNG_BYTES, Factory, World, pdf_file
+from tests.factories.reports import ReportWorld, report_world
 
 __all__ = [
     "PASSWORD",
@@ -12,6 +13,7 @@ __all__ = [
     "PNG_BYTES",
     "Factory",
     "Planning",
+    "ReportWorld",
     "World",
     "accepted_order",
     "deliver",
@@ -21,4 +23,5 @@ __all__ = [
     "pdf_file",
     "plan_world",
     "ready_order",
+    "report_world",
 ]

@@ -23,9 +23,11 @@ def accepted_order(
     lines: list[tuple[str, str, str, str, str]],
     discount: str = "0",
     state: OrderState = OrderState.READY,
+    workshop_id: int | None = None,
 ) -> Order:
     """An order whose quote (lines: kind, description, quantity, unit price, VAT rate) was
-    accepted, moved on to ``state`` (the planning tests cover the way there)."""
+    accepted, moved on to ``state`` (the planning tests cover the way there); its lines done in
+    ``workshop_id`` when given."""
     with scoped_to(db.session, world.school.id):
         order = factory.order(world.customer_user, title=title)
         quote = quotes.start_quote(order, world.master)
@@ -41,6 +43,7 @@ def accepted_order(
                         Decimal(quantity),
                         Decimal(price),
                         Decimal(rate),
+                        workshop_id=workshop_id,
                     )
                     for kind, description, quantity, price, rate in lines
                 ],

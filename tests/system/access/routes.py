@@ -12,6 +12,7 @@ from tests.system.access import (
     test_planning,
     test_quotes,
     test_reference,
+    test_reports,
     test_search,
 )
 from tests.system.access.scene import Case
@@ -27,4 +28,5 @@ MATRIX: dict[str, Case] = {
     **test_einvoicing.ROUTES,
     **test_search.ROUTES,
     **test_imports.ROUTES,
+    **test_reports.ROUTES,
 }

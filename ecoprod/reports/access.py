@@ -1,0 +1,35 @@
+"""Who reads the reports: a school's administrators its activity report (its students by
+name), the platform operator the network's (no name); the school's staff an order's margin
+and the material it cost — never a customer."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from ecoprod.accounts.models import User
+from ecoprod.orders.models import Order
+from ecoprod.reports.models import MaterialCost
+from ecoprod.reports.services import COSTED_STATES
+from ecoprod.visibility import found_if
+
+
+def can_read_school_report(user: User) -> bool:
+    return user.is_admin
+
+
+def can_see_margins(user: User) -> bool:
+    return user.is_staff
+
+
+def can_record_costs(user: User, order: Order) -> bool:
+    return user.is_staff and order.state in COSTED_STATES
+
+
+def load_cost_or_404(cost_id: int, user: User) -> MaterialCost:
+    """A material cost of the reader's school (404 for another school's, as for none)."""
+    return found_if(user.is_staff, MaterialCost, cost_id)
+
+
+def check_cost_of(cost: MaterialCost, order: Order) -> None:
+    if cost.order_id != order.id:
+        abort(404)
