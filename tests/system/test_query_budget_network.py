@@ -31,11 +31,11 @@ LISTS = {
         "/requests", "/requests?tab=in_progress", "/requests?q=a", "/inbox", "/quotes", "/deliveries",
         "/invoices", "/invoices?tab=unpaid", "/invoices?q=F", "/invoices/to-invoice", "/invoices/overdue",
         "/dashboard", "/admin/customers/", "/admin/customers/?q=a", "/admin/students/", "/admin/users",
-        "/admin/workshops/", "/minors/", "/planning",
+        "/admin/workshops/", "/minors/", "/planning", "/reports/activity", "/admin/imports/",
     ],
     "master": ["/inbox", "/quotes", "/planning", "/requests"],
     "customer": ["/requests", "/quotes", "/invoices"],
-    "operator": ["/platform/schools"],
+    "operator": ["/platform/schools", "/platform/reports"],
 }  # fmt: skip
 DETAILS: dict[str, list[Callable[[Ids], str]]] = {  # each names the record it opens
     "admin": [
