@@ -25,6 +25,7 @@ from ecoprod.planning.models import (
     TimeLog,
     operation_competences,
 )
+from ecoprod.previews.models import Preview, PreviewPage
 from ecoprod.quotes.models import Quote, QuoteLine
 from ecoprod.schools.models import School, VatRate
 from ecoprod.students.models import Student
@@ -58,6 +59,8 @@ __all__ = [
     "OutboxEmail",
     "Payment",
     "PlatformConnection",
+    "Preview",
+    "PreviewPage",
     "Quote",
     "QuoteLine",
     "RoutingStep",
