@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 import time
 from dataclasses import dataclass, field
 
@@ -180,8 +181,14 @@ def dxf_svg(data: bytes, limits: Limits = Limits()) -> bytes:
 
     deadline = _deadline(limits)
     try:
-        document, _auditor = recover.read(io.BytesIO(data))
-    except (DXFError, OSError, ValueError, UnicodeDecodeError, IndexError, KeyError) as exc:
+        if data.startswith(b"AutoCAD Binary DXF\r\n\x1a\x00"):
+            from ezdxf.document import Drawing
+            from ezdxf.lldxf.tagger import binary_tags_loader
+
+            document = Drawing.load(binary_tags_loader(data, errors="surrogateescape"))
+        else:
+            document, _auditor = recover.read(io.BytesIO(data))
+    except (DXFError, OSError, ValueError, UnicodeDecodeError, IndexError, KeyError, struct.error) as exc:
         raise Unavailable(f"dxf: {type(exc).__name__}: {exc}") from exc
     modelspace = document.modelspace()
     if len(modelspace) == 0:
