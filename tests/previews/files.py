@@ -11,7 +11,9 @@ AUTHOR = "Theo Secretnom"
 def pdf(pages: int = 2) -> bytes:
     from weasyprint import HTML
 
-    body = "".join(f"<section style='break-after: page'><h1>Plan {n}</h1></section>" for n in range(1, pages + 1))
+    body = "".join(
+        f"<section style='break-after: page'><h1>Plan {n}</h1></section>" for n in range(1, pages + 1)
+    )
     return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
 
 

@@ -14,7 +14,7 @@ from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
 from ecoprod.orders import services as orders
 from ecoprod.planning import services as planning
-from ecoprod.previews import jobs, services
+from ecoprod.previews import jobs
 from ecoprod.previews.models import Preview, PreviewPage, PreviewStatus
 from ecoprod.storage import DRAWING_KINDS, STEP, InspectedFile, file_store, sniff
 from ecoprod.tenancy import scoped_to
@@ -52,7 +52,9 @@ def drawn(world):
 
 
 def preview_of(attachment) -> Preview | None:
-    return db.session.scalars(sa.select(Preview).where(Preview.source_name == attachment.stored_name)).one_or_none()
+    return db.session.scalars(
+        sa.select(Preview).where(Preview.source_name == attachment.stored_name)
+    ).one_or_none()
 
 
 def test_the_upload_queues_a_preview_per_previewable_drawing_made_after_the_commit(drawn):
@@ -76,7 +78,9 @@ def test_the_job_run_twice_does_nothing_twice(drawn):
     pdf = drawn.attachments[0]
     made = preview_of(pdf)
     before = (sorted(made.stored_names()), made.made_at)
-    files_before = sorted(p.name for p in file_store().path(made.school_id, made.thumbnail_name).parent.iterdir())
+    files_before = sorted(
+        p.name for p in file_store().path(made.school_id, made.thumbnail_name).parent.iterdir()
+    )
     jobs.make_preview.call_local(made.id)
     jobs.make_preview.call_local(made.id)
     db.session.expire_all()
@@ -106,7 +110,9 @@ def test_the_viewer_shows_the_pages_and_serves_its_images(drawn, client, world):
     assert f'<img class="preview-svg" src="{base}/{dxf.id}/drawing.svg"' in page
     with client.get(f"{base}/{dxf.id}/drawing.svg") as svg:
         assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg")
-        assert svg.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        assert (
+            svg.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        )
         assert svg.headers["Content-Disposition"].startswith("attachment;")
         assert svg.headers["X-Content-Type-Options"] == "nosniff"
     # The broken PDF: a message and the download, never an error.
@@ -117,7 +123,7 @@ def test_the_viewer_shows_the_pages_and_serves_its_images(drawn, client, world):
     assert client.get(f"{base}/{broken.id}/pages/1").status_code == 404
     # STEP: no preview, the download.
     page = client.get(f"{base}/{step.id}/preview").get_data(as_text=True)
-    assert "n’a pas d’aperçu" in page and f"{base}/{step.id}\"" in page
+    assert "n’a pas d’aperçu" in page and f'{base}/{step.id}"' in page
 
 
 def test_a_placeholder_while_the_preview_waits(drawn, client, world):

@@ -53,7 +53,9 @@ ROUTES: dict[str, Case] = {
         "GET", d("/requests/{order}/drawings/{pdf}/thumbnail"), SEEN_WITH_THE_ORDER
     ),
     "previews.drawing_page": Case("GET", d("/requests/{order}/drawings/{pdf}/pages/1"), SEEN_WITH_THE_ORDER),
-    "previews.drawing_svg": Case("GET", d("/requests/{order}/drawings/{dxf}/drawing.svg"), SEEN_WITH_THE_ORDER),
+    "previews.drawing_svg": Case(
+        "GET", d("/requests/{order}/drawings/{dxf}/drawing.svg"), SEEN_WITH_THE_ORDER
+    ),
     # A photo shared with the customer (planning.photo's rule): its company sees it.
     "previews.photo_thumbnail": Case("GET", p("photo", "/photos/{id}/thumbnail"), SEEN_WITH_THE_ORDER),
 }
