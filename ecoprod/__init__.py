@@ -48,6 +48,8 @@ from ecoprod.planning.commands import planning_cli
 from ecoprod.planning.views import bp as planning_bp
 from ecoprod.platform import jobs as platform_jobs
 from ecoprod.platform.views import bp as platform_bp
+from ecoprod.previews import jobs as preview_jobs
+from ecoprod.previews.views import bp as previews_bp
 from ecoprod.quotes import jobs as quote_jobs
 from ecoprod.quotes import panels as quote_panels
 from ecoprod.quotes.commands import quotes_cli
@@ -68,7 +70,8 @@ from ecoprod.workshops.views import bp as workshops_bp
 
 # Every domain's jobs, registered with the queue by being imported (the worker runs them).
 JOB_MODULES = (
-    quote_jobs, notification_jobs, planning_jobs, invoicing_jobs, einvoicing_jobs, platform_jobs, import_jobs,
+    quote_jobs, notification_jobs, planning_jobs, preview_jobs, invoicing_jobs, einvoicing_jobs, platform_jobs,
+    import_jobs,
 )  # fmt: skip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +85,7 @@ BLUEPRINTS = (
     orders_bp,
     quotes_bp,
     planning_bp,
+    previews_bp,
     minors_bp,
     skills_bp,
     delivery_bp,

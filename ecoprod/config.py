@@ -62,6 +62,13 @@ DEFAULTS: dict[str, Any] = {
     # A job's claim on its row (an e-mail being sent, a PDF being rendered) holds this long;
     # after it a sweep takes the work over from a process that died. Longer than any render.
     "JOBS_LEASE_SECONDS": 600,
+    # Previews of drawings and photos (ecoprod/previews/): the pages of a PDF shown, the
+    # entities of a DXF drawn (those of blocks included), the seconds one file may take; each
+    # file is rendered in a child process killed past its time.
+    "PREVIEW_MAX_PAGES": 20,
+    "PREVIEW_MAX_DXF_ENTITIES": 50_000,
+    "PREVIEW_SECONDS": 60,
+    "PREVIEW_IN_CHILD_PROCESS": True,
     # Used to build links in e-mails sent outside a request (CLI).
     "BASE_URL": "http://127.0.0.1:5000",
     "PAGE_SIZE": 25,

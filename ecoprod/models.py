@@ -26,6 +26,7 @@ from ecoprod.planning.models import (
     TimeLog,
     operation_competences,
 )
+from ecoprod.previews.models import Preview, PreviewPage
 from ecoprod.quotes.models import Quote, QuoteLine
 from ecoprod.reports.models import MaterialCost
 from ecoprod.schools.models import School, VatRate
@@ -62,6 +63,8 @@ __all__ = [
     "OutboxEmail",
     "Payment",
     "PlatformConnection",
+    "Preview",
+    "PreviewPage",
     "Quote",
     "QuoteLine",
     "RoutingStep",

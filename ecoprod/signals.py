@@ -26,3 +26,9 @@ invoice_issuing = _signals.signal("invoice-issuing")
 invoice_issued = _signals.signal("invoice-issued")
 # Sent with the payment just recorded, in its transaction (e-invoicing sends 212 Encaissée).
 payment_recorded = _signals.signal("payment-recorded")
+
+# Sent with the order and the drawings just attached to it (``attachments=``), in their
+# transaction, once they are flushed (previews queues their thumbnails).
+drawings_attached = _signals.signal("drawings-attached")
+# Sent with an operation's photo just added, in its transaction, once flushed.
+photo_added = _signals.signal("photo-added")

@@ -12,6 +12,7 @@ from ecoprod.database import Address
 from ecoprod.demo import identifiers as ids
 from ecoprod.demo.data.reference import CUSTOMERS, FIRST_NAMES, LAST_NAMES
 from ecoprod.demo.data.requests import QUOTE_PLAN, REQUESTS
+from ecoprod.demo.drawings import shaft_dxf, shaft_pdf
 from ecoprod.extensions import db
 from ecoprod.orders import services as orders
 from ecoprod.orders.models import Order, OrderState, Unit
@@ -22,7 +23,7 @@ from ecoprod.schools.models import School, VatRegime
 from ecoprod.schools.services import add_default_vat_rates
 from ecoprod.students.models import Student
 from ecoprod.tenancy import scoped_to
-from ecoprod.workshops.models import Machine, Workshop
+from ecoprod.workshops.models import Machine, Trade, Workshop
 
 
 def make_user(
@@ -159,7 +160,9 @@ def seed_school(spec: dict, password_hash: str, rng: random.Random) -> list[tupl
                 data.lines.append(
                     orders.LineInput(description=o_desc, material=o_mat, quantity=Decimal(o_qty), trade=other)
                 )
-            order = orders.create_draft(user, data)
+            # A shaft's first request comes with its drawings (a PDF and a DXF: their previews).
+            drawn = k == 0 and trade is Trade.MACHINING
+            order = orders.create_draft(user, data, [shaft_pdf(title), shaft_dxf(title)] if drawn else ())
             if target is not OrderState.DRAFT:
                 orders.submit(order, user)
             if target is OrderState.DECLINED:

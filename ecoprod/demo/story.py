@@ -41,7 +41,7 @@ def load_demo() -> None:
     for spec in SCHOOLS:
         answers += seed_school(spec, password_hash, rng)
     db.session.commit()
-    run_committed()  # the quotes' PDFs
+    run_committed()  # the quotes' PDFs, the drawings' previews
     for quote, customer_user, outcome in answers:
         answer(db.session.merge(quote), db.session.merge(customer_user), outcome)
     db.session.commit()

@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
+from ecoprod import signals
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.database import Address, utcnow
 from ecoprod.errors import ActionRefused
@@ -177,6 +178,8 @@ def attach_drawings(order: Order, drawings: Sequence[InspectedFile], user: User)
         order.attachments.append(attachment)
         attachments.append(attachment)
     db.session.flush()
+    if attachments:
+        signals.drawings_attached.send(order, attachments=attachments)
     return attachments
 
 
@@ -231,6 +234,8 @@ def reorder(order: Order, user: User) -> Order:
             )
         )
     db.session.flush()
+    if copy.attachments:
+        signals.drawings_attached.send(copy, attachments=list(copy.attachments))
     if user.is_staff:
         _send_to_school(copy, user)
     return copy

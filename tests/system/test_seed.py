@@ -18,6 +18,7 @@ from ecoprod.minors.models import DerogationDeclaration
 from ecoprod.notifications.models import OutboxEmail
 from ecoprod.orders.models import Order, OrderState
 from ecoprod.planning.models import Assignment, CalendarEvent, Operation, OperationStatus, TimeLog
+from ecoprod.previews.models import Preview, PreviewStatus
 from ecoprod.quotes.models import Quote, QuoteState
 from ecoprod.schools.models import School
 from ecoprod.students.models import Student
@@ -58,6 +59,9 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
         db.session.scalar(sa.select(sa.func.count()).select_from(Quote).where(Quote.pdf_sha256.is_(None)))
         == 0
     )
+    # A request with a PDF and a DXF drawing, their previews made by the seeding's jobs.
+    made = dict(db.session.execute(sa.select(Preview.file_kind, Preview.status)).all())
+    assert made == {"pdf": PreviewStatus.READY, "dxf": PreviewStatus.READY}
     assert (
         db.session.scalar(
             sa.select(sa.func.count())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ecoprod import signals
 from ecoprod.accounts import services as accounts
 from ecoprod.accounts.models import Role, User, UserStatus
 from ecoprod.extensions import db
@@ -87,6 +88,7 @@ def add_photo(
     )
     operation.photos.append(photo)
     db.session.flush()
+    signals.photo_added.send(photo)
     return photo
 
 

@@ -1,0 +1,1 @@
+"""Previews of drawings and photos: thumbnails, page images, DXF drawings as SVG."""
