@@ -3,7 +3,8 @@ what customers upload) or that never ends kills that child, never the worker.
 
 ``render_isolated`` runs ``main`` below in a fresh interpreter (nothing inherited from the
 worker), writes the file to its standard input and reads the
-images back from its standard output, killing it past ``limits.seconds`` and a margin.
+images back from its standard output, killing it past ``limits.seconds`` and a margin; its
+address space is capped (``_MEMORY``), so a file that makes it allocate without end fails there.
 The answer is read as data — a JSON header, then the images' bytes —, never unpickled: a
 child subverted by a crafted file could not make the worker run anything.
 """
@@ -20,6 +21,7 @@ from ecoprod.previews.render import Image, Limits, Rendering, Unavailable, rende
 
 _MARGIN = 15.0  # the child's own start (imports) and the transfer of its images
 _MAX_ANSWER = 256 * 1024 * 1024
+_MEMORY = 3 * 1024 * 1024 * 1024  # the child's address space
 
 
 def render_isolated(kind: str, data: bytes, limits: Limits = Limits()) -> Rendering:
@@ -105,6 +107,10 @@ def _read_answer(answer: bytes) -> Rendering:
 
 
 def main() -> None:
+    import resource
+
+    # A file crafted to make the renderer allocate without end meets this wall, not the machine's.
+    resource.setrlimit(resource.RLIMIT_AS, (_MEMORY, _MEMORY))
     kind, limits = sys.argv[1], Limits(**json.loads(sys.argv[2]))
     data = sys.stdin.buffer.read()
     try:
