@@ -183,7 +183,7 @@ def test_a_master_naming_a_student_to_the_customer_is_refused_beside_the_field(a
     response = post(client, url, {"body": "Théo termine les axes demain."})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "nomme un jeune (Théo)" in page and "Note interne" in page
+    assert "nomme un élève (Théo)" in page and "Note interne" in page
     assert "Théo termine les axes demain." in page  # the text is kept to be corrected
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OrderMessage)) == 0
     assert emails_to(world.customer_user.email) == []
