@@ -14,6 +14,7 @@ Nobody hears of their own message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -127,7 +128,7 @@ def unread_counts(reader: User, order_ids: Sequence[int]) -> dict[int, int]:
         return {}
     stmt = _UNREAD[access.reads_internal(reader)]
     rows = db.session.execute(stmt, {"reader_id": reader.id, "order_ids": list(order_ids)})
-    return {order_id: count for order_id, count in rows}
+    return dict(rows.all())
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -257,3 +258,22 @@ def _notify(order: Order, author: User, message: OrderMessage) -> None:
             recipient=person,
             link=link,
         )
+
+
+# --- A student's erasure ----------------------------------------------------------------------
+
+
+def unname(school_id: int, names: set[str], last_name: str, anonymous: str) -> None:
+    """The school's messages (internal notes above all) and their files' names that carried
+    one of ``names`` — or the ``last_name`` alone — carry ``anonymous`` instead: whole words,
+    whatever their case (the privacy rule's erasure, ``platform.privacy.erase_student``)."""
+    words = sorted({*names, last_name}, key=len, reverse=True)  # the full names first
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words if w.strip()), re.IGNORECASE)
+    found = sa.or_(*(OrderMessage.body.ilike(f"%{w}%") for w in words))
+    for message in db.session.scalars(
+        sa.select(OrderMessage).where(OrderMessage.school_id == school_id, found)
+    ):
+        message.body = pattern.sub(anonymous, message.body)
+    named = sa.or_(*(MessageFile.original_name.ilike(f"%{w}%") for w in words))
+    for kept in db.session.scalars(sa.select(MessageFile).where(MessageFile.school_id == school_id, named)):
+        kept.original_name = pattern.sub(anonymous, kept.original_name)

@@ -57,9 +57,14 @@ def post(order_id: int) -> Any:
                 show_on_form(form, exc, "files" if isinstance(exc, UploadRefused) else "body")
             else:
                 db.session.commit()
-                flash(_("Internal note added.") if message.internal else _("Your message has been sent."), "success")
+                flash(
+                    _("Internal note added.") if message.internal else _("Your message has been sent."),
+                    "success",
+                )
                 return redirect(url_for("orders.detail", order_id=order.id, _anchor="messages"))
-    return render_template("conversations/thread.html", **conversation_context(order, current_user, form)), 400
+    return render_template(
+        "conversations/thread.html", **conversation_context(order, current_user, form)
+    ), 400
 
 
 @bp.get("/requests/<int:order_id>/messages/<int:message_id>/files/<int:file_id>")

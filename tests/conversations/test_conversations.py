@@ -93,9 +93,16 @@ def test_a_staff_answer_reaches_the_customers_users_and_staff_who_wrote_hear_the
 
 
 def test_an_internal_note_is_for_the_staff_only(app, client, world):
-    note = say(world, world.admin, "Client à relancer pour le plan coté.", internal=True, files=(pdf_file("interne.pdf"),))
+    note = say(
+        world,
+        world.admin,
+        "Client à relancer pour le plan coté.",
+        internal=True,
+        files=(pdf_file("interne.pdf"),),
+    )
     assert emails_to(world.customer_user.email) == []
-    assert [m.subject for m in emails_to(world.master.email)][0].startswith("Note interne")
+    [mail] = emails_to(world.master.email)
+    assert mail.subject.startswith("Note interne")
     login_as(client, world.customer_user)
     page = client.get(f"/requests/{world.submitted.id}").get_data(as_text=True)
     assert "Client à relancer" not in page and "interne.pdf" not in page
@@ -140,7 +147,10 @@ def test_a_draft_has_no_conversation(app, client, world):
     [
         ({"body": "   "}, "Écrivez un message."),
         ({"body": "x" * 5001}, "5000"),
-        ({"body": "Voici", "files": (io.BytesIO(b"MZ\x90\x00 not a drawing"), "virus.pdf")}, "type de fichier"),
+        (
+            {"body": "Voici", "files": (io.BytesIO(b"MZ\x90\x00 not a drawing"), "virus.pdf")},
+            "type de fichier",
+        ),
         ({"body": "Voici", "files": (io.BytesIO(PNG_BYTES), "photo.pdf")}, "extension"),
     ],
 )
@@ -169,7 +179,9 @@ def test_a_photo_loses_its_metadata(app, world):
     Image.new("RGB", (4, 4), "white").save(out, "PNG", pnginfo=info)
     data = out.getvalue()
     assert b"Secretnom" in data
-    message = say(world, world.master, "La pièce finie.", files=(InspectedFile("piece.png", PNG, data, "0" * 64),))
+    message = say(
+        world, world.master, "La pièce finie.", files=(InspectedFile("piece.png", PNG, data, "0" * 64),)
+    )
     stored = file_store().path(world.school.id, message.files[0].stored_name).read_bytes()
     assert b"Secretnom" not in stored and stored.startswith(b"\x89PNG")
 
@@ -196,7 +208,9 @@ def test_a_master_naming_a_student_to_the_customer_is_refused_beside_the_field(a
 def test_a_file_named_after_a_student_is_refused_too(app, world):
     with scoped_to(db.session, world.school.id), pytest.raises(services.ConversationError) as refused:
         services.post(
-            world.submitted, world.admin, services.MessageInput("Photo jointe", files=(pdf_file("secretnom.pdf"),))
+            world.submitted,
+            world.admin,
+            services.MessageInput("Photo jointe", files=(pdf_file("secretnom.pdf"),)),
         )
     assert refused.value.field == "files"
 
@@ -275,3 +289,25 @@ def test_messages_stay_with_a_declined_order(app, client, world):
     assert order.state is OrderState.DECLINED
     say(world, world.customer_user, "Et en juin ?")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageFile)) == 0
+
+
+def test_erasing_a_student_unnames_the_messages_that_named_them(app, world):
+    from ecoprod.platform.privacy import erase_student
+
+    note = say(
+        world,
+        world.master,
+        "Théo Secretnom a fini ; SECRETNOM revient lundi. Secretnomade reste.",
+        internal=True,
+        files=(pdf_file("secretnom-essai.pdf"),),
+    )
+    other = say(world, world.customer_user, "Merci.")
+    with scoped_to(db.session, world.school.id):
+        erase_student(world.student)
+        db.session.commit()
+    db.session.expire_all()
+    anonymous = f"Élève anonyme n° {world.student.id}"
+    kept = db.session.get(OrderMessage, note.id)
+    assert kept.body == f"{anonymous} a fini ; {anonymous} revient lundi. Secretnomade reste."
+    assert kept.files[0].original_name == f"{anonymous}-essai.pdf"
+    assert db.session.get(OrderMessage, other.id).body == "Merci."
