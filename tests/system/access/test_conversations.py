@@ -1,5 +1,5 @@
 """The access matrix: an order's conversation — its page, posting, a message's file (an
-internal note's file for the staff alone)."""
+internal note's file for the staff alone). The scene's conversation: ``scene.add_conversation``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ecoprod.conversations import services
 from ecoprod.conversations.models import OrderMessage
 from ecoprod.extensions import db
-from ecoprod.tenancy import scoped_to
-from tests.factories import pdf_file
 from tests.system.access.scene import Case, Scene, expect, run_case
 
 SEEN_BY_SCHOOL_AND_ITS_COMPANY = expect(
@@ -22,32 +19,7 @@ SEEN_BY_SCHOOL = expect(404, anonymous=302, master=200, admin=200, operator=403,
 
 
 def messages(scene: Scene) -> dict[str, Any]:
-    """On the submitted order: the customer's message with a file, and an internal note with
-    a file that names a student (made once per scene)."""
-    made = getattr(scene, "_conversation", None)
-    if made is None:
-        world = scene.world
-        with scoped_to(db.session, world.school.id):
-            asked = services.post(
-                world.submitted,
-                world.customer_user,
-                services.MessageInput("Plan coté joint.", files=(pdf_file("cote.pdf"),)),
-            )
-            note = services.post(
-                world.submitted,
-                world.master,
-                services.MessageInput(
-                    "Théo Secretnom reprend ce plan.", internal=True, files=(pdf_file("n.pdf"),)
-                ),
-            )
-            made = {
-                "order": world.submitted.id,
-                "asked": (asked.id, asked.files[0].id),
-                "note": (note.id, note.files[0].id),
-            }
-            db.session.commit()
-        scene._conversation = made  # type: ignore[attr-defined]
-    return made
+    return scene.conversation  # made by the scene (scene.add_conversation)
 
 
 def file_url(which: str) -> Any:
@@ -64,7 +36,6 @@ def thread_url(scene: Scene) -> str:
 
 
 def message_count(scene: Scene) -> int:
-    messages(scene)  # made before the count is first taken
     return db.session.scalar(sa.select(sa.func.count()).select_from(OrderMessage))
 
 
