@@ -123,9 +123,8 @@ _UNREAD = {True: _unread_statement(True), False: _unread_statement(False)}
 
 def unread_counts(reader: User, order_ids: Sequence[int]) -> dict[int, int]:
     """For each of these orders with unread messages, how many ``reader`` has not been
-    shown yet (others' messages after their mark): one statement for a page of orders."""
-    if not order_ids:
-        return {}
+    shown yet (others' messages after their mark): one statement for a page of orders,
+    asked even for an empty page (a list sends as many statements whatever it shows)."""
     stmt = _UNREAD[access.reads_internal(reader)]
     rows = db.session.execute(stmt, {"reader_id": reader.id, "order_ids": list(order_ids)})
     return dict(rows.all())
