@@ -21,6 +21,8 @@ from ecoprod.accounts.services import load_session_user
 from ecoprod.accounts.views import bp as accounts_bp
 from ecoprod.backup.commands import backup_command, restore_command
 from ecoprod.config import load_config
+from ecoprod.conversations import panels as conversation_panels
+from ecoprod.conversations.views import bp as conversations_bp
 from ecoprod.customers.views import bp as customers_bp
 from ecoprod.delivery import panels as delivery_panels
 from ecoprod.delivery.views import bp as delivery_bp
@@ -83,6 +85,7 @@ BLUEPRINTS = (
     workshops_bp,
     students_bp,
     orders_bp,
+    conversations_bp,
     quotes_bp,
     planning_bp,
     previews_bp,
@@ -126,6 +129,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             delivery_panels.order_panel,
             invoicing_panels.order_panel,
             report_panels.order_panel,
+            conversation_panels.order_panel,
         ),
         customer=(order_panels.customer_panel, einvoicing_panels.customer_panel),
         invoice=(einvoicing_panels.invoice_panel,),

@@ -2,6 +2,7 @@
 
 from ecoprod.accounts.models import AuthToken, SignupRequest, User
 from ecoprod.audit import AuditEvent
+from ecoprod.conversations.models import MessageFile, MessageRead, OrderMessage
 from ecoprod.customers.models import Contact, Customer
 from ecoprod.delivery.models import DeliveryLine, DeliveryNote
 from ecoprod.documents import StoredDocument
@@ -55,11 +56,14 @@ __all__ = [
     "Machine",
     "MaterialCost",
     "MedicalOpinion",
+    "MessageFile",
+    "MessageRead",
     "Operation",
     "OperationPhoto",
     "Order",
     "OrderEvent",
     "OrderLine",
+    "OrderMessage",
     "OutboxEmail",
     "Payment",
     "PlatformConnection",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ecoprod.accounts.models import Role, User
 from ecoprod.accounts.services import hash_password
 from ecoprod.deferred import run_committed
+from ecoprod.demo.conversations import seed_conversations
 from ecoprod.demo.costs import seed_material_costs
 from ecoprod.demo.data.reference import DEMO_PASSWORD, SCHOOLS
 from ecoprod.demo.ereporting import seed_individual_sales
@@ -53,6 +54,7 @@ def load_demo() -> None:
     seed_invoicing(school_ids[0])  # deliveries and invoices, in the first school
     seed_individual_sales(school_ids[0])  # and sales to individuals, for the e-reporting
     seed_material_costs(school_ids[0], rng)  # what the material cost, for the margins
+    seed_conversations(school_ids[0])  # messages on requests still being quoted
     db.session.commit()
     connect_sandbox(school_ids[0])  # from now on its invoices go to the sandbox platform
     db.session.commit()

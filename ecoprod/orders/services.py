@@ -263,7 +263,9 @@ def _send_to_school(order: Order, user: User) -> None:
     _notify_new_request(order)
 
 
-def _recipients_for(order: Order) -> list[User]:
+def staff_concerned(order: Order) -> list[User]:
+    """Who at the school hears of a request: the active masters of its trades, or the
+    administrators when no workshop of these trades has a master yet."""
     # The school is named explicitly as well: this also runs outside requests (seeding).
     trades = {line.trade for line in order.lines}
     masters = list(
@@ -294,7 +296,7 @@ def _recipients_for(order: Order) -> list[User]:
 
 def _notify_new_request(order: Order) -> None:
     link = external_url("orders.detail", order_id=order.id)
-    for user in _recipients_for(order):
+    for user in staff_concerned(order):
         queue_email(
             user.email,
             "new_request",

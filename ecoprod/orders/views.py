@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ecoprod.accounts.permissions import customer_required, school_member_required, staff_required
+from ecoprod.conversations.services import unread_counts
 from ecoprod.customers.models import Customer
 from ecoprod.extensions import db
 from ecoprod.forms import options
@@ -75,7 +76,10 @@ def index() -> str | Response:
         stmt = stmt.options(sa.orm.joinedload(Order.customer))
         return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "demandes")
     page = keyset(stmt, *keys)
-    return render_template("orders/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
+    unread = unread_counts(current_user, [order.id for order in page.items])
+    return render_template(
+        "orders/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS, unread=unread
+    )
 
 
 class InboxCard(NamedTuple):
@@ -113,7 +117,10 @@ def inbox() -> str:
     page = keyset(stmt, *INBOX_ORDER, count=False, rows=True)
     cards = [InboxCard._make(row) for row in page.items]
     lines = services.line_summaries([card.id for card in cards])
-    return render_template("orders/inbox.html", page=page, cards=cards, lines=lines, search=search)
+    unread = unread_counts(current_user, [card.id for card in cards])
+    return render_template(
+        "orders/inbox.html", page=page, cards=cards, lines=lines, search=search, unread=unread
+    )
 
 
 # --- The request form ----------------------------------------------------------------------

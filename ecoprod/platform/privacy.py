@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from ecoprod import audit
 from ecoprod.accounts.models import Role, User, UserStatus
+from ecoprod.conversations import services as conversations
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
@@ -153,6 +154,7 @@ def anonymous_name(student: Student) -> tuple[str, str]:
 def erase_student(student: Student) -> None:
     """Replace the student's identity wherever it is kept; the history stays, nobody's."""
     names = {student.full_name, f"{student.last_name} {student.first_name}"}
+    last_name = student.last_name
     first, last = anonymous_name(student)
     student.first_name, student.last_name = first, last
     student.birth_date = date(student.birth_date.year, 1, 1)
@@ -169,6 +171,7 @@ def erase_student(student: Student) -> None:
         names.add(account.full_name)
         close_account(account, f"{first} {last}")
     unname_in_emails(student.school_id, names, f"{first} {last}")
+    conversations.unname(student.school_id, names, last_name, f"{first} {last}")
     db.session.flush()
     audit.record("student.erased", student)
 

@@ -72,6 +72,7 @@ def can_answer(user: User, quote: Quote) -> bool:
         and quote.customer_id == user.customer_id
         and effective_state(quote) is QuoteState.SENT
         and quote.pdf_status is PdfStatus.READY
+        and quote.order.state is OrderState.QUOTED  # not once the request was cancelled or declined
     )
 
 

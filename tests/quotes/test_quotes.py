@@ -13,10 +13,12 @@ from ecoprod.deferred import run_committed
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
 from ecoprod.notifications.models import OutboxEmail
-from ecoprod.orders.models import OrderState, Unit
+from ecoprod.orders import services as orders
+from ecoprod.orders.models import Order, OrderState, Unit
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes import access, services
 from ecoprod.quotes.models import PdfStatus, QuoteState
+from tests.conftest import login_as, post
 
 D = Decimal
 
@@ -189,6 +191,18 @@ def test_a_quote_cannot_be_accepted_twice_after_expiry_or_once_superseded(world)
     with pytest.raises(services.QuoteError):
         services.accept(quote, world.customer_user, full_name="Claire", ip=None, user_agent=None)
     db.session.rollback()
+
+
+def test_a_quote_of_a_cancelled_request_cannot_be_answered(world, client):
+    quote = sent_quote(world)
+    orders.cancel(db.session.get(Order, world.submitted.id), world.admin, "Plus nécessaire")
+    db.session.commit()
+    with pytest.raises(services.QuoteError):
+        services.accept(quote, world.customer_user, full_name="Claire", ip=None, user_agent=None)
+    db.session.rollback()
+    login_as(client, world.customer_user)
+    assert post(client, f"/quotes/{quote.id}/accept", {"full_name": "Claire"}).status_code == 403
+    assert db.session.get(Order, world.submitted.id).state is OrderState.CANCELLED
 
 
 def test_an_expired_quote_cannot_be_accepted_and_the_command_expires_it(world, app):

@@ -8,6 +8,7 @@ import time_machine
 
 from ecoprod import documents
 from ecoprod.accounts.models import Role, User
+from ecoprod.conversations.models import OrderMessage
 from ecoprod.customers.models import Customer
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.extensions import db
@@ -55,6 +56,9 @@ def test_seed_demo_builds_two_schools_with_requests_in_every_state(app):
     }
     quote_states = set(db.session.scalars(sa.select(Quote.state).distinct()))
     assert quote_states == {QuoteState.SENT, QuoteState.ACCEPTED, QuoteState.DECLINED}
+    # A conversation with an internal note, and a question still unanswered.
+    internal = list(db.session.scalars(sa.select(OrderMessage.internal).order_by(OrderMessage.id)))
+    assert internal == [False, True, False, False]
     assert (
         db.session.scalar(sa.select(sa.func.count()).select_from(Quote).where(Quote.pdf_sha256.is_(None)))
         == 0

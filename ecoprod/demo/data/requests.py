@@ -39,3 +39,14 @@ QUOTE_PLAN = {
     7: QuoteState.DECLINED,
     8: QuoteState.ACCEPTED,
 }
+
+
+# Conversations on the first school's requests still being quoted: the customer asks,
+# a master notes something for the staff, then answers; on another request the customer's
+# question is still unanswered (the inbox shows it as new).
+CONVERSATION = [
+    ("customer", False, "Bonjour, la cote de 250 mm peut-elle avoir une tolérance de ±0,1 ? Merci."),
+    ("master", True, "Vérifier avec le contrôle que la rectifieuse tient ±0,1 sur 250 mm avant de répondre."),
+    ("master", False, "Bonjour, oui : ±0,1 mm est tenu, le devis suivra dans la semaine."),
+]
+UNANSWERED = "Pouvons-nous passer voir l'atelier avant de confirmer la commande ?"

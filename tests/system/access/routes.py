@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.system.access import (
     test_accounts,
+    test_conversations,
     test_delivery,
     test_einvoicing,
     test_imports,
@@ -22,6 +23,7 @@ MATRIX: dict[str, Case] = {
     **test_accounts.ROUTES,
     **test_reference.ROUTES,
     **test_orders.ROUTES,
+    **test_conversations.ROUTES,
     **test_quotes.ROUTES,
     **test_planning.ROUTES,
     **test_previews.ROUTES,

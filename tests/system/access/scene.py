@@ -93,6 +93,8 @@ class Scene:
     sent_quote: Quote | None = None
     draft_quote: Quote | None = None
     accepted_quote: Quote | None = None
+    # The submitted order's conversation: {"order": id, "asked": (message, file), "note": (…)}.
+    conversation: dict[str, Any] = field(default_factory=dict)
 
     def attachment_of(self, order: Order) -> int:
         db.session.refresh(order)
@@ -148,11 +150,40 @@ def build_scene(factory: Factory, with_quotes: bool = True, with_invoices: bool 
         note = deliver(shipped, {shipped.lines[0].id: Decimal("4")}, world.admin)
         db.session.commit()
     scene = Scene(world, users, contact, invited, signup, vat_rate, plan, note)
+    add_conversation(scene)
     if with_quotes:  # rendering PDFs costs time: only for the routes that need them
         add_quotes(scene, factory)
     if with_invoices:
         add_invoices(scene, factory)
     return scene
+
+
+def add_conversation(scene: Scene) -> None:
+    """On the submitted order: the customer's message with a file, and an internal note with
+    a file that names a student (no customer may ever read it)."""
+    from ecoprod.conversations import services as conversations
+    from tests.factories import pdf_file
+
+    world = scene.world
+    with scoped_to(db.session, world.school.id):
+        asked = conversations.post(
+            world.submitted,
+            world.customer_user,
+            conversations.MessageInput("Plan coté joint.", files=(pdf_file("cote.pdf"),)),
+        )
+        note = conversations.post(
+            world.submitted,
+            world.master,
+            conversations.MessageInput(
+                "Théo Secretnom reprend ce plan.", internal=True, files=(pdf_file("note.pdf"),)
+            ),
+        )
+        db.session.commit()
+        scene.conversation = {
+            "order": world.submitted.id,
+            "asked": (asked.id, asked.files[0].id),
+            "note": (note.id, note.files[0].id),
+        }
 
 
 def add_invoices(scene: Scene, factory: Factory) -> None:
