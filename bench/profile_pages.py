@@ -93,7 +93,7 @@ def measure(
     sql = (statements[0] - before) / count
     calls = pstats.Stats(profile).total_calls / count
     if top:
-        pstats.Stats(profile).sort_stats("tottime").print_stats(top)
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(top)
     wall, cpu = [], []  # CPU time: what a shared machine's other work leaves out
     for _ in range(count):
         started, cpu_started = time.perf_counter(), time.process_time()
