@@ -1,7 +1,7 @@
 """Python calls, SQL statements and wall time per request of the master's busiest pages.
 
     PYTHONPATH=. .venv/bin/python bench/profile_pages.py [--orders 1500] [--requests 20] [--reuse] [--html DIR]
-    PYTHONPATH=. .venv/bin/python bench/profile_pages.py --database-url URL [--top 25] [--only PATH]
+    PYTHONPATH=. .venv/bin/python bench/profile_pages.py --database-url URL [--top 25 [--sort cumulative]] [--only PATH]
 
 Builds a throw-away SQLite database in ``bench/out/profile/`` (``flask seed large``, ``flask
 seed planning``, the auto-planner's proposal applied to the machining workshop so that its
@@ -12,10 +12,10 @@ some twenty pages (CSRF tokens blanked) to compare two versions of the code on t
 whitespace aside (the board writes runs of cells on one line).
 
 ``--database-url`` profiles instead a database made by ``flask seed network`` (say one school
-of 1,000 orders on PostgreSQL; nothing is written to it but sessions): ``/healthz`` and the
+of 1,000 orders on PostgreSQL; it writes only the sign-ins: last login, audit): ``/healthz`` and the
 lists of the load test as its admin, master and customer, each page's CPU time also as a
 multiple of ``/healthz``'s. ``--top N`` prints each page's N costliest functions (cProfile,
-own time); ``--only`` keeps the pages whose path contains the text.
+own time, or ``--sort cumulative``); ``--only`` keeps the pages whose path contains the text.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def sign_in(app: Flask, email: str) -> FlaskClient:
 
 
 def measure(
-    client: FlaskClient, path: str, count: int, statements: list[int], top: int = 0
+    client: FlaskClient, path: str, count: int, statements: list[int], top: int = 0, sort: str = "tottime"
 ) -> tuple[float, ...]:
     """Python calls, SQL statements, wall and CPU milliseconds (medians) per request of ``path``."""
     for _ in range(3):  # warm-up: caches, compiled statements, templates
@@ -93,7 +93,7 @@ def measure(
     sql = (statements[0] - before) / count
     calls = pstats.Stats(profile).total_calls / count
     if top:
-        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(top)
+        pstats.Stats(profile).sort_stats(sort).print_stats(top)
     wall, cpu = [], []  # CPU time: what a shared machine's other work leaves out
     for _ in range(count):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -150,7 +150,7 @@ def profile_network(app: Flask, args: argparse.Namespace, statements: list[int])
     )
     baseline = None
     for login, path, client in rows:
-        calls, sql, ms, cpu = measure(client, path, args.requests, statements, args.top)
+        calls, sql, ms, cpu = measure(client, path, args.requests, statements, args.top, args.sort)
         baseline = baseline or cpu
         print(f"{login:<12}{path:<24}{calls:>11,.0f}{sql:>9.1f}{ms:>9.1f}{cpu:>9.1f}{cpu / baseline:>11.1f}")
 
@@ -163,21 +163,13 @@ def main() -> None:
     parser.add_argument("--html", type=Path, help="save the HTML of ~20 pages in this folder")
     parser.add_argument("--database-url", help="a `flask seed network` database to profile as it is")
     parser.add_argument("--top", type=int, default=0, help="print each page's N costliest functions")
+    parser.add_argument("--sort", default="tottime", help="--top's order: tottime, cumulative…")
     parser.add_argument("--only", help="with --database-url: the pages whose path contains this")
     args = parser.parse_args()
-    if args.database_url:
-        os.environ.update(DATABASE_URL=args.database_url, ECOPROD_ENV="development", SECRET_KEY="bench")
-        app = create_app()
-        statements = [0]
-        with app.app_context():
-            sa.event.listen(
-                db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
-            )
-        profile_network(app, args, statements)
-        return
-    database = {"DATABASE_URL": f"sqlite:///{WORKDIR / 'bench.sqlite3'}", "ECOPROD_ENV": "development"}
-    os.environ.update(database, SECRET_KEY=secrets.token_hex(16), ECOPROD_UPLOAD_FOLDER=str(WORKDIR / "up"))
-    if not args.reuse:
+    database = args.database_url or f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+    os.environ.update(DATABASE_URL=database, ECOPROD_ENV="development", SECRET_KEY=secrets.token_hex(16))
+    os.environ["ECOPROD_UPLOAD_FOLDER"] = str(WORKDIR / "up")
+    if not args.reuse and not args.database_url:
         build(args.orders)
         plan_machining(create_app())
     app = create_app()
@@ -188,6 +180,9 @@ def main() -> None:
 
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", count)
+    if args.database_url:
+        profile_network(app, args, statements)
+        return
     master = sign_in(app, "usinage@bench.example.com")
     planning = master.get("/planning").get_data(as_text=True)
     board = re.search(r'href="(/planning/workshops/\d+)"', planning).group(1)
