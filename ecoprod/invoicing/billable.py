@@ -193,7 +193,7 @@ def with_something_to_invoice(orders: Sequence[_Order]) -> list[_Order]:
     quote_lines: dict[int, list[_Line]] = defaultdict(list)
     invoiced: dict[int, Decimal] = {}
     ids = {"ids": [order.id for order in candidates]}
-    for order_id, line_id, quantity, done, of_order in db.session.execute(_LINES, ids):
+    for order_id, line_id, quantity, done, of_order in db.session.execute(_LINES, ids).all():
         if of_order:
             order_lines[order_id].append(_Line(line_id, quantity))
             delivered[line_id] = Decimal(done)

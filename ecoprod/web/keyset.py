@@ -166,7 +166,7 @@ def keyset(
         query = query.order_by(*(k.ordering(reverse) for k in keys)).limit(per_page + 1)
     else:
         query = _built(stmt, keys, per_page).first
-    items = list(db.session.execute(query) if rows else db.session.scalars(query).unique())
+    items = db.session.execute(query).all() if rows else db.session.scalars(query).unique().all()
     more = len(items) > per_page
     items = items[:per_page]
     if reverse:
