@@ -1,6 +1,7 @@
 """Python calls, SQL statements and wall time per request of the master's busiest pages.
 
     PYTHONPATH=. .venv/bin/python bench/profile_pages.py [--orders 1500] [--requests 20] [--reuse] [--html DIR]
+    PYTHONPATH=. .venv/bin/python bench/profile_pages.py --database-url URL [--top 25 [--sort cumulative]] [--only PATH]
 
 Builds a throw-away SQLite database in ``bench/out/profile/`` (``flask seed large``, ``flask
 seed planning``, the auto-planner's proposal applied to the machining workshop so that its
@@ -9,6 +10,12 @@ request of each page: Python function calls (cProfile), SQL statements and wall 
 median, without the profiler). ``--reuse`` keeps the last database; ``--html DIR`` saves
 some twenty pages (CSRF tokens blanked) to compare two versions of the code on the same data,
 whitespace aside (the board writes runs of cells on one line).
+
+``--database-url`` profiles instead a database made by ``flask seed network`` (say one school
+of 1,000 orders on PostgreSQL; it writes only the sign-ins: last login, audit): ``/healthz`` and the
+lists of the load test as its admin, master and customer, each page's CPU time also as a
+multiple of ``/healthz``'s. ``--top N`` prints each page's N costliest functions (cProfile,
+own time, or ``--sort cumulative``); ``--only`` keeps the pages whose path contains the text.
 """
 
 from __future__ import annotations
@@ -71,7 +78,9 @@ def sign_in(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def measure(client: FlaskClient, path: str, count: int, statements: list[int]) -> tuple[float, ...]:
+def measure(
+    client: FlaskClient, path: str, count: int, statements: list[int], top: int = 0, sort: str = "tottime"
+) -> tuple[float, ...]:
     """Python calls, SQL statements, wall and CPU milliseconds (medians) per request of ``path``."""
     for _ in range(3):  # warm-up: caches, compiled statements, templates
         assert client.get(path).status_code == 200, path
@@ -83,6 +92,8 @@ def measure(client: FlaskClient, path: str, count: int, statements: list[int]) -
         profile.disable()
     sql = (statements[0] - before) / count
     calls = pstats.Stats(profile).total_calls / count
+    if top:
+        pstats.Stats(profile).sort_stats(sort).print_stats(top)
     wall, cpu = [], []  # CPU time: what a shared machine's other work leaves out
     for _ in range(count):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -114,16 +125,51 @@ def save_html(app: Flask, folder: Path, boards: list[str]) -> None:
             (folder / f"{name}.html").write_text(CSRF.sub(r"\1-", html))
 
 
+NETWORK_PAGES = {  # login (before @reseau-01.example.com) → the load test's lists
+    "admin": [
+        "/invoices/to-invoice",
+        "/invoices",
+        "/invoices/overdue",
+        "/requests",
+        "/quotes",
+        "/deliveries",
+    ],
+    "usinage": ["/quotes", "/inbox", "/requests"],
+    "client0001": ["/invoices", "/quotes", "/requests"],
+}
+
+
+def profile_network(app: Flask, args: argparse.Namespace, statements: list[int]) -> None:
+    """The lists of the load test on a ``flask seed network`` database, beside ``/healthz``."""
+    rows = [("anonymous", "/healthz", app.test_client())]
+    for login, paths in NETWORK_PAGES.items():
+        client = sign_in(app, f"{login}@reseau-01.example.com")
+        rows += [(login, path, client) for path in paths if args.only is None or args.only in path]
+    print(
+        f"{'who':<12}{'page':<24}{'calls/req':>11}{'SQL/req':>9}{'ms/req':>9}{'CPU ms':>9}{'× healthz':>11}"
+    )
+    baseline = None
+    for login, path, client in rows:
+        calls, sql, ms, cpu = measure(client, path, args.requests, statements, args.top, args.sort)
+        baseline = baseline or cpu
+        print(f"{login:<12}{path:<24}{calls:>11,.0f}{sql:>9.1f}{ms:>9.1f}{cpu:>9.1f}{cpu / baseline:>11.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--orders", type=int, default=1500)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="keep the last run's database")
     parser.add_argument("--html", type=Path, help="save the HTML of ~20 pages in this folder")
+    parser.add_argument("--database-url", help="a `flask seed network` database to profile as it is")
+    parser.add_argument("--top", type=int, default=0, help="print each page's N costliest functions")
+    parser.add_argument("--sort", default="tottime", help="--top's order: tottime, cumulative…")
+    parser.add_argument("--only", help="with --database-url: the pages whose path contains this")
     args = parser.parse_args()
-    database = {"DATABASE_URL": f"sqlite:///{WORKDIR / 'bench.sqlite3'}", "ECOPROD_ENV": "development"}
-    os.environ.update(database, SECRET_KEY=secrets.token_hex(16), ECOPROD_UPLOAD_FOLDER=str(WORKDIR / "up"))
-    if not args.reuse:
+    database = args.database_url or f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+    os.environ.update(DATABASE_URL=database, ECOPROD_ENV="development", SECRET_KEY=secrets.token_hex(16))
+    os.environ["ECOPROD_UPLOAD_FOLDER"] = str(WORKDIR / "up")
+    if not args.reuse and not args.database_url:
         build(args.orders)
         plan_machining(create_app())
     app = create_app()
@@ -134,6 +180,9 @@ def main() -> None:
 
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", count)
+    if args.database_url:
+        profile_network(app, args, statements)
+        return
     master = sign_in(app, "usinage@bench.example.com")
     planning = master.get("/planning").get_data(as_text=True)
     board = re.search(r'href="(/planning/workshops/\d+)"', planning).group(1)

@@ -3,6 +3,8 @@ company its own issued ones (never a draft); 404 for anything else."""
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import aliased
@@ -11,18 +13,27 @@ from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.invoicing.models import Invoice
 
+_ALL = sa.select(Invoice)
+_NONE = _ALL.where(sa.false())
+_CANCELLED = aliased(Invoice)
+_NOT_INTERNAL = ~sa.exists().where(  # an internal credit note: the school's books only
+    _CANCELLED.id == Invoice.credited_invoice_id, _CANCELLED.cancelled_by_id == Invoice.id
+)
+
 
 def visible_invoices(user: User) -> sa.Select[tuple[Invoice]]:
-    stmt = sa.select(Invoice)
+    """Statements built once (per customer for customers): the invoice list starts from them
+    and keeps what it builds on them (``invoicing.views.invoices``)."""
     if user.is_customer:
-        cancelled = aliased(Invoice)
-        internal = sa.exists().where(  # an internal credit note: the school's books only
-            cancelled.id == Invoice.credited_invoice_id, cancelled.cancelled_by_id == Invoice.id
-        )
-        return stmt.where(Invoice.customer_id == user.customer_id, Invoice.number.is_not(None), ~internal)
+        return _customers_invoices(user.customer_id)
     if user.is_admin:
-        return stmt
-    return stmt.where(sa.false())
+        return _ALL
+    return _NONE
+
+
+@functools.lru_cache(maxsize=1024)
+def _customers_invoices(customer_id: int) -> sa.Select[tuple[Invoice]]:
+    return _ALL.where(Invoice.customer_id == customer_id, Invoice.number.is_not(None), _NOT_INTERNAL)
 
 
 def load_invoice_or_404(invoice_id: int, user: User) -> Invoice:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -151,32 +151,55 @@ def to_invoice(order: Order) -> ToInvoice | None:
     return ToInvoice(order, quote, lines)
 
 
-def with_something_to_invoice(orders: Sequence[Order]) -> list[Order]:
-    """Those of ``orders`` that ``to_invoice`` would not answer None for, in the same order,
-    in two queries of plain columns whatever their number (no quote or line is loaded): the
-    order lines with what was delivered of each, the accepted quote lines with what was
-    invoiced of each."""
+class _HasState(Protocol):
+    id: int
+    state: OrderState
+
+
+_Order = TypeVar("_Order", bound=_HasState)
+_IDS = sa.bindparam("ids", expanding=True)
+# Built once, one query: the lines of the orders with what was delivered of each (``True``),
+# then the lines of their accepted quotes with what invoices (drafts included) take of each.
+_LINES = sa.union_all(
+    sa.select(
+        OrderLine.order_id,
+        OrderLine.id,
+        OrderLine.quantity,
+        delivered_of_line(OrderLine.id),
+        sa.literal(True),
+    ).where(OrderLine.order_id.in_(_IDS)),
+    sa.select(
+        Quote.order_id,
+        QuoteLine.id,
+        QuoteLine.quantity,
+        invoiced_of_line(QuoteLine.id),
+        sa.literal(False),
+    )
+    .join(QuoteLine, QuoteLine.quote_id == Quote.id)
+    .where(Quote.order_id.in_(_IDS), Quote.state == QuoteState.ACCEPTED),
+)
+
+
+def with_something_to_invoice(orders: Sequence[_Order]) -> list[_Order]:
+    """Those of ``orders`` (records, or rows with an ``id`` and a ``state``) that
+    ``to_invoice`` would not answer None for, in the same order, in one query of plain
+    columns whatever their number (no quote or line is loaded): the order lines with what
+    was delivered of each, the accepted quote lines with what was invoiced of each."""
     candidates = [order for order in orders if order.state in INVOICEABLE_STATES]
-    ids = [order.id for order in candidates]
-    if not ids:
+    if not candidates:
         return []
     order_lines: dict[int, list[_Line]] = defaultdict(list)
     delivered: dict[int, Decimal] = {}
-    for order_id, line_id, quantity, done in db.session.execute(
-        sa.select(OrderLine.order_id, OrderLine.id, OrderLine.quantity, delivered_of_line(OrderLine.id))
-        .where(OrderLine.order_id.in_(ids))
-    ):  # fmt: skip
-        order_lines[order_id].append(_Line(line_id, quantity))
-        delivered[line_id] = Decimal(done)
     quote_lines: dict[int, list[_Line]] = defaultdict(list)
     invoiced: dict[int, Decimal] = {}
-    for order_id, line_id, quantity, done in db.session.execute(
-        sa.select(Quote.order_id, QuoteLine.id, QuoteLine.quantity, invoiced_of_line(QuoteLine.id))
-        .join(QuoteLine, QuoteLine.quote_id == Quote.id)
-        .where(Quote.order_id.in_(ids), Quote.state == QuoteState.ACCEPTED)
-    ):
-        quote_lines[order_id].append(_Line(line_id, quantity))
-        invoiced[line_id] = Decimal(done)
+    ids = {"ids": [order.id for order in candidates]}
+    for order_id, line_id, quantity, done, of_order in db.session.execute(_LINES, ids).all():
+        if of_order:
+            order_lines[order_id].append(_Line(line_id, quantity))
+            delivered[line_id] = Decimal(done)
+        else:
+            quote_lines[order_id].append(_Line(line_id, quantity))
+            invoiced[line_id] = Decimal(done)
     found = []
     for order in candidates:
         share = _share(order_lines.get(order.id, []), delivered)

@@ -138,7 +138,47 @@ invoice_orders = sa.Table(
 UNPAID_SQL = "state IN ('issued', 'partially_paid') AND kind <> 'credit_note'"
 
 
-class Invoice(TenantMixin, TimestampMixin, db.Model):
+class InvoiceFacts:
+    """What an invoice says of itself from its columns (``id``, ``kind``, ``state``,
+    ``number``, ``cancelled_by_id``, ``amount_due``, ``settled``): the record's words, and
+    those of a list's rows read as plain columns (``invoicing.views.invoices.InvoiceRow``)."""
+
+    __slots__ = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state is InvoiceState.DRAFT
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind is InvoiceKind.CREDIT_NOTE
+
+    @property
+    def state_label(self) -> str:
+        """The state in words that agree with the document (in French « un avoir émis »)."""
+        if self.cancelled_by_id is not None:
+            return label(CANCELLED_LABEL)
+        if self.is_credit_note and self.state in CREDIT_NOTE_STATE_LABELS:
+            return label(CREDIT_NOTE_STATE_LABELS[self.state])
+        return self.state.label
+
+    @property
+    def state_tone(self) -> str:
+        return "neutral" if self.cancelled_by_id is not None else self.state.tone
+
+    @property
+    def reference(self) -> str:
+        return self.number or f"#{self.id}"
+
+    @property
+    def balance(self) -> Decimal:
+        """What the customer still owes on it (negative: a credit in their favour)."""
+        if self.is_credit_note or self.amount_due is None:
+            return Decimal("0")
+        return self.amount_due - self.settled
+
+
+class Invoice(InvoiceFacts, TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "invoices"
     __table_args__ = (
         sa.UniqueConstraint("school_id", "number"),
@@ -222,46 +262,14 @@ class Invoice(TenantMixin, TimestampMixin, db.Model):
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
 
     @property
-    def is_draft(self) -> bool:
-        return self.state is InvoiceState.DRAFT
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.kind is InvoiceKind.CREDIT_NOTE
-
-    @property
-    def state_label(self) -> str:
-        """The state in words that agree with the document (in French « un avoir émis »)."""
-        if self.cancelled_by_id is not None:
-            return label(CANCELLED_LABEL)
-        if self.is_credit_note and self.state in CREDIT_NOTE_STATE_LABELS:
-            return label(CREDIT_NOTE_STATE_LABELS[self.state])
-        return self.state.label
-
-    @property
-    def state_tone(self) -> str:
-        return "neutral" if self.cancelled_by_id is not None else self.state.tone
-
-    @property
     def is_internal(self) -> bool:
         """An internal credit note: it cancels a rejected or refused invoice in the accounts,
         and is archived, never sent to the buyer (BT-21 ``BAR`` note ``ARCHIVEONLY``)."""
         credited = self.credited_invoice
         return self.is_credit_note and credited is not None and credited.cancelled_by_id == self.id
 
-    @property
-    def reference(self) -> str:
-        return self.number or f"#{self.id}"
-
     def totals(self) -> Totals:
         return compute_totals(((line.net, line.vat_rate) for line in self.lines), self.discount_percent)
-
-    @property
-    def balance(self) -> Decimal:
-        """What the customer still owes on it (negative: a credit in their favour)."""
-        if self.is_credit_note or self.amount_due is None:
-            return Decimal("0")
-        return self.amount_due - self.settled
 
 
 class InvoiceLine(PricedLineMixin, TenantMixin, db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
@@ -17,13 +18,23 @@ from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
 QUOTABLE_ORDER_STATES = frozenset({OrderState.SUBMITTED, OrderState.QUOTED})
 
 
+_ALL = sa.select(Quote)
+_NONE = _ALL.where(sa.false())
+
+
 def visible_quotes(user: User) -> sa.Select[tuple[Quote]]:
-    stmt = sa.select(Quote)
+    """Statements built once (per customer for customers): the quotes list starts from them
+    and keeps what it builds on them (``quotes.views``)."""
     if user.is_customer:
-        return stmt.where(Quote.customer_id == user.customer_id, Quote.state != QuoteState.DRAFT)
+        return _customers_quotes(user.customer_id)
     if user.is_staff:
-        return stmt
-    return stmt.where(sa.false())
+        return _ALL
+    return _NONE
+
+
+@functools.lru_cache(maxsize=1024)
+def _customers_quotes(customer_id: int) -> sa.Select[tuple[Quote]]:
+    return _ALL.where(Quote.customer_id == customer_id, Quote.state != QuoteState.DRAFT)
 
 
 def load_quote_or_404(quote_id: int, user: User) -> Quote:

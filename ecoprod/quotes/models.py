@@ -67,7 +67,25 @@ class PdfStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Quote(TenantMixin, TimestampMixin, db.Model):
+class QuoteFacts:
+    """What a quote is called, from its ``base_number`` and ``version``: the record's name, and
+    that of the list's rows read as plain columns (``quotes.views.QuoteRow``)."""
+
+    __slots__ = ()
+
+    @property
+    def number(self) -> str | None:
+        """``DEV-2026-0001``, then ``DEV-2026-0001-v2`` for a revision; None for a first draft."""
+        if self.base_number is None:
+            return None
+        return self.base_number if self.version == 1 else f"{self.base_number}-v{self.version}"
+
+    @property
+    def reference(self) -> str:
+        return self.number or str(_l("Draft quote"))
+
+
+class Quote(QuoteFacts, TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "quotes"
     __table_args__ = (
         sa.UniqueConstraint("school_id", "base_number", "version"),
@@ -129,17 +147,6 @@ class Quote(TenantMixin, TimestampMixin, db.Model):
     lines: Mapped[list[QuoteLine]] = relationship(
         back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
     )
-
-    @property
-    def number(self) -> str | None:
-        """``DEV-2026-0001``, then ``DEV-2026-0001-v2`` for a revision; None for a first draft."""
-        if self.base_number is None:
-            return None
-        return self.base_number if self.version == 1 else f"{self.base_number}-v{self.version}"
-
-    @property
-    def reference(self) -> str:
-        return self.number or str(_l("Draft quote"))
 
     def totals(self) -> Totals:
         """Computed from the lines (the stored totals are the same, frozen at sending)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections import namedtuple
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +24,7 @@ from ecoprod.params import choice_arg, flag_arg
 from ecoprod.pricing import editor
 from ecoprod.quotes import access, services
 from ecoprod.quotes.forms import AcceptForm, QuoteForm, RefuseForm
-from ecoprod.quotes.models import PdfStatus, Quote, QuoteState
+from ecoprod.quotes.models import PdfStatus, Quote, QuoteFacts, QuoteState
 from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, SearchForm
@@ -53,6 +55,43 @@ LISTED = (
     Quote.issue_date,
     Quote.updated_at,
 )
+# The request's title and (for staff) the customer's name beside each row: subqueries the
+# database answers for the page's rows only, so that the planner walks the quotes' index and
+# stops (a search that joins the orders keeps them apart).
+ORDER_TITLE = (
+    sa.select(Order.title).where(Order.id == Quote.order_id).scalar_subquery().correlate_except(Order)
+)
+CUSTOMER_NAME = (
+    sa.select(Customer.name)
+    .where(Customer.id == Quote.customer_id)
+    .scalar_subquery()
+    .correlate_except(Customer)
+)
+
+
+class QuoteRow(
+    namedtuple("QuoteRow", [c.key for c in LISTED] + ["order_title", "customer_name"]), QuoteFacts
+):
+    """A row of the list read as plain columns, called as the quote is (``QuoteFacts``)."""
+
+    __slots__ = ()
+
+
+@functools.lru_cache(maxsize=256)
+def _tab(visible: sa.Select[tuple[Quote]], tab: str) -> sa.Select[tuple[Quote]]:
+    """A tab of the quotes a user sees, built once for each statement ``visible_quotes``
+    keeps (its cache key then computed once, not at each request)."""
+    return visible.where(Quote.state.in_(STATE_TABS[tab])) if tab in STATE_TABS else visible
+
+
+@functools.lru_cache(maxsize=256)
+def _rows(stmt: sa.Select[tuple[Quote]], staff: bool) -> sa.Select[Any]:
+    """The listed columns of ``stmt`` (the customer's name only for staff), built once for
+    each statement ``_tab`` keeps."""
+    return stmt.with_only_columns(*LISTED, ORDER_TITLE, CUSTOMER_NAME if staff else sa.null())
+
+
+LIST_ORDER = (desc(Quote.updated_at), desc(Quote.id))
 EXPORTED = (
     listexport.Column(_l("Quote"), lambda q: q.reference),
     listexport.Column(_l("Request"), lambda q: q.order.title),
@@ -70,24 +109,20 @@ EXPORTED = (
 def index() -> str | Response:
     search = SearchForm(request.args)
     tab = choice_arg("tab", STATE_TABS, "all")
-    stmt = access.visible_quotes(current_user).options(sa.orm.load_only(*LISTED))
-    if tab in STATE_TABS:
-        stmt = stmt.where(Quote.state.in_(STATE_TABS[tab]))
+    stmt = _tab(access.visible_quotes(current_user), tab)
     if search.q.data:  # the request's title and number are searched too
         stmt = apply_search(
             stmt.join(Quote.order), search.q.data, Quote.base_number, Order.title, Order.number
         )
-        stmt = stmt.options(sa.orm.contains_eager(Quote.order).load_only(Order.title))
-    else:  # the page's orders loaded apart: the planner walks the quotes' index and stops
-        stmt = stmt.options(sa.orm.selectinload(Quote.order).load_only(Order.title))
-    if not current_user.is_customer:  # only staff see the customer's column
-        stmt = stmt.options(sa.orm.joinedload(Quote.customer).load_only(Customer.name))
-    keys = (desc(Quote.updated_at), desc(Quote.id))
     if fmt := listexport.requested():
-        if current_user.is_customer:
-            stmt = stmt.options(sa.orm.joinedload(Quote.customer).load_only(Customer.name))
-        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "devis")
-    page = keyset(stmt, *keys)
+        stmt = stmt.options(
+            sa.orm.load_only(*LISTED),
+            sa.orm.selectinload(Quote.order).load_only(Order.title),
+            sa.orm.joinedload(Quote.customer).load_only(Customer.name),
+        )
+        return listexport.respond(listexport.rows_of(stmt, LIST_ORDER), EXPORTED, fmt, "devis")
+    page = keyset(_rows(stmt, not current_user.is_customer), *LIST_ORDER, rows=True)
+    page.items = [QuoteRow._make(row) for row in page.items]
     return render_template("quotes/index.html", page=page, search=search, tab=tab, tabs=STATE_TABS)
 
 

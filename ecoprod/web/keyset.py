@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -122,6 +123,34 @@ def _beyond(keys: Sequence[Key], values: Sequence[Any], reverse: bool) -> sa.Col
     return sa.or_(*clauses)
 
 
+class _Built:
+    """A list's first page and its count, built once for each statement (see ``_built``)."""
+
+    def __init__(self, stmt: sa.Select[Any], keys: Sequence[Key], per_page: int) -> None:
+        unordered = stmt.order_by(None)
+        self.first = unordered.order_by(*(k.ordering() for k in keys)).limit(per_page + 1)
+        self.count = sa.select(sa.func.count()).select_from(unordered.subquery())
+
+
+# Statement → {(its sort and page size) → its first page and count}: a list whose statement is
+# built once (at import, or cached per user) is then asked with the same statements at each
+# request, whose cache keys SQLAlchemy computed once (and tenancy scoped once per school).
+_BUILT: weakref.WeakKeyDictionary[sa.Select[Any], dict[Any, _Built]] = weakref.WeakKeyDictionary()
+
+
+def _built(stmt: sa.Select[Any], keys: Sequence[Key], per_page: int) -> _Built:
+    variants = _BUILT.get(stmt)
+    if variants is None:
+        variants = _BUILT[stmt] = {}
+    shape = (per_page, *((k.expression, k.descending) for k in keys))
+    built = variants.get(shape)
+    if built is None:
+        if len(variants) >= 8:  # sort keys made at each request: keep a few
+            variants.clear()
+        built = variants[shape] = _Built(stmt, keys, per_page)
+    return built
+
+
 def keyset(
     stmt: sa.Select[Any], *keys: Key, per_page: int | None = None, count: bool = True, rows: bool = False
 ) -> KeysetPage:
@@ -131,14 +160,13 @@ def keyset(
     after = _decode(request.args.get("after"), len(keys))
     before = None if after else _decode(request.args.get("before"), len(keys))
     number = int_arg("page", 1) if (after or before) else 1
-    query = stmt.order_by(None)
-    if after:
-        query = query.where(_beyond(keys, after, reverse=False))
-    elif before:
-        query = query.where(_beyond(keys, before, reverse=True))
     reverse = before is not None
-    query = query.order_by(*(k.ordering(reverse) for k in keys)).limit(per_page + 1)
-    items = list(db.session.execute(query) if rows else db.session.scalars(query).unique())
+    if after or before:
+        query = stmt.order_by(None).where(_beyond(keys, after or before, reverse=reverse))
+        query = query.order_by(*(k.ordering(reverse) for k in keys)).limit(per_page + 1)
+    else:
+        query = _built(stmt, keys, per_page).first
+    items = db.session.execute(query).all() if rows else db.session.scalars(query).unique().all()
     more = len(items) > per_page
     items = items[:per_page]
     if reverse:
@@ -147,8 +175,7 @@ def keyset(
     has_next = True if reverse else more
     total = None
     if count:
-        counted = stmt.order_by(None).subquery()
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted))
+        total = db.session.scalar(_built(stmt, keys, per_page).count)
     page = KeysetPage(items, number, has_prev and bool(items), has_next and bool(items), total, per_page)
     if items:
         page.prev_args = {"before": _encode([k.of(items[0]) for k in keys]), "page": max(1, number - 1)}

@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from ecoprod.accounts.models import Role
+from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
 
 
@@ -99,12 +100,13 @@ MENUS: dict[Role, tuple[NavItem, ...]] = {
 }
 
 
-def nav_links() -> list[tuple[str, Any, bool]]:
+def nav_links() -> list[tuple[str, str, bool]]:
+    """The menu's links on every page: each label translated once per language (``label``)."""
     if not current_user.is_authenticated:
         return []
     endpoint = request.endpoint or ""
     return [
-        (url_for(item.endpoint), item.label, any(endpoint.startswith(c) for c in item.covers))
+        (url_for(item.endpoint), label(item.label), any(endpoint.startswith(c) for c in item.covers))
         for item in MENUS[current_user.role]
     ]
 

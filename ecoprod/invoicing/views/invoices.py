@@ -3,8 +3,10 @@ groups, the draft editor, issuing and deleting a draft."""
 
 from __future__ import annotations
 
+import functools
+from collections import namedtuple
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
@@ -20,10 +22,10 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.i18n import local_today
 from ecoprod.invoicing import access, billable, services
 from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceState
+from ecoprod.invoicing.models import Invoice, InvoiceFacts, InvoiceKind, InvoiceState
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order
+from ecoprod.orders.models import Order, OrderState
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
@@ -47,6 +49,7 @@ TABS = {
 
 # What a row of the list shows (not the addresses, notes and the rest of the document).
 LISTED = (
+    Invoice.id,
     Invoice.kind,
     Invoice.state,
     Invoice.customer_id,
@@ -61,6 +64,38 @@ LISTED = (
     Invoice.settled,
     Invoice.cancelled_by_id,
 )
+
+
+class InvoiceRow(namedtuple("InvoiceRow", [c.key for c in LISTED] + ["customer_name"]), InvoiceFacts):
+    """A row of the list read as plain columns, with the words of an invoice (``InvoiceFacts``):
+    lists are the pages most asked for, and records would cost more than the rest of the page."""
+
+    __slots__ = ()
+
+
+# The customer's name beside each row (the subquery keeps its own customers when a search
+# joins them).
+CUSTOMER_NAME = (
+    sa.select(Customer.name)
+    .where(Customer.id == Invoice.customer_id)
+    .scalar_subquery()
+    .correlate_except(Customer)
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _tab(visible: sa.Select[tuple[Invoice]], tab: str) -> sa.Select[tuple[Invoice]]:
+    """A tab of the invoices a user sees, built once for each statement ``visible_invoices``
+    keeps (its cache key then computed once, not at each request)."""
+    return TABS[tab](visible) if tab in TABS else visible
+
+
+@functools.lru_cache(maxsize=256)
+def _rows(stmt: sa.Select[tuple[Invoice]]) -> sa.Select[Any]:
+    """The listed columns of ``stmt``, built once for each statement ``_tab`` keeps."""
+    return stmt.with_only_columns(*LISTED, CUSTOMER_NAME)
+
+
 EXPORTED = (
     listexport.Column(_l("Number"), lambda i: i.number),
     listexport.Column(_l("Kind"), lambda i: i.kind.label),
@@ -80,19 +115,17 @@ NOT_ISSUED = date(9999, 12, 31)
 DRAFTS_FIRST = sa.func.coalesce(
     Invoice.issue_date, sa.literal_column(f"'{NOT_ISSUED.isoformat()}'"), type_=sa.Date
 )
+# Drafts (no issue date yet) first, then the latest issued.
+LIST_ORDER = (desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
 
 
 @bp.get("/invoices")
 @admin_or_customer
 def index() -> str | Response:
     tab = choice_arg("tab", TABS, "all")
-    stmt = access.visible_invoices(current_user).options(
-        sa.orm.load_only(*LISTED), sa.orm.joinedload(Invoice.customer).load_only(Customer.name)
-    )
-    if tab in TABS and not (tab == "drafts" and current_user.is_customer):
-        stmt = TABS[tab](stmt)
-    else:
+    if tab == "drafts" and current_user.is_customer:
         tab = "all"
+    stmt = _tab(access.visible_invoices(current_user), tab)
     stmt, filters = listfilters.apply("invoices", current_user, stmt, request.args)
     search = SearchForm(request.args)
     if search.q.data:  # a draft has no buyer's name yet: its customer's
@@ -103,11 +136,13 @@ def index() -> str | Response:
             Invoice.buyer_reference,
             Customer.name,
         )
-    # Drafts (no issue date yet) first, then the latest issued.
-    keys = (desc(DRAFTS_FIRST, lambda i: i.issue_date or NOT_ISSUED), desc(Invoice.id))
     if fmt := listexport.requested():
-        return listexport.respond(listexport.rows_of(stmt, keys), EXPORTED, fmt, "factures")
-    page = keyset(stmt, *keys)
+        stmt = stmt.options(
+            sa.orm.load_only(*LISTED), sa.orm.joinedload(Invoice.customer).load_only(Customer.name)
+        )
+        return listexport.respond(listexport.rows_of(stmt, LIST_ORDER), EXPORTED, fmt, "factures")
+    page = keyset(_rows(stmt), *LIST_ORDER, rows=True)
+    page.items = [InvoiceRow._make(row) for row in page.items]
     # Drafts have no totals of their own yet: worked out from their lines, for the page at once.
     totals = services.draft_totals(page.items)
     return render_template(
@@ -121,20 +156,36 @@ def index() -> str | Response:
     )
 
 
+class ToInvoiceRow(NamedTuple):
+    """An order of the to-invoice list, read as plain columns (no order or customer loaded)."""
+
+    id: int
+    customer_id: int
+    number: str | None
+    title: str
+    state: OrderState
+    customer_name: str
+
+    @property
+    def reference(self) -> str:
+        return self.number or f"#{self.id}"
+
+
+# Built once: the orders delivered and not invoiced, with their customer's name.
+DELIVERED = (
+    sa.select(*(getattr(Order, name) for name in ToInvoiceRow._fields[:-1]), Customer.name)
+    .join(Customer, Customer.id == Order.customer_id)
+    .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
+)
+DELIVERED_ORDER = (asc(Order.customer_id), asc(Order.id))
+
+
 @bp.get("/invoices/to-invoice")
 @admin_required
 def to_invoice() -> str:
-    orders = (
-        sa.select(Order)
-        .where(Order.state.in_(list(billable.INVOICEABLE_STATES)))
-        .options(
-            sa.orm.load_only(Order.customer_id, Order.number, Order.title, Order.state),
-            sa.orm.joinedload(Order.customer).load_only(Customer.name),
-        )
-    )
     # A page of the orders delivered and not invoiced; on a page, those with something left.
-    page = keyset(orders, asc(Order.customer_id), asc(Order.id), count=False)
-    pending = billable.with_something_to_invoice(page.items)
+    page = keyset(DELIVERED, *DELIVERED_ORDER, count=False, rows=True)
+    pending = billable.with_something_to_invoice([ToInvoiceRow._make(row) for row in page.items])
     today = local_today()
     group_form = GroupForm(prefix="group", start=today.replace(day=1), end=today)
     return render_template(
