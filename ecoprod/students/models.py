@@ -31,7 +31,7 @@ class Student(TenantMixin, ArchivableMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("training_year BETWEEN 1 AND 4", name="training_year_range"),
         sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
         sa.Index("ix_students_school_name", "school_id", "last_name", "first_name", "id"),  # the list
-        sa.UniqueConstraint("school_id", "student_number", name="uq_students_school_number"),
+        sa.Index("uq_students_school_number", "school_id", "student_number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,6 @@ from alembic import op
 import sqlalchemy as sa
 
 
-# revision identifiers, used by Alembic.
 revision = '0033'
 down_revision = '0028'
 branch_labels = None
@@ -36,23 +35,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_import_batches_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches'))
     )
-    with op.batch_alter_table('import_batches', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_import_batches_school_id'), ['school_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_import_batches_uploaded_by_id'), ['uploaded_by_id'], unique=False)
-
-    with op.batch_alter_table('students', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('student_number', sa.String(length=30), nullable=True))
-        batch_op.create_unique_constraint('uq_students_school_number', ['school_id', 'student_number'])
-
+    op.create_index(op.f('ix_import_batches_school_id'), 'import_batches', ['school_id'], unique=False)
+    op.create_index(op.f('ix_import_batches_uploaded_by_id'), 'import_batches', ['uploaded_by_id'], unique=False)
+    # A column and a unique index, without rebuilding the table: on SQLite a batch copy would
+    # drop "students", which the rows of other tables refer to.
+    op.add_column('students', sa.Column('student_number', sa.String(length=30), nullable=True))
+    op.create_index('uq_students_school_number', 'students', ['school_id', 'student_number'], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table('students', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_students_school_number', type_='unique')
-        batch_op.drop_column('student_number')
-
-    with op.batch_alter_table('import_batches', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_import_batches_uploaded_by_id'))
-        batch_op.drop_index(batch_op.f('ix_import_batches_school_id'))
-
+    op.drop_index('uq_students_school_number', table_name='students')
+    op.drop_column('students', 'student_number')
+    op.drop_index(op.f('ix_import_batches_uploaded_by_id'), table_name='import_batches')
+    op.drop_index(op.f('ix_import_batches_school_id'), table_name='import_batches')
     op.drop_table('import_batches')

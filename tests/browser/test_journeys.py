@@ -73,8 +73,9 @@ def test_customer_submits_a_request_master_sees_it_rival_does_not(world, visit, 
     master.check_page("inbox")
     card.get_by_role("link").click()
     expect(master.page.get_by_role("link", name="plan-axe.pdf")).to_be_visible()
+    drawing = master.page.locator(".attachments li", has_text="plan-axe.pdf")  # its name opens the viewer
     with master.page.expect_download() as download:
-        master.page.get_by_role("link", name="plan-axe.pdf").click()
+        drawing.get_by_role("link", name="Télécharger").click()
     assert download.value.suggested_filename == "plan-axe.pdf"
 
     rival = visit("rival")

@@ -1,17 +1,22 @@
-"""Messages on an order: the customer writes with a photo attached, the master answers —
-after being stopped from naming a student to the customer, and keeping that for an internal
-note —, the customer sees the answer marked in the list, and never a student's name."""
+"""Order again, then talk about it: the customer reorders a delivered order and sends the new
+request, writes with a photo attached, the master (who sees what it repeats) answers — after
+being stopped from naming a student to the customer, and keeping that for an internal note —,
+the customer sees the answer marked in the list, and never a student's name."""
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from ecoprod.delivery import services as delivery
 from ecoprod.extensions import db
 from ecoprod.notifications.models import OutboxEmail
-from tests.factories import PASSWORD
+from ecoprod.orders.models import Order
+from ecoprod.tenancy import scoped_to
+from tests.factories import PASSWORD, ready_order
 
 STUDENT_DATA = ("Théo", "Secretnom")
 
@@ -41,12 +46,27 @@ def no_student_data(page, where: str) -> None:
         assert secret not in text, f"{where} shows {secret!r} to the customer"
 
 
-def test_a_customer_and_a_master_talk_on_an_order(world, visit):
-    order = world.submitted
+def delivered_order(factory, world) -> Order:
+    with scoped_to(db.session, world.school.id):
+        order = ready_order(factory, world.customer_user, "Axes de convoyeur", quantity="10")
+        delivery.issue(order, {order.lines[0].id: Decimal("10")}, world.admin)
+        db.session.commit()
+    return order
+
+
+def test_a_customer_reorders_then_talks_with_the_master(factory, world, visit):
+    delivered = delivered_order(factory, world)
     customer = visit("customer")
     customer.sign_in(world.customer_user.email, PASSWORD)
     page = customer.page
-    page.goto(f"/requests/{order.id}")
+    page.goto(f"/requests/{delivered.id}")
+    page.get_by_role("button", name="Commander à nouveau").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"reprend {delivered.number}")
+    page.get_by_role("button", name="Envoyer la demande à l’école").click()
+    expect(page.locator("dl")).to_contain_text("Nouvelle commande de")
+    db.session.expire_all()
+    order = db.session.scalars(sa.select(Order).where(Order.reorder_of_id == delivered.id)).one()
+    assert order.number and order.lines[0].description == delivered.lines[0].description
     messages = page.locator("#messages")
     expect(messages).to_contain_text("Aucun message pour l’instant")
     page.get_by_label("Votre message").fill("Bonjour, voici la teinte voulue pour les axes.")
@@ -64,10 +84,11 @@ def test_a_customer_and_a_master_talk_on_an_order(world, visit):
     master.sign_in(world.master.email, PASSWORD)
     staff = master.page
     staff.goto("/inbox")
-    card = staff.locator(".order-card", has_text=order.title)
+    card = staff.locator(".order-card", has_text=order.number)
     expect(card.locator(".unread")).to_have_text("1 nouveau message")
     master.check_page("inbox-unread")
     card.get_by_role("link", name=order.title, exact=False).click()
+    expect(staff.locator("dl")).to_contain_text(delivered.number)  # what it repeats
     thread = staff.locator("#messages")
     expect(thread.locator(".message", has_text="voici la teinte")).to_contain_text("Nouveau")
     expect(thread.get_by_role("link", name="teinte.png")).to_be_visible()
@@ -89,7 +110,7 @@ def test_a_customer_and_a_master_talk_on_an_order(world, visit):
     assert len(mails(world.customer_user.email)) == 1  # the answer; the internal note, never
 
     page.goto("/requests")
-    row = page.locator("tr", has_text=order.title)
+    row = page.locator("tr", has_text=order.number)
     expect(row.locator(".unread")).to_have_text("1 nouveau message")  # not the internal note
     no_student_data(page, "the list")
     customer.check_page("requests-unread")
@@ -101,7 +122,7 @@ def test_a_customer_and_a_master_talk_on_an_order(world, visit):
     no_student_data(page, "the order page")
     customer.check_page("order-answer-read")
     page.goto("/requests")
-    expect(page.locator("tr", has_text=order.title).locator(".unread")).to_have_count(0)
+    expect(page.locator("tr", has_text=order.number).locator(".unread")).to_have_count(0)
     page.goto(f"/requests/{order.id}/messages")
     no_student_data(page, "the conversation page")
     [answer_mail] = mails(world.customer_user.email)
