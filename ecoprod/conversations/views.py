@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,24 +14,11 @@ from ecoprod.conversations.forms import MessageForm
 from ecoprod.conversations.panels import conversation_context
 from ecoprod.extensions import db
 from ecoprod.i18n import gettext as _
-from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
+from ecoprod.storage import UploadRefused, file_store
 from ecoprod.web.feedback import show_on_form
+from ecoprod.web.uploads import inspected_files
 
 bp = Blueprint("conversations", __name__)
-
-
-def _inspect_files(form: MessageForm) -> list[InspectedFile] | None:
-    """Every uploaded file checked before anything is written; None if one is refused."""
-    files = []
-    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
-    for upload in request.files.getlist(form.files.name):
-        if not upload or (not upload.filename and upload.content_length == 0):
-            continue
-        try:
-            files.append(inspect_upload(upload.stream, upload.filename, DRAWING_KINDS, max_bytes))
-        except UploadRefused as exc:
-            show_on_form(form, exc, "files")
-    return None if form.files.errors else files
 
 
 @bp.get("/requests/<int:order_id>/messages")
@@ -47,7 +34,7 @@ def post(order_id: int) -> Any:
     order = access.load_conversation_or_404(order_id, current_user)
     form = MessageForm()
     if form.validate_on_submit():
-        files = _inspect_files(form)
+        files = inspected_files(form, "files")
         if files is not None:
             data = form.to_input(files, may_write_internal=access.can_write_internal(current_user))
             try:

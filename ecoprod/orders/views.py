@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -25,12 +25,13 @@ from ecoprod.orders.lifecycle import IllegalTransition
 from ecoprod.orders.models import DONE, IN_PROGRESS, Attachment, Order, OrderState, Unit
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg, optional_choice_arg
-from ecoprod.storage import DRAWING_KINDS, InspectedFile, UploadRefused, file_store, inspect_upload
+from ecoprod.storage import UploadRefused, file_store
 from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm, ReasonForm, SearchForm
 from ecoprod.web.keyset import asc, desc, keyset
 from ecoprod.web.listing import apply_search
+from ecoprod.web.uploads import inspected_files
 from ecoprod.workshops.models import Trade
 
 bp = Blueprint("orders", __name__)
@@ -153,25 +154,6 @@ def _request_input(form: OrderRequestForm) -> services.RequestInput:
     )
 
 
-def _inspect_drawings(form: OrderRequestForm) -> list[InspectedFile] | None:
-    """Every uploaded file checked before anything is written; None if one is refused."""
-    drawings = []
-    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
-    for upload in request.files.getlist(form.drawings.name):
-        if not upload or (not upload.filename and upload.content_length == 0):
-            continue
-        try:
-            drawings.append(inspect_upload(upload.stream, upload.filename, DRAWING_KINDS, max_bytes))
-        except UploadRefused as exc:
-            show_on_form(form, exc, "drawings")
-    if len(drawings) > current_app.config["UPLOAD_MAX_FILES"]:
-        form.drawings.errors = [
-            *form.drawings.errors,
-            _("%(n)s drawings at most.", n=current_app.config["UPLOAD_MAX_FILES"]),
-        ]
-    return None if form.drawings.errors else drawings
-
-
 def _load_form(order: Order | None) -> OrderRequestForm:
     form = OrderRequestForm(obj=order) if order and request.method == "GET" else OrderRequestForm()
     if request.method == "GET":
@@ -196,7 +178,7 @@ def _save_request(order: Order | None) -> Any:
     form = _load_form(order)
     action = request.form.get("action")
     if request.method == "POST" and action in ("save", "submit") and form.validate_on_submit():
-        drawings = _inspect_drawings(form)
+        drawings = inspected_files(form, "drawings")
         data = _request_input(form)
         if not data.lines:
             form.form_errors.append(_("Add at least one line with a description and a quantity."))

@@ -152,6 +152,10 @@ def test_a_draft_has_no_conversation(app, client, world):
             "type de fichier",
         ),
         ({"body": "Voici", "files": (io.BytesIO(PNG_BYTES), "photo.pdf")}, "extension"),
+        (
+            {"body": "Voici", "files": [(io.BytesIO(PDF_BYTES), f"vue-{n}.pdf") for n in range(11)]},
+            "10 fichiers au plus",
+        ),
     ],
 )
 def test_a_refused_message_is_shown_beside_its_field_and_nothing_is_saved(app, client, world, data, expected):
