@@ -154,7 +154,7 @@ def test_a_draft_has_no_conversation(app, client, world):
         ({"body": "Voici", "files": (io.BytesIO(PNG_BYTES), "photo.pdf")}, "extension"),
         (
             {"body": "Voici", "files": [(io.BytesIO(PDF_BYTES), f"vue-{n}.pdf") for n in range(11)]},
-            "10 fichiers au plus",
+            "10 fichiers au maximum",
         ),
     ],
 )
