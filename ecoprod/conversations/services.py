@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ecoprod import audit
 from ecoprod.accounts.models import User, UserStatus
 from ecoprod.accounts.names import shown_name
 from ecoprod.conversations import access, rules
@@ -201,6 +202,9 @@ def post(order: Order, author: User, data: MessageInput) -> OrderMessage:
             )
         )
     db.session.flush()
+    audit.record(
+        "message.note_added" if message.internal else "message.posted", order, reference=order.number
+    )
     _notify(order, author, message)
     return message
 

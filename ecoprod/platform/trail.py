@@ -52,6 +52,9 @@ ACTIONS: dict[str, Any] = {
     "material_cost.recorded": _l("Material cost recorded"),
     "material_cost.removed": _l("Material cost removed"),
     "report.exported": _l("Activity report downloaded"),
+    "import.applied": _l("Spreadsheet imported"),
+    "message.posted": _l("Message posted on an order"),
+    "message.note_added": _l("Internal note added on an order"),
 }
 
 
@@ -66,6 +69,7 @@ OBJECTS: dict[str, Any] = {
     "Operation": _l("Operation"),
     "Assignment": _l("Assignment"),
     "Order": _l("Order"),
+    "ImportBatch": _l("Import"),
 }
 
 

@@ -315,3 +315,14 @@ def test_erasing_a_student_unnames_the_messages_that_named_them(app, world):
     assert kept.body == f"{anonymous} a fini ; {anonymous} revient lundi. Secretnomade reste."
     assert kept.files[0].original_name == f"{anonymous}-essai.pdf"
     assert db.session.get(OrderMessage, other.id).body == "Merci."
+
+
+def test_messages_and_notes_are_in_the_audit_trail(app, world):
+    from ecoprod.audit import AuditEvent
+
+    say(world, world.customer_user, "Une question")
+    say(world, world.master, "Pour l’atelier", internal=True)
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action.like("message.%")).order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["message.posted", "message.note_added"]
