@@ -109,7 +109,21 @@
     });
   }
 
+  // A preview being made: the page looks again every few seconds (for two minutes at most).
+  function awaitPreview() {
+    if (!document.querySelector("[data-preview=pending]")) {
+      sessionStorage.removeItem("preview-tries:" + location.pathname);
+      return;
+    }
+    var key = "preview-tries:" + location.pathname;
+    var tries = parseInt(sessionStorage.getItem(key) || "0", 10);
+    if (tries >= 30) return;
+    sessionStorage.setItem(key, String(tries + 1));
+    setTimeout(function () { location.reload(); }, 4000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    awaitPreview();
     document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
     document.querySelectorAll("form[data-busy]").forEach(setupBusy);
     document.querySelectorAll("form.quote-form").forEach(setupWorkshopRates);

@@ -81,3 +81,34 @@ def test_a_master_opens_a_dxf_and_a_pdf_drawings_preview(world, visit, tmp_path)
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="2").click()
     assert page.url.endswith("#page-2")
     master.check_page("preview-pdf")
+
+
+def test_a_preview_being_made_appears_without_a_reload(world, visit):
+    """The viewer of a drawing whose preview is still waiting looks again by itself."""
+    from ecoprod.deferred import run_committed
+    from ecoprod.extensions import db
+    from ecoprod.orders.models import Attachment
+    from ecoprod.previews import services
+    from ecoprod.storage import file_store
+    from ecoprod.tenancy import scoped_to
+
+    with scoped_to(db.session, world.school.id):
+        order = db.session.merge(world.submitted)
+        data = files.pdf(pages=1)
+        attachment = Attachment(
+            school_id=order.school_id, order_id=order.id, original_name="gabarit.pdf",
+            stored_name=file_store().save(order.school_id, data, db.session), kind="pdf",
+            content_type="application/pdf", size=len(data), sha256="0" * 64, uploaded_by_id=world.customer_user.id,
+        )  # fmt: skip
+        db.session.add(attachment)
+        db.session.flush()
+        services.queue_drawings([attachment])
+        db.session.commit()  # the job is queued after this commit, and not run yet
+    master = visit("master")
+    master.sign_in(world.master.email, PASSWORD)
+    page = master.page
+    page.goto(f"/requests/{order.id}/drawings/{attachment.id}/preview")
+    expect(page.locator("[data-preview=pending]")).to_be_visible()
+    run_committed()  # the worker makes it now
+    expect(page.locator("[data-preview=ready]")).to_be_visible(timeout=15_000)
+    assert loaded(page.locator("[data-preview=ready] img").first)
