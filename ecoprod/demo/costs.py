@@ -42,8 +42,10 @@ def seed_material_costs(school_id: int, rng: random.Random) -> None:
             share = Decimal(rng.randint(80, 115)) / 100
             answered = (quote.answered_at or quote.sent_at or utcnow()).date()
             bought = min(answered + timedelta(days=rng.randint(1, 7)), local_today())
+            workshop_id = next((line.workshop_id for line in quote.lines if line.workshop_id), None)
+            amount = (priced * share).quantize(Decimal("0.01"))
             record(
                 db.session.get(Order, quote.order_id),
-                MaterialCostInput(rng.choice(SUPPLIERS), (priced * share).quantize(Decimal("0.01")), bought),
+                MaterialCostInput(rng.choice(SUPPLIERS), amount, bought, workshop_id),
                 recorder,
             )
