@@ -262,7 +262,9 @@ def create_sandbox(platform: Platform) -> Flask:
             mine = [f.info for f in platform.flows.values() if f.owner == g.client]
         found = [
             info
-            for info in sorted(mine, key=lambda i: (i["updatedAt"], i["flowId"]))
+            # By update time; flows of the same millisecond in the order they came (a stable
+            # sort of the insertion order), not by their random ids.
+            for info in sorted(mine, key=lambda i: i["updatedAt"])
             if _matches(info, where)
         ]
         page = found[offset : offset + limit]
