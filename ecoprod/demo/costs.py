@@ -14,10 +14,10 @@ from ecoprod.accounts.models import Role, User
 from ecoprod.database import utcnow
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.orders.models import Order
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes.models import Quote, QuoteState
-from ecoprod.reports.services.costs import COSTED_STATES, MaterialCostInput, record
+from ecoprod.reports.services.costs import MaterialCostInput, record
 from ecoprod.tenancy import scoped_to
 
 SUPPLIERS = ("Facture Métaux Rhône-Alpes", "Facture Aciers du Lyonnais", "Facture Quincaillerie Pro")
@@ -31,7 +31,7 @@ def seed_material_costs(school_id: int, rng: random.Random) -> None:
         quotes = db.session.scalars(
             sa.select(Quote)
             .join(Order, Order.id == Quote.order_id)
-            .where(Quote.state == QuoteState.ACCEPTED, Order.state.in_(COSTED_STATES))
+            .where(Quote.state == QuoteState.ACCEPTED, Order.state.in_(FIRM))
             .order_by(Quote.id)
         ).all()
         for quote in quotes:

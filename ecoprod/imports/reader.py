@@ -23,7 +23,6 @@ from ecoprod.storage import UploadRefused
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 20_000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | date | None
 

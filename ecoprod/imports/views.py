@@ -15,6 +15,7 @@ from ecoprod.imports import access, reader, services
 from ecoprod.imports.forms import ConfirmForm, UploadForm
 from ecoprod.imports.kinds import KINDS
 from ecoprod.imports.models import ImportBatch
+from ecoprod.web import listexport
 from ecoprod.web.feedback import flash_refusal, show_on_form
 from ecoprod.web.forms import ActionForm
 
@@ -64,7 +65,7 @@ def upload() -> Any:
 def template(kind: str, fmt: str) -> Response:
     if kind not in KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
-    content_type = "text/csv; charset=utf-8" if fmt == "csv" else reader.XLSX_CONTENT_TYPE
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else listexport.XLSX
     filename = f"modele-{kind}.{fmt}"
     return Response(
         services.template(kind, fmt),

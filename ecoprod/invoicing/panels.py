@@ -10,25 +10,12 @@ from ecoprod.extensions import db
 from ecoprod.invoicing import access, billable
 from ecoprod.invoicing.forms import DepositForm
 from ecoprod.invoicing.models import Invoice
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.panels import Panel
-
-SHOWN_IN = frozenset(
-    {
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
 
 
 def order_panel(order: Order, user: User) -> Panel | None:
-    if order.state not in SHOWN_IN:
+    if order.state not in FIRM:
         return None
     invoices = db.session.scalars(
         access.visible_invoices(user)

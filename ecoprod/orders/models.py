@@ -65,6 +65,9 @@ IN_PROGRESS = (
     OrderState.PARTIALLY_DELIVERED,
 )
 DONE = (OrderState.DELIVERED, OrderState.INVOICED, OrderState.CLOSED)  # delivered in full
+# A firm order, from the customer's acceptance on: its work, its progress, its invoices and
+# the material bought for it.
+FIRM = frozenset((*IN_PROGRESS, *DONE))
 
 ORDER_STATE_LABELS = {
     OrderState.DRAFT: _l("Draft"),

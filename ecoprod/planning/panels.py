@@ -8,29 +8,16 @@ import sqlalchemy as sa
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.forms import options
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.panels import Panel
 from ecoprod.planning import access, services
 from ecoprod.planning.forms import ApplyTemplateForm, TemplateForm, operation_form
 from ecoprod.planning.models import Operation, RoutingTemplate
 from ecoprod.planning.progress import order_progress
 
-PROGRESS_STATES = frozenset(
-    {
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
-
 
 def order_panel(order: Order, user: User) -> Panel | None:
-    progress = order_progress(order) if order.state in PROGRESS_STATES else None
+    progress = order_progress(order) if order.state in FIRM else None
     context: dict[str, object] = {"order": order, "progress": progress, "can_see_operations": user.is_staff}
     if user.is_staff:
         context |= _operations(order, user)

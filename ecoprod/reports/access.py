@@ -7,9 +7,8 @@ from __future__ import annotations
 from flask import abort
 
 from ecoprod.accounts.models import User
-from ecoprod.orders.models import Order
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.reports.models import MaterialCost
-from ecoprod.reports.services import COSTED_STATES
 from ecoprod.visibility import found_if
 
 
@@ -22,7 +21,7 @@ def can_see_margins(user: User) -> bool:
 
 
 def can_record_costs(user: User, order: Order) -> bool:
-    return user.is_staff and order.state in COSTED_STATES
+    return user.is_staff and order.state in FIRM
 
 
 def load_cost_or_404(cost_id: int, user: User) -> MaterialCost:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
 from ecoprod.i18n import local_today
-from ecoprod.orders.models import Order
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.panels import Panel
 from ecoprod.reports import access, services
 from ecoprod.reports.forms import MaterialCostForm
@@ -31,7 +31,7 @@ def cost_form(bound: bool = False) -> MaterialCostForm:
 
 
 def order_panel(order: Order, user: User) -> Panel | None:
-    if not access.can_see_margins(user) or order.state not in services.COSTED_STATES:
+    if not access.can_see_margins(user) or order.state not in FIRM:
         return None
     can_record = access.can_record_costs(user, order)
     return Panel(

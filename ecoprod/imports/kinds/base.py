@@ -5,6 +5,7 @@ to a record already there, and how it is saved."""
 from __future__ import annotations
 
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,6 @@ class Column:
     type: str = TEXT
     # For a CHOICE: what may be written (code or label, any case) → the stored code.
     choices: Callable[[], Mapping[str, str]] | None = None
-    help: Any = None
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Checked:
         self.errors.setdefault(field_name, []).append(str(message))
 
 
-class Kind:
+class Kind(ABC):
     """A kind of import; subclasses fill the class attributes and the three methods."""
 
     name: str
@@ -53,17 +53,17 @@ class Kind:
     key_labels: Mapping[str, Any]  # identity key → how the preview names it ("SIRET")
     key_fields: Mapping[str, str]  # identity key → the field a duplicate is reported on
 
+    @abstractmethod
     def load(self, school_id: int) -> Any:
         """What the check needs from the database, loaded once for the whole file."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check(self, row: Checked, existing: Any, forms: FormPool) -> None:
         """Validate ``row.values`` (with the form), set its key, match and payload."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save(self, school_id: int, row: Checked, existing: Any) -> bool:
         """Create or update the row's record; True when something changed."""
-        raise NotImplementedError
 
 
 class FormPool:

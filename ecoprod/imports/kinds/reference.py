@@ -45,7 +45,6 @@ WEEKDAYS = {
     )
     for word in words
 }
-DAYS_HELP = _l("Days, e.g. “lun mar jeu ven”.")
 
 
 def days_pattern(text: str, half: Half) -> int:
@@ -101,8 +100,8 @@ class Students(Kind):
         Column("trade", _l("Trade"), "Usinage", required=True, type=CHOICE, choices=lambda: choice_map(TRADE_LABELS)),
         Column("training_year", _l("Year of training"), "1"),
         Column("workshop", _l("Workshop"), "Atelier usinage"),
-        Column("mornings", _l("Mornings in the workshop"), "lun mer ven", help=DAYS_HELP),
-        Column("afternoons", _l("Afternoons in the workshop"), "lun mar jeu ven", help=DAYS_HELP),
+        Column("mornings", _l("Mornings in the workshop"), "lun mer ven"),
+        Column("afternoons", _l("Afternoons in the workshop"), "lun mar jeu ven"),
     )  # fmt: skip
 
     def load(self, school_id: int) -> StudentsFound:

@@ -3,7 +3,6 @@
 ``report`` (each report put together)."""
 
 from ecoprod.reports.services.costs import (
-    COSTED_STATES,
     CostError,
     MaterialCostInput,
     costs_of,
@@ -15,7 +14,6 @@ from ecoprod.reports.services.people import Coverage
 from ecoprod.reports.services.report import NetworkReport, SchoolReport, network_report, school_report
 
 __all__ = [
-    "COSTED_STATES",
     "CostError",
     "Coverage",
     "Margin",

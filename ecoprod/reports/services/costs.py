@@ -13,24 +13,11 @@ from ecoprod.accounts.models import User
 from ecoprod.errors import ActionRefused
 from ecoprod.extensions import db
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import FIRM, Order
 from ecoprod.reports.models import MaterialCost
 from ecoprod.workshops.models import Workshop
 
 MAX_AMOUNT = Decimal("1000000")
-# Material is bought for work the customer has agreed to: from acceptance on.
-COSTED_STATES = frozenset(
-    {
-        OrderState.ACCEPTED,
-        OrderState.PLANNED,
-        OrderState.IN_PRODUCTION,
-        OrderState.READY,
-        OrderState.PARTIALLY_DELIVERED,
-        OrderState.DELIVERED,
-        OrderState.INVOICED,
-        OrderState.CLOSED,
-    }
-)
 
 
 class CostError(ActionRefused):
@@ -57,7 +44,7 @@ def costs_of(order: Order) -> list[MaterialCost]:
 
 
 def record(order: Order, data: MaterialCostInput, user: User) -> MaterialCost:
-    if order.state not in COSTED_STATES:
+    if order.state not in FIRM:
         raise CostError(str(_l("Material costs are recorded once the order is accepted.")))
     if not (Decimal("0") < data.amount <= MAX_AMOUNT):
         raise CostError(str(_l("Enter an amount above 0 and up to 1,000,000 €.")), field="amount")
