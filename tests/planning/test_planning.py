@@ -74,8 +74,8 @@ def test_each_refusal_reason_reaches_the_master_in_words(app, factory, world, pl
         world.machining.open_pattern &= ~(3 << 8)
         db.session.commit()
         assert "n’est pas ouvert" in refusal(op, world.student, HalfDay(monday + timedelta(days=4), Half.AM))
-        # The past.
-        last_monday = monday - timedelta(days=7)
+        # The past (two weeks back: on a Monday, "next Monday" minus seven days is today).
+        last_monday = monday - timedelta(days=14)
         assert "est passé" in refusal(op, world.student, HalfDay(last_monday, Half.AM))
         # A student of another workshop.
         welder = factory.student(world.school, world.metalwork, last_name="Soudeur")
