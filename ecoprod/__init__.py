@@ -149,6 +149,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     observability.init_app(app)  # first: its timer starts before any other hook
     db.init_app(app)
+    app.teardown_appcontext(errors.release_session)  # runs before Flask-SQLAlchemy's removal
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

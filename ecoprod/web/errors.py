@@ -100,8 +100,24 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _internal(error: Exception) -> tuple[str, int]:
-        db.session.rollback()
+        with contextlib.suppress(DBAPIError):  # the connection may be gone: nothing to undo
+            db.session.rollback()
         return render_error(500)
+
+
+def release_session(error: BaseException | None) -> None:
+    """Close the request's session before Flask-SQLAlchemy removes it (registered after it, so
+    run before it). When the database went away after the answer was made, the rollback of the
+    transaction left open cannot reach it: the server has dropped that transaction itself, so
+    the connection is thrown away and the answer already made stands (a write the view
+    committed is not turned into a 500)."""
+    try:
+        db.session.close()
+    except DBAPIError as fault:
+        if fault_of(fault) is None:
+            raise
+        log.warning("database gone while closing the request's session: %s", fault.orig)
+        db.session().invalidate()
 
 
 def render_database_fault(fault: str) -> str:
