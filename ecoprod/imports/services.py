@@ -106,7 +106,6 @@ def apply(batch: ImportBatch, only_valid: bool = False) -> Preview:
     db.session.flush()
     batch.applied_at = utcnow()
     batch.content = None
-    batch.rows_total = len(result.rows)
     batch.rows_created, batch.rows_updated = created, updated
     batch.rows_skipped = len(result.errors)
     audit.record("import.applied", batch, reference=f"{batch.kind} +{created} ~{updated}")

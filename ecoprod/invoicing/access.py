@@ -16,7 +16,9 @@ from ecoprod.invoicing.models import Invoice
 _ALL = sa.select(Invoice)
 _NONE = _ALL.where(sa.false())
 _CANCELLED = aliased(Invoice)
-_NOT_INTERNAL = ~sa.exists().where(  # an internal credit note: the school's books only
+# ``Invoice.is_internal`` in SQL: the credit note that cancels the invoice it credits (the
+# school's books only; never shown to the customer, never counted as revenue).
+NOT_INTERNAL = ~sa.exists().where(
     _CANCELLED.id == Invoice.credited_invoice_id, _CANCELLED.cancelled_by_id == Invoice.id
 )
 
@@ -33,7 +35,7 @@ def visible_invoices(user: User) -> sa.Select[tuple[Invoice]]:
 
 @functools.lru_cache(maxsize=1024)
 def _customers_invoices(customer_id: int) -> sa.Select[tuple[Invoice]]:
-    return _ALL.where(Invoice.customer_id == customer_id, Invoice.number.is_not(None), _NOT_INTERNAL)
+    return _ALL.where(Invoice.customer_id == customer_id, Invoice.number.is_not(None), NOT_INTERNAL)
 
 
 def load_invoice_or_404(invoice_id: int, user: User) -> Invoice:

@@ -14,7 +14,7 @@ from flask import abort
 
 from ecoprod.accounts.models import User
 from ecoprod.extensions import db
-from ecoprod.orders.models import Order, OrderLine, OrderState
+from ecoprod.orders.models import Attachment, Order, OrderLine, OrderState
 from ecoprod.workshops.models import Workshop, workshop_masters
 
 CUSTOMER_CANCELLABLE = frozenset({OrderState.DRAFT, OrderState.SUBMITTED, OrderState.QUOTED})
@@ -79,6 +79,17 @@ def load_order_or_404(order_id: int, user: User) -> Order:
     if order is None:
         abort(404)
     return order
+
+
+def load_attachment_or_404(order_id: int, attachment_id: int, user: User) -> Attachment:
+    """A drawing of an order this user may see; otherwise 404."""
+    order = load_order_or_404(order_id, user)
+    attachment = db.session.scalars(
+        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.order_id == order.id)
+    ).one_or_none()
+    if attachment is None:
+        abort(404)
+    return attachment
 
 
 def is_master_of(user: User, order: Order) -> bool:

@@ -22,7 +22,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
-from ecoprod.orders.models import DONE, IN_PROGRESS, Attachment, Order, OrderState, Unit
+from ecoprod.orders.models import DONE, IN_PROGRESS, Order, OrderState, Unit
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import UploadRefused, file_store
@@ -339,20 +339,10 @@ def decline(order_id: int) -> Response:
 # --- Drawings ---------------------------------------------------------------------------------
 
 
-def _attachment_or_404(order_id: int, attachment_id: int) -> Attachment:
-    order = access.load_order_or_404(order_id, current_user)
-    attachment = db.session.scalars(
-        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.order_id == order.id)
-    ).one_or_none()
-    if attachment is None:
-        abort(404)
-    return attachment
-
-
 @bp.get("/requests/<int:order_id>/drawings/<int:attachment_id>")
 @school_member_required
 def download(order_id: int, attachment_id: int) -> Response:
-    attachment = _attachment_or_404(order_id, attachment_id)
+    attachment = access.load_attachment_or_404(order_id, attachment_id, current_user)
     path = file_store().path(attachment.school_id, attachment.stored_name)
     response = send_file(
         path,
@@ -368,7 +358,7 @@ def download(order_id: int, attachment_id: int) -> Response:
 @bp.post("/requests/<int:order_id>/drawings/<int:attachment_id>/delete")
 @customer_required
 def delete_drawing(order_id: int, attachment_id: int) -> Response:
-    attachment = _attachment_or_404(order_id, attachment_id)
+    attachment = access.load_attachment_or_404(order_id, attachment_id, current_user)
     if not access.can_edit(current_user, attachment.order):
         abort(403)
     try:

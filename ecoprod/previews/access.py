@@ -3,24 +3,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort
-
-from ecoprod.accounts.models import User
-from ecoprod.extensions import db
-from ecoprod.orders.access import load_order_or_404
-from ecoprod.orders.models import Attachment
+from ecoprod.orders.access import load_attachment_or_404 as load_drawing_or_404
 from ecoprod.planning.access import load_photo_or_404
 
 __all__ = ["load_drawing_or_404", "load_photo_or_404"]
-
-
-def load_drawing_or_404(order_id: int, attachment_id: int, user: User) -> Attachment:
-    """The drawing of an order this user may see; otherwise 404."""
-    order = load_order_or_404(order_id, user)
-    attachment = db.session.scalars(
-        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.order_id == order.id)
-    ).one_or_none()
-    if attachment is None:
-        abort(404)
-    return attachment

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecoprod.previews.render import Image, Limits, Rendering, Unavailable, render
+from ecoprod.previews.render import JPEG, PNG, SVG, Image, Limits, Rendering, Unavailable, render
 
 _MARGIN = 15.0  # the child's own start (imports) and the transfer of its images
 _MAX_ANSWER = 256 * 1024 * 1024
@@ -87,11 +87,7 @@ def _read_answer(answer: bytes) -> Rendering:
                 body[offset : offset + size], str(item["type"]), int(item["width"]), int(item["height"])
             )
             offset += size
-            if len(image.data) != size or image.content_type not in (
-                "image/png",
-                "image/jpeg",
-                "image/svg+xml",
-            ):
+            if len(image.data) != size or image.content_type not in (PNG, JPEG, SVG):
                 raise ValueError("a truncated or unknown image")
             if item["role"] == "thumbnail":
                 thumbnail = image

@@ -9,16 +9,18 @@ before previews existed, and removes the previews of files that are gone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from ecoprod import signals
 from ecoprod.database import utcnow
 from ecoprod.deferred import after_commit
 from ecoprod.extensions import db
+from ecoprod.jobs import lease
 from ecoprod.orders.models import Attachment, Order
 from ecoprod.planning.models import OperationPhoto
 from ecoprod.previews.models import Preview, PreviewPage, PreviewStatus, Source
@@ -84,14 +86,9 @@ def preview_of(school_id: int, source_name: str) -> Preview | None:
     ).one_or_none()
 
 
-def previews_of(school_id: int, source_names: Sequence[str]) -> dict[str, Preview]:
-    """The previews of these files in one statement (a page's list of drawings or photos)."""
-    if not source_names:
-        return {}
-    found = db.session.scalars(
-        sa.select(Preview).where(Preview.school_id == school_id, Preview.source_name.in_(source_names))
-    )
-    return {preview.source_name: preview for preview in found}
+def waiting(preview: Preview | None) -> bool:
+    """Still to be made: pending, or no row yet (a file the sweep has not reached)."""
+    return preview is None or preview.status is PreviewStatus.PENDING
 
 
 # --- Made by the job ------------------------------------------------------------------------------
@@ -101,15 +98,9 @@ def claim(preview_id: int, now: datetime | None = None) -> Preview | None:
     """Take the preview's rendering for this process, unless it is made or claimed (flushed:
     the caller commits the claim before rendering)."""
     now = now or utcnow()
-    lease = int(current_app.config["JOBS_LEASE_SECONDS"])
     claimed = db.session.execute(
         sa.update(Preview)
-        .where(
-            Preview.id == preview_id,
-            Preview.status == PreviewStatus.PENDING,
-            Preview.attempts < MAX_ATTEMPTS,
-            sa.or_(Preview.claimed_at.is_(None), Preview.claimed_at < now - _seconds(lease)),
-        )
+        .where(Preview.id == preview_id, _claimable(now))
         .values(claimed_at=now, attempts=Preview.attempts + 1)
         .execution_options(synchronize_session=False, all_schools=True)
     )
@@ -120,8 +111,13 @@ def claim(preview_id: int, now: datetime | None = None) -> Preview | None:
     ).one()
 
 
-def _seconds(n: int) -> timedelta:
-    return timedelta(seconds=n)
+def _claimable(now: datetime) -> sa.ColumnElement[bool]:
+    """Pending, not given up, under no live claim."""
+    return sa.and_(
+        Preview.status == PreviewStatus.PENDING,
+        Preview.attempts < MAX_ATTEMPTS,
+        sa.or_(Preview.claimed_at.is_(None), Preview.claimed_at < now - lease()),
+    )
 
 
 def source_bytes(preview: Preview) -> bytes | None:
@@ -174,15 +170,10 @@ def _finish(preview: Preview, status: PreviewStatus, problem: str | None) -> Non
 
 def waiting_ids(now: datetime | None = None) -> list[int]:
     """Pending previews under no live claim, across schools."""
-    expired = (now or utcnow()) - _seconds(int(current_app.config["JOBS_LEASE_SECONDS"]))
     return list(
         db.session.scalars(
             sa.select(Preview.id)
-            .where(
-                Preview.status == PreviewStatus.PENDING,
-                Preview.attempts < MAX_ATTEMPTS,
-                sa.or_(Preview.claimed_at.is_(None), Preview.claimed_at < expired),
-            )
+            .where(_claimable(now or utcnow()))
             .order_by(Preview.id)
             .execution_options(all_schools=True)
         )
@@ -232,6 +223,7 @@ def forget_orphans(batch: int = 200) -> int:
         .where(~sa.exists(attachment), ~sa.exists(photo))
         .order_by(Preview.id)
         .limit(batch)
+        .options(selectinload(Preview.pages))  # their images: one statement, not one per preview
         .execution_options(all_schools=True)
     ).all()
     store = file_store()

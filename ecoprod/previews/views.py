@@ -19,7 +19,7 @@ from ecoprod.accounts.permissions import school_member_required
 from ecoprod.orders.models import Attachment, Order
 from ecoprod.planning.models import OperationPhoto
 from ecoprod.previews import access, services
-from ecoprod.previews.models import Preview, PreviewStatus
+from ecoprod.previews.models import Preview
 from ecoprod.previews.render import PREVIEWABLE
 from ecoprod.storage import file_store
 
@@ -63,8 +63,7 @@ def _stored_image(preview: Preview, stored_name: str | None, content_type: str |
 def _thumbnail(preview: Preview | None) -> Response:
     if preview is not None and preview.ready:
         return _stored_image(preview, preview.thumbnail_name, preview.thumbnail_type)
-    waiting = preview is None or preview.status is PreviewStatus.PENDING
-    name = "img/preview-pending.svg" if waiting else "img/preview-unavailable.svg"
+    name = "img/preview-pending.svg" if services.waiting(preview) else "img/preview-unavailable.svg"
     response = send_from_directory(current_app.static_folder or "static", name, max_age=0)
     response.headers["Cache-Control"] = "no-store"  # asked again once it is made
     return response
@@ -87,6 +86,7 @@ def drawing(order_id: int, attachment_id: int) -> str:
         order=attachment.order,
         attachment=attachment,
         preview=preview,
+        waiting=services.waiting(preview),
         previewable=attachment.kind in PREVIEWABLE,
     )
 

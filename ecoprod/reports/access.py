@@ -7,21 +7,13 @@ from __future__ import annotations
 from flask import abort
 
 from ecoprod.accounts.models import User
-from ecoprod.orders.models import FIRM, Order
+from ecoprod.orders.models import Order
 from ecoprod.reports.models import MaterialCost
 from ecoprod.visibility import found_if
 
 
-def can_read_school_report(user: User) -> bool:
-    return user.is_admin
-
-
 def can_see_margins(user: User) -> bool:
     return user.is_staff
-
-
-def can_record_costs(user: User, order: Order) -> bool:
-    return user.is_staff and order.state in FIRM
 
 
 def load_cost_or_404(cost_id: int, user: User) -> MaterialCost:

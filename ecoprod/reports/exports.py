@@ -16,20 +16,14 @@ from ecoprod.csvsafe import safe_cell
 from ecoprod.i18n import gettext as _
 from ecoprod.reports.services import Margin, NetworkReport, SchoolReport
 from ecoprod.reports.services.report import TradeLine
+from ecoprod.web.listexport import xlsx_cell
 from ecoprod.workshops.models import Trade
 
 
 def _cell(sheet: Any, value: object) -> WriteOnlyCell:
     if value is not None and not isinstance(value, (int, float, Decimal, date)):
-        value = safe_cell(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # a text starting with "=" stays a text
-    elif isinstance(value, date):
-        cell.number_format = "DD/MM/YYYY"
-    elif isinstance(value, Decimal):
-        cell.number_format = "#,##0.00"
-    return cell
+        value = safe_cell(value)  # and a text starting with "=" shown with its apostrophe
+    return xlsx_cell(sheet, value)
 
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], lines: Iterable[Sequence[object]]) -> None:
@@ -112,7 +106,7 @@ def school_xlsx(report: SchoolReport, school_name: str) -> bytes:
             [_("Hours logged"), t.hours],
             [_("Students who logged hours"), t.students_with_hours],
             [_("Average hours per student"), t.average_hours],
-            [_("Competences signed off"), sum(d.signoffs for d in t.diplomas)],
+            [_("Competences signed off"), t.signoffs],
             [_("Students at regulated machines"), t.regulated_students],
             [_("Of whom minors"), t.regulated_minors],
             [_("Minors not covered every day"), t.regulated_not_covered],
@@ -203,9 +197,8 @@ def network_xlsx(report: NetworkReport) -> bytes:
         *_margin_header(),
     ]
 
-    def line(
-        name: str, a: Any, t: Any, margin: Margin, signoffs: int, minors: int, uncovered: int
-    ) -> list[object]:
+    def line(name: str, a: Any, t: Any, margin: Margin) -> list[object]:
+        """A school's row (its activity and training), or the total's (the report itself)."""
         return [
             name,
             a.orders,
@@ -216,39 +209,14 @@ def network_xlsx(report: NetworkReport) -> bytes:
             t.hours,
             t.students_with_hours,
             t.average_hours,
-            signoffs,
-            minors,
-            uncovered,
+            t.signoffs,
+            t.regulated_minors,
+            t.regulated_not_covered,
             *_margin_cells(margin),
         ]
 
-    lines = [
-        line(
-            r.name,
-            r.activity,
-            r.training,
-            r.margin,
-            sum(d.signoffs for d in r.training.diplomas),
-            r.training.regulated_minors,
-            r.training.regulated_not_covered,
-        )
-        for r in report.schools
-    ]
-    totals = [
-        _("The whole network"),
-        report.orders,
-        report.revenue,
-        report.customers_served,
-        report.delivered,
-        report.on_time,
-        report.hours,
-        report.students_with_hours,
-        report.average_hours,
-        report.signoffs,
-        report.regulated_minors,
-        report.regulated_not_covered,
-        *_margin_cells(report.margin),
-    ]
+    lines = [line(r.name, r.activity, r.training, r.margin) for r in report.schools]
+    totals = line(_("The whole network"), report, report, report.margin)
     _sheet(book, _("Schools"), head, [*lines, totals])
     _trades_sheet(book, ((r.name, t) for r in report.schools for t in r.trades), school_column=True)
     _sheet(

@@ -7,9 +7,10 @@ from decimal import Decimal
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ecoprod.forms import BaseForm, LocalDecimalField, options, text_field
+from ecoprod.forms import BaseForm, LocalDecimalField, text_field
 from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.reports.services import MaterialCostInput
+from ecoprod.reports.services.costs import MAX_AMOUNT
 
 
 def _int_or_none(value: object) -> int | None:
@@ -21,13 +22,10 @@ class MaterialCostForm(BaseForm):
     amount = LocalDecimalField(
         _l("Amount excl. VAT (€)"),
         places=2,
-        validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("1000000"))],
+        validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=MAX_AMOUNT)],
     )
     spent_on = DateField(_l("Bought on"), validators=[InputRequired()])
     workshop_id = SelectField(_l("For the workshop"), coerce=_int_or_none, validators=[Optional()])
-
-    def set_workshops(self, workshops: list[tuple[int, str]]) -> None:
-        self.workshop_id.choices = options([("", _l("— the whole order —")), *workshops])
 
     def to_input(self) -> MaterialCostInput:
         return MaterialCostInput(

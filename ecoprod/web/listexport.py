@@ -58,7 +58,8 @@ def _csv_value(value: object) -> object:
     return value
 
 
-def _xlsx_cell(sheet: Any, value: object) -> Any:
+def xlsx_cell(sheet: Any, value: object) -> Any:
+    """A cell of a write-only sheet: texts typed as texts, dates and amounts formatted."""
     if isinstance(value, datetime):
         value = value.astimezone(SCHOOL_TIMEZONE).replace(tzinfo=None)
     elif value is not None and not isinstance(value, (int, float, Decimal, date)):
@@ -91,9 +92,9 @@ def respond(rows: Iterable[Any], columns: Sequence[Column], fmt: str, name: str)
         return Response("\ufeff" + "".join(lines), mimetype="text/csv", headers=headers)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=name[:31])
-    sheet.append([_xlsx_cell(sheet, safe_cell(str(c.header))) for c in columns])
+    sheet.append([xlsx_cell(sheet, safe_cell(str(c.header))) for c in columns])
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, c.value(row)) for c in columns])
+        sheet.append([xlsx_cell(sheet, c.value(row)) for c in columns])
     out = io.BytesIO()
     book.save(out)
     return Response(out.getvalue(), mimetype=XLSX, headers=headers)

@@ -145,16 +145,13 @@ class Students(Kind):
                 except ValueError as exc:
                     row.refuse(name, exc)
         if not row.errors:
-            row.payload = (form.to_input(), pattern, values.get("student_number"), student)
+            row.payload = (form.to_input(), pattern, student)
 
     def save(self, school_id: int, row: Checked, existing: StudentsFound) -> bool:
-        data, pattern, number, student = row.payload
+        data, pattern, student = row.payload
         before = _snapshot(student, STUDENT_FIELDS) if student else None
         student = students.save_student(student, school_id, data)
-        student.workshop_pattern = pattern
-        if number:
-            student.student_number = number.strip()
-        db.session.flush()
+        student.workshop_pattern = pattern  # flushed with the next row, or at the end
         return before != _snapshot(student, STUDENT_FIELDS)
 
 
@@ -236,7 +233,7 @@ class Competences(Kind):
         form.validate()
         row.errors.update(form_errors(form))
         if not row.errors:
-            row.payload = (competence, form.code.data.strip(), form.name.data, form.diploma.data)
+            row.payload = (competence, form.code.data, form.name.data, form.diploma.data)
 
     def save(self, school_id: int, row: Checked, existing: Any) -> bool:
         competence, code, name, diploma = row.payload

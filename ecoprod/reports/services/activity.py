@@ -10,15 +10,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from ecoprod.delivery.models import DeliveryNote
 from ecoprod.invoicing import figures
-from ecoprod.invoicing.models import Invoice, InvoiceKind, InvoiceLine
+from ecoprod.invoicing.access import NOT_INTERNAL
+from ecoprod.invoicing.models import Invoice, InvoiceLine
 from ecoprod.orders.models import Order, OrderLine
 from ecoprod.planning.models import Operation
 from ecoprod.reports.schoolyear import SchoolYear
-from ecoprod.reports.services.base import euros_of_micro, rows
+from ecoprod.reports.services.base import rows
 from ecoprod.workshops.models import Trade, Workshop
 
 
@@ -95,16 +95,12 @@ def revenue_per_workshop(year: SchoolYear, network: bool) -> dict[int, dict[int 
     """Revenue excl. VAT of the invoices and credit notes issued in the year, per school and
     workshop (``figures.revenue_query``: deposits count in their final invoice); an invoice
     the platform rejected and the internal credit note cancelling it are left out, both."""
-    cancelled = aliased(Invoice)
-    internal = sa.select(cancelled.cancelled_by_id).where(cancelled.cancelled_by_id.is_not(None))
     stmt = figures.revenue_query(Invoice.school_id, InvoiceLine.workshop_id).where(
-        Invoice.issue_date.between(year.start, year.end),
-        Invoice.cancelled_by_id.is_(None),
-        sa.or_(Invoice.kind != InvoiceKind.CREDIT_NOTE, Invoice.id.not_in(internal)),
+        Invoice.issue_date.between(year.start, year.end), Invoice.cancelled_by_id.is_(None), NOT_INTERNAL
     )
     out: dict[int, dict[int | None, Decimal]] = defaultdict(dict)
     for school, workshop, amount in rows(stmt, network):
-        out[school][workshop] = euros_of_micro(amount)
+        out[school][workshop] = figures.euros(amount, figures.MICRO)
     return out
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from ecoprod.extensions import db
-from ecoprod.money import to_cents
 
 ZERO = Decimal("0")
 HUNDREDTHS = Decimal("0.01")
@@ -36,16 +35,6 @@ def hours(value: object) -> Decimal:
 def quantity(value: object) -> Decimal:
     """A sum of quantities stored in thousandths, back to a quantity."""
     return (Decimal(int(value or 0)) / 1000).quantize(HUNDREDTHS)
-
-
-def cents(value: object) -> Decimal:
-    """A sum of money stored in cents, back to euros."""
-    return (Decimal(int(value or 0)) / 100).quantize(HUNDREDTHS)
-
-
-def euros_of_micro(value: object) -> Decimal:
-    """Micro-euros (cents × hundredths of a percent of a document's discount) to euros."""
-    return to_cents(Decimal(int(value or 0)) / 1_000_000)
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:

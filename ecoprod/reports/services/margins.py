@@ -18,13 +18,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from ecoprod.customers.models import Customer
+from ecoprod.invoicing.figures import MICRO, euros
 from ecoprod.orders.models import Order, Unit
 from ecoprod.planning.models import Assignment, Operation, TimeLog
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes.models import Quote, QuoteLine, QuoteState
 from ecoprod.reports.models import MaterialCost
 from ecoprod.reports.schoolyear import SchoolYear
-from ecoprod.reports.services.base import ZERO, cents, euros_of_micro, hours, quantity, ratio, rows, scaled
+from ecoprod.reports.services.base import ZERO, hours, quantity, ratio, rows, scaled
 
 HOURS_SOLD = (LineKind.LABOUR, LineKind.LABOUR_ONLY)
 
@@ -134,8 +135,8 @@ def _parts(orders: Any, by: tuple[str, ...], network: bool) -> dict[tuple[Any, .
         sold_hours, net, material = row[:3]
         found[tuple(row[3 : 3 + n])] += Margin(
             quoted_hours=quantity(sold_hours),
-            quoted_net=euros_of_micro(net),
-            material_quoted=euros_of_micro(material),
+            quoted_net=euros(net, MICRO),
+            material_quoted=euros(material, MICRO),
         )
     operation_keys = keys(Operation.school_id, Operation.order_id, Operation.workshop_id)
     for row in _grouped(planned, operation_keys, by, network):
@@ -144,7 +145,7 @@ def _parts(orders: Any, by: tuple[str, ...], network: bool) -> dict[tuple[Any, .
         found[tuple(row[1 : 1 + n])] += Margin(logged_hours=hours(row[0]))
     cost_keys = keys(MaterialCost.school_id, MaterialCost.order_id, MaterialCost.workshop_id)
     for row in _grouped(spent, cost_keys, by, network):
-        found[tuple(row[1 : 1 + n])] += Margin(material_cost=cents(row[0]))
+        found[tuple(row[1 : 1 + n])] += Margin(material_cost=euros(row[0]))
     return dict(found)
 
 

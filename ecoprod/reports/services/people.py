@@ -13,7 +13,12 @@ import sqlalchemy as sa
 
 from ecoprod.i18n import label
 from ecoprod.i18n import lazy_gettext as _l
-from ecoprod.minors.models import DerogationDeclaration, SafetyTraining, declaration_machines
+from ecoprod.minors.models import (
+    DerogationDeclaration,
+    SafetyTraining,
+    declaration_machines,
+    declaration_valid_until,
+)
 from ecoprod.planning.models import Assignment, Competence, CompetenceSignoff, Operation, TimeLog
 from ecoprod.reports.schoolyear import SchoolYear
 from ecoprod.reports.services.base import hours, rows, scaled
@@ -95,6 +100,10 @@ class Training:
         if not self.students_with_hours:
             return None
         return (self.hours / self.students_with_hours).quantize(Decimal("0.1"))
+
+    @property
+    def signoffs(self) -> int:
+        return sum(d.signoffs for d in self.diplomas)
 
     @property
     def regulated_students(self) -> int:
@@ -200,7 +209,7 @@ def _declarations(network: bool) -> dict[int, list[tuple[date, date]]]:
     )
     out: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for machine, declared_on in rows(stmt, network):
-        out[machine].append((declared_on, DerogationDeclaration(declared_on=declared_on).valid_until))
+        out[machine].append((declared_on, declaration_valid_until(declared_on)))
     return out
 
 

@@ -48,13 +48,11 @@ def trade_lines(found: Activity, trained: Training) -> list[TradeLine]:
     return lines
 
 
-@dataclass(frozen=True)
-class SchoolReport:
-    year: SchoolYear
+class SchoolFigures:
+    """What a school's report and a school's row of the network report derive alike."""
+
     activity: Activity
     training: Training
-    margins: Margins
-    workshop_names: dict[int, str]
 
     @property
     def on_time_percent(self) -> int | None:
@@ -63,6 +61,15 @@ class SchoolReport:
     @property
     def trades(self) -> list[TradeLine]:
         return trade_lines(self.activity, self.training)
+
+
+@dataclass(frozen=True)
+class SchoolReport(SchoolFigures):
+    year: SchoolYear
+    activity: Activity
+    training: Training
+    margins: Margins
+    workshop_names: dict[int, str]
 
 
 def school_report(school_id: int, year: SchoolYear) -> SchoolReport:
@@ -77,20 +84,12 @@ def school_report(school_id: int, year: SchoolYear) -> SchoolReport:
 
 
 @dataclass(frozen=True)
-class NetworkRow:
+class NetworkRow(SchoolFigures):
     school_id: int
     name: str
     activity: Activity
     training: Training
     margin: Margin
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return percent(self.activity.on_time, self.activity.delivered)
-
-    @property
-    def trades(self) -> list[TradeLine]:
-        return trade_lines(self.activity, self.training)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class NetworkReport:
 
     @property
     def signoffs(self) -> int:
-        return sum(d.signoffs for r in self.schools for d in r.training.diplomas)
+        return sum(r.training.signoffs for r in self.schools)
 
     @property
     def regulated_minors(self) -> int:

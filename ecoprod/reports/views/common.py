@@ -12,7 +12,6 @@ from ecoprod.reports.schoolyear import SchoolYear
 from ecoprod.reports.services import NetworkReport, SchoolReport
 
 YEARS_OFFERED = 5
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def asked_year() -> tuple[SchoolYear, list[SchoolYear]]:

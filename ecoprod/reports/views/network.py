@@ -9,7 +9,8 @@ from ecoprod.i18n import local_today
 from ecoprod.pdf import render_pdf
 from ecoprod.reports import exports, services
 from ecoprod.reports.views.blueprint import bp
-from ecoprod.reports.views.common import XLSX, asked_year, attachment, network_charts
+from ecoprod.reports.views.common import asked_year, attachment, network_charts
+from ecoprod.web.listexport import XLSX
 
 
 @bp.get("/platform/reports")
