@@ -218,3 +218,22 @@ def test_templates_read_back_as_their_own_columns(world, kind):
             preview = services.preview(batch)
         assert not preview.ignored and len(preview.rows) == 1
         db.session.rollback()
+
+
+def test_empty_cells_leave_the_student_number_and_year_as_they_were(world):
+    """Matched by name and birth date, a row without a number or a year keeps the student's
+    (an empty cell changes nothing, as the template says; the form alone would erase the
+    number and put the year back to 1)."""
+    header = ["N° élève", "Nom", "Prénom", "Date de naissance", "Métier", "Année de formation"]
+    first = [header, ["E-7", "Petit", "Inès", "02/05/2010", "Usinage", "2"]]
+    _import(world, "students", csv_bytes(first), "e.csv")
+    again, _ = _import(
+        world,
+        "students",
+        csv_bytes([header, [None, "Petit", "Inès", "02/05/2010", "Usinage", None]]),
+        "e.csv",
+    )
+    assert (again.rows_created, again.rows_updated) == (0, 0)
+    with scoped_to(db.session, world.school.id):
+        ines = db.session.scalar(sa.select(Student).where(Student.last_name == "Petit"))
+        assert (ines.student_number, ines.training_year) == ("E-7", 2)

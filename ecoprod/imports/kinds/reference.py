@@ -123,6 +123,10 @@ class Students(Kind):
         student = next((existing.by_key[key] for key in keys if key in existing.by_key), None)
         row.match_id = student.id if student else None
         data = dict(values)
+        if student is not None:  # an empty cell leaves the current value (the form would not)
+            for name in ("student_number", "training_year"):
+                if not data.get(name) and getattr(student, name):
+                    data[name] = str(getattr(student, name))
         workshop = None
         if values.get("workshop"):
             workshop = existing.workshops.get(norm(values["workshop"]))
