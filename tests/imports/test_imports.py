@@ -115,6 +115,18 @@ def test_customers_are_created_with_their_contact_then_updated_not_duplicated(wo
     assert _count(Customer, world.other_school.id) == 1  # the other school's list is untouched
 
 
+def test_a_siret_finds_the_customer_known_by_its_siren_alone(world):
+    rows = [CUSTOMER_HEADERS, *customer_rows(1)]
+    rows[1][1], rows[1][2] = SIRETS[0][:9], None
+    _import(world, "customers", xlsx(rows))
+    rows[1][1] = SIRETS[0]  # the same company, now with its establishment
+    again, _ = _import(world, "customers", xlsx(rows))
+    assert (again.rows_created, again.rows_updated) == (0, 1)
+    with scoped_to(db.session, world.school.id):
+        found = db.session.scalars(sa.select(Customer).where(Customer.siren == SIRETS[0][:9])).all()
+        assert [c.siret for c in found] == [SIRETS[0]]
+
+
 def test_a_file_with_errors_on_several_rows_saves_nothing(world):
     rows = [CUSTOMER_HEADERS, *customer_rows(4)]
     rows[1][1] = "12345678901234"  # not a SIRET

@@ -32,6 +32,16 @@ class Existing:
         if key is not None:
             self.by_key.setdefault(key, []).append(customer_id)
 
+    def matching(self, key: tuple[str, str] | None) -> list[int]:
+        """The customers a row's identity names. A SIRET also finds the company known by its
+        SIREN alone (not another establishment of it, which has a SIRET of its own)."""
+        if key is None:
+            return []
+        found = self.by_key.get(key, [])
+        if not found and key[0] == "siret":
+            found = [cid for cid in self.by_key.get(("siren", key[1][:9]), []) if not self.records[cid].siret]
+        return found
+
 
 def _keys(customer: Customer) -> list[tuple[str, str]]:
     keys = [("name", norm(customer.name))]
@@ -132,7 +142,7 @@ class Customers(Kind):
 
     def check(self, row: Checked, existing: Existing, forms: FormPool) -> None:
         row.key = _identity(row.values)
-        matches = existing.by_key.get(row.key, []) if row.key else []
+        matches = existing.matching(row.key)
         if len(matches) > 1:
             label = self.key_labels[row.key[0]] if row.key else ""
             row.refuse("siret", _l("Several customers already have this %(key)s: give the SIRET.", key=label))
