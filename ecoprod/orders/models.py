@@ -129,6 +129,11 @@ UNIT_LABELS = {
 }
 
 
+def order_reference(number: str | None, order_id: int) -> str:
+    """What people call an order: its number once submitted, else a draft marker."""
+    return number or f"#{order_id}"
+
+
 class Order(TenantMixin, TimestampMixin, db.Model):
     """One customer need, from the draft request to the closed order."""
 
@@ -178,8 +183,7 @@ class Order(TenantMixin, TimestampMixin, db.Model):
 
     @property
     def reference(self) -> str:
-        """What people call it: its number once submitted, else a draft marker."""
-        return self.number or f"#{self.id}"
+        return order_reference(self.number, self.id)
 
     @property
     def trades(self) -> list[Trade]:

@@ -22,7 +22,7 @@ from ecoprod.i18n import lazy_gettext as _l
 from ecoprod.orders import access, services
 from ecoprod.orders.forms import OrderRequestForm
 from ecoprod.orders.lifecycle import IllegalTransition
-from ecoprod.orders.models import DONE, IN_PROGRESS, Order, OrderState, Unit
+from ecoprod.orders.models import DONE, IN_PROGRESS, Order, OrderState, Unit, order_reference
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg, optional_choice_arg
 from ecoprod.storage import UploadRefused, file_store
@@ -97,7 +97,7 @@ class InboxCard(NamedTuple):
 
     @property
     def reference(self) -> str:
-        return self.number or f"#{self.id}"
+        return order_reference(self.number, self.id)
 
 
 @functools.lru_cache(maxsize=1024)

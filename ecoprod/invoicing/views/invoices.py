@@ -25,7 +25,7 @@ from ecoprod.invoicing.forms import DepositForm, GroupForm, InvoiceForm
 from ecoprod.invoicing.models import Invoice, InvoiceFacts, InvoiceKind, InvoiceState
 from ecoprod.invoicing.views.blueprint import bp
 from ecoprod.orders import access as orders_access
-from ecoprod.orders.models import Order, OrderState
+from ecoprod.orders.models import Order, OrderState, order_reference
 from ecoprod.panels import panels_for
 from ecoprod.params import choice_arg
 from ecoprod.pricing import editor
@@ -168,7 +168,7 @@ class ToInvoiceRow(NamedTuple):
 
     @property
     def reference(self) -> str:
-        return self.number or f"#{self.id}"
+        return order_reference(self.number, self.id)
 
 
 # Built once: the orders delivered and not invoiced, with their customer's name.

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ecoprod.extensions import db
-from ecoprod.orders.models import Order
+from ecoprod.orders.models import Order, order_reference
 from ecoprod.planning.models import Assignment, Operation
 from ecoprod.planning.rules import OperationFacts, slot_refusals
 from ecoprod.planning.services.capacity import WorkshopTime
@@ -86,7 +86,7 @@ def week_assignments(workshop: Workshop, monday: date, loaded: WorkshopTime) -> 
                 r.student_id,
                 slot,
                 r.operation_id,
-                f"{r.number or f'#{r.order_id}'} · {r.name}",
+                f"{order_reference(r.number, r.order_id)} · {r.name}",
                 conflict,
             )
         )

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ecoprod.customers.models import Customer
 from ecoprod.invoicing.figures import MICRO, euros
-from ecoprod.orders.models import Order, Unit
+from ecoprod.orders.models import Order, Unit, order_reference
 from ecoprod.planning.models import Assignment, Operation, TimeLog
 from ecoprod.pricing.models import LineKind
 from ecoprod.quotes.models import Quote, QuoteLine, QuoteState
@@ -175,7 +175,7 @@ def school_margins(year: SchoolYear) -> Margins:
         network=False,
     )
     orders = [
-        OrderMargin(oid, number or f"#{oid}", title, customer, _sum(per_order[oid]))
+        OrderMargin(oid, order_reference(number, oid), title, customer, _sum(per_order[oid]))
         for oid, number, title, customer in described
     ]
     workshops = [WorkshopMargin(wid, _sum(found)) for wid, found in per_workshop.items()]
